@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make build` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: build test lint format system-deps clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Validate the sample catalogue and build every output into build/.
+build: $(BIN)/.installed
+	$(BIN)/catalogue validate
+	$(BIN)/catalogue build
+
+## Lint, check formatting and run the whole test suite (browser tests included).
+test: $(BIN)/.installed-test system-deps lint
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Browser tests need Debian's Chromium and CJK fonts; install them when missing.
+system-deps:
+	@scripts/ensure-system-deps
+
+clean:
+	rm -rf build .build-* $(VENV)

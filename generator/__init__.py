@@ -1,0 +1,1 @@
+"""The disclosure catalogue generator: load config → read items → validate → render → index → write."""

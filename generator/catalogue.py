@@ -1,0 +1,49 @@
+"""The catalogue: the bureau's config plus every item, read and checked.
+
+``load_catalogue`` is the first half of the pipeline (load config → read items →
+validate); ``validate`` and ``build`` both start here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config, load_catalog
+from .items import Item, find_item_files, read_item
+from .problems import Problem, errors
+from .validate import check_catalogue, check_item
+
+
+@dataclass
+class Catalogue:
+    root: Path
+    config: Config | None
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def failed(self, strict: bool = False) -> bool:
+        return self.config is None or bool(errors(self.problems, strict))
+
+    def by_index_no(self) -> dict[str, Item]:
+        return {item.meta.index_no: item for item in self.items if item.meta.index_no}
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    """Read catalog.yaml and every item under content/, and report every problem."""
+    root = root.resolve()
+    loaded = load_catalog(root)
+    catalogue = Catalogue(root, loaded.config, problems=list(loaded.problems))
+    if loaded.config is None:
+        return catalogue
+    for file in find_item_files(root):
+        item, problems = read_item(root, file)
+        catalogue.problems += problems
+        if item is not None:
+            catalogue.items.append(item)
+    by_file = {item.file.resolve(): item for item in catalogue.items}
+    for item in catalogue.items:
+        catalogue.problems += check_item(item, loaded.config, by_file)
+    catalogue.problems += check_catalogue(catalogue.items)
+    catalogue.problems.sort(key=Problem.sort_key)
+    return catalogue

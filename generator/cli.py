@@ -1,0 +1,179 @@
+"""The ``catalogue`` command: validate, approve and build a disclosure catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import report
+from .approvals import ApprovalRefused, check_approvals, record_approval, short
+from .build import BuildRefused, build_catalogue
+from .catalogue import Catalogue, load_catalogue
+from .config import CATALOG_FILE
+from .history import find_approved_version
+from .items import Item, decode
+from .problems import Problem, errors
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: object, ctx: object) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"“{value}”不是有效日期，应为 YYYY-MM-DD")
+
+
+DATE = DateType()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds catalog.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / CATALOG_FILE).is_file():
+            return folder
+    return start
+
+
+@click.group(help="政务公开目录生成器：校验条目、记录审批、生成网站。")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="目录仓库根目录（默认：从当前目录向上查找 catalog.yaml）。",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    ctx.obj = (root or find_root(Path.cwd())).resolve()
+
+
+def _print_problems(problems: list[Problem], fmt: str, strict: bool) -> None:
+    if problems:
+        click.echo(report.render(problems, fmt))
+    if fmt != "json":
+        click.echo(report.summary(problems, strict), err=True)
+
+
+def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
+    if not paths or problem.path == CATALOG_FILE:
+        return True
+    target = (root / problem.path).resolve()
+    return any(target == p or target.is_relative_to(p) for p in paths)
+
+
+@main.command(help="校验 catalog.yaml 和条目；PATHS 限定只报告这些文件或文件夹中的问题。")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report.FORMATS),
+    help="输出格式：text（默认）、github（GitHub Actions 注释，在 Actions 中自动启用）、json。",
+)
+@click.pass_obj
+def validate(root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None) -> None:
+    catalogue = load_catalogue(root)
+    selected = tuple(p.resolve() for p in paths)
+    problems = [p for p in catalogue.problems if _within(p, root, selected)]
+    _print_problems(problems, fmt or report.default_format(), strict)
+    if catalogue.config is None or errors(problems, strict):
+        sys.exit(1)
+
+
+def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
+    target = file.resolve()
+    return next((i for i in catalogue.items if i.file.resolve() == target), None)
+
+
+@main.command(
+    help="记录审批：catalogue approve FILE --step 步骤 --by 姓名；--check 查看审批是否有效。"
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--step", help="审批步骤键，如 initial。")
+@click.option("--by", "by", help="审批人姓名（须在 catalog.yaml 中登记）。")
+@click.option("--date", "date", type=DATE, help="审批日期（默认今天）。")
+@click.option("--check", is_flag=True, help="不记录审批，只说明哪些审批已失效及原因。")
+@click.pass_obj
+def approve(
+    root: Path, file: Path, step: str | None, by: str | None, date: dt.date | None, check: bool
+) -> None:
+    catalogue = load_catalogue(root)
+    item = _item_at(catalogue, file)
+    mine = [p for p in catalogue.problems if item and p.path == item.path]
+    if catalogue.config is None or item is None:
+        _print_problems(errors(catalogue.problems), "text", False)
+        raise click.ClickException(f"无法读取条目 {file}，请先修正上述问题。")
+    if check:
+        sys.exit(_explain_approvals(catalogue, item))
+    if not step or not by:
+        raise click.UsageError("记录审批需要 --step 和 --by（或使用 --check 查看审批状态）。")
+    blocking = [p for p in errors(mine) if not p.code.startswith("A")]
+    if blocking:
+        _print_problems(blocking, "text", False)
+        raise click.ClickException("条目还有上述错误，修正后才能审批。")
+    text, _ = decode(item.file.read_bytes(), item.path)
+    assert text is not None  # the item was read, so it decodes
+    try:
+        new_text = record_approval(item, text, catalogue.config, step, by, date or dt.date.today())
+    except ApprovalRefused as refused:
+        for reason in refused.reasons:
+            click.echo(f"{item.path}: {reason}", err=True)
+        raise click.ClickException("未记录审批。") from None
+    item.file.write_bytes(new_text.encode("utf-8"))
+    click.echo(f"已记录：{by} 审批 {item.path} 的步骤“{step}”（摘要 {short(item.digest)}）。")
+
+
+def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
+    """Print the state of each required step; 1 if any is missing or invalid."""
+    assert catalogue.config is not None
+    problems = check_approvals(item, catalogue.config)
+    by_step = {a.step: a for a in item.meta.approvals}
+    failing = False
+    click.echo(f"{item.path}（当前摘要 {short(item.digest)}）")
+    for step in catalogue.config.steps_for(item.meta.major):
+        approval = by_step.get(step.key)
+        if approval is None:
+            click.echo(f"  ✗ {step.name}：尚未审批")
+            failing = True
+            continue
+        issues = [p for p in problems if p.line == approval.line and p.is_error]
+        if not issues:
+            click.echo(f"  ✓ {step.name}：{approval.by} {approval.date}，有效")
+            continue
+        failing = True
+        click.echo(f"  ✗ {step.name}：{approval.by} {approval.date}")
+        for issue in issues:
+            click.echo(f"      {issue.code} {issue.message}")
+            if issue.code == "A507":
+                version = find_approved_version(catalogue.root, item, approval.digest)
+                reason = version.describe() if version else "在 git 历史中找不到审批时的版本"
+                click.echo(f"      原因：{reason}")
+    return 1 if failing else 0
+
+
+@main.command(help="校验并生成网站到 build/（失败时保留上一次的结果）。")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出目录（默认：根目录下的 build）。",
+)
+@click.option("--today", type=DATE, help="构建日期（默认今天），用于可重复构建。")
+@click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.pass_obj
+def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> None:
+    try:
+        result = build_catalogue(root, out or root / "build", today or dt.date.today(), strict)
+    except BuildRefused as refused:
+        _print_problems(refused.problems, report.default_format(), strict)
+        raise click.ClickException("存在错误，未生成网站；build/ 保持上一次的结果。") from None
+    warnings = [p for p in result.problems if not p.is_error]
+    if warnings:
+        _print_problems(warnings, report.default_format(), strict)
+    for line in result.summary_lines():
+        click.echo(line)

@@ -1,0 +1,225 @@
+"""Reading items: one Markdown file with YAML front matter each.
+
+``read_item`` never raises on bad input: it returns what it could read and the
+problems it found, each located at ``path:line``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import frontmatter
+
+from . import schema
+from .config import REFRESH, SCOPES, VALIDITY, Config
+from .digest import file_sha256, item_digest
+from .problems import Problem
+from .schema import Bool, Choice, Context, Date, ListOf, Nested, Str, option
+from .yamlsource import LineMap, load_yaml
+
+CONTENT_DIR = "content"
+ITEM_SUFFIX = ".md"
+SUMMARY_LIMIT = 300
+DIGEST_PATTERN = r"sha256:[0-9a-f]{64}"
+
+
+@dataclass(kw_only=True)
+class Attachment:
+    path: str = option(Str(required=True))
+    title: str = option(Str(required=True))
+    line: int = 0
+
+
+@dataclass(kw_only=True)
+class Change:
+    date: dt.date = option(Date(required=True))
+    note: str = option(Str(required=True))
+    line: int = 0
+
+
+@dataclass(kw_only=True)
+class Approval:
+    step: str = option(Str(required=True))
+    by: str = option(Str(required=True))
+    date: dt.date = option(Date(required=True))
+    digest: str = option(
+        Str(required=True, pattern=DIGEST_PATTERN, pattern_hint="sha256: 加 64 位十六进制数")
+    )
+    line: int = 0
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(kw_only=True)
+class FrontMatter:
+    """The contract's front matter (content-contract.md), one field per key."""
+
+    title: str = option(Str(required=True, max_len=200))
+    index_no: str = option(Str(required=True))
+    category: str = option(Str(required=True))
+    owner: str = option(Str(required=True))
+    drafted_by: str = option(Str(required=True))
+    summary: str | None = option(Str(max_len=SUMMARY_LIMIT))
+    doc_no: str | None = option(Str())
+    keywords: list[str] = option(ListOf(Str(max_len=30)))
+    written: dt.date = option(Date(required=True))
+    published: dt.date = option(Date(required=True))
+    expires: dt.date | None = option(Date())
+    refresh: str | None = option(Choice(REFRESH))
+    validity: str = option(Choice(VALIDITY, default="current"))
+    superseded_by: str | None = option(Str())
+    channels: list[str] | None = option(ListOf(Str(), default=None))
+    major: bool = option(Bool(default=False))
+    attachments: list[Attachment] = option(ListOf(Nested(Attachment)))
+    changes: list[Change] = option(ListOf(Nested(Change)))
+    approvals: list[Approval] = option(ListOf(Nested(Approval)))
+
+
+@dataclass
+class Item:
+    """One disclosure item as read from disk."""
+
+    path: str  # posix path relative to the catalogue root, as shown in messages
+    file: Path
+    scope: str  # "external" | "internal", from the folder it sits in
+    meta: FrontMatter
+    raw: LineMap  # the front matter as written, for line numbers and the digest
+    body: str
+    body_line: int  # the file line the body starts on
+    digest: str
+    attachment_files: dict[str, Path | None] = field(default_factory=dict)  # None: escapes
+
+    @property
+    def folder(self) -> Path:
+        return self.file.parent
+
+    def line_of(self, key: str) -> int:
+        return self.raw.line_of(key)
+
+    def refresh(self, config: Config) -> str | None:
+        category = config.categories_of(self.scope).get(self.meta.category)
+        return self.meta.refresh or (category.refresh if category else None)
+
+    def channels(self, config: Config) -> list[str]:
+        if self.meta.channels is not None:
+            return self.meta.channels
+        category = config.categories_of(self.scope).get(self.meta.category)
+        return category.channels if category else []
+
+
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+class _LineYAMLHandler(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler, loading through our line-aware loader."""
+
+    def __init__(self, path: str, line_offset: int) -> None:
+        super().__init__()
+        self.path = path
+        self.line_offset = line_offset
+        self.problems: list[Problem] = []
+
+    def load(self, fm: str, **kwargs: object) -> object:
+        parsed = load_yaml(fm, self.path, self.line_offset)
+        self.problems.extend(parsed.problems)
+        return parsed.data if parsed.data is not None else LineMap()
+
+
+def attachment_file(folder: Path, relative: str) -> Path | None:
+    """The file an attachment path names, or None when it leaves the item's folder."""
+    if PurePosixPath(relative).is_absolute() or "\\" in relative or ":" in relative:
+        return None
+    target = (folder / relative).resolve()
+    return target if target.is_relative_to(folder.resolve()) else None
+
+
+def scope_of(relative: PurePosixPath) -> str | None:
+    """content/external/… → external; anything else → None."""
+    parts = relative.parts
+    if len(parts) >= 3 and parts[0] == CONTENT_DIR and parts[1] in SCOPES:
+        return parts[1]
+    return None
+
+
+def find_item_files(root: Path) -> list[Path]:
+    """Every item file under content/, in a stable order."""
+    files = []
+    for scope in SCOPES:
+        folder = root / CONTENT_DIR / scope
+        if folder.is_dir():
+            files.extend(p for p in folder.rglob(f"*{ITEM_SUFFIX}") if p.is_file())
+    return sorted(files)
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 (a BOM is tolerated) with LF line endings; anything else is F002."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem.make("F002", path, 1, detail=f"第 {exc.start} 字节无法按 UTF-8 解码")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+AttachmentHasher = Callable[[str], str]  # attachment path as written → sha256 hex
+
+
+def read_item(root: Path, file: Path) -> tuple[Item | None, list[Problem]]:
+    """Read one item file. The item is None only when the front matter is unusable."""
+    path = file.relative_to(root).as_posix()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, [Problem.make("F004", path, 1, detail=exc.strerror or exc)]
+    text, problems = decode(data, path)
+    if text is None:
+        return None, problems
+    item, more = parse_item(
+        text, path, file, lambda rel: file_sha256(attachment_file(file.parent, rel))
+    )
+    return item, problems + more
+
+
+def parse_item(
+    text: str, path: str, file: Path, hash_attachment: AttachmentHasher
+) -> tuple[Item | None, list[Problem]]:
+    """Parse decoded item text; attachments are hashed by ``hash_attachment``."""
+    problems: list[Problem] = []
+    stripped = text.lstrip()
+    leading_lines = text[: len(text) - len(stripped)].count("\n")
+    boundaries = list(_BOUNDARY.finditer(stripped))
+    if len(boundaries) < 2 or boundaries[0].start() != 0:
+        return None, [Problem.make("F001", path, leading_lines + 1)]
+    opening, closing = boundaries[0], boundaries[1]
+    handler = _LineYAMLHandler(path, leading_lines + stripped[: opening.end()].count("\n"))
+    # frontmatter.parse() would copy the metadata into a plain dict and lose the line numbers.
+    fm_text, body = handler.split(stripped)
+    raw, body = handler.load(fm_text), body.strip()
+    problems += handler.problems
+    if not isinstance(raw, LineMap):
+        return None, [*problems, Problem.make("F003", path, leading_lines + 2)]
+    if any(p.code == "Y001" for p in problems):
+        return None, problems
+
+    meta = schema.load(FrontMatter, raw, Context(path, problems))
+    rest = stripped[closing.end() :]
+    blank_prefix = rest[: len(rest) - len(rest.lstrip())]
+    body_line = leading_lines + stripped[: closing.end()].count("\n") + 1 + blank_prefix.count("\n")
+    written = [a.path for a in meta.attachments if a.path]
+    item = Item(
+        path=path,
+        file=file,
+        scope=scope_of(PurePosixPath(path)) or "external",
+        meta=meta,
+        raw=raw,
+        body=body,
+        body_line=body_line,
+        digest=item_digest(raw, body, [(p, hash_attachment(p)) for p in written]),
+        attachment_files={p: attachment_file(file.parent, p) for p in written},
+    )
+    return item, problems

@@ -1,0 +1,190 @@
+"""Every problem the generator can report, with a stable code.
+
+The table below is the single source of truth: messages are built from it, and
+the staff guide lists it, so a code's meaning and its fix never drift apart.
+Like Sphinx warnings, every problem carries its location (``path:line``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    template: str  # Simplified Chinese, str.format placeholders
+    fix: str  # how a member of staff resolves it
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {
+    # Reading files
+    "Y001": Code(
+        E, "YAML 语法错误：{detail}", "检查该行的缩进、冒号和引号；含冒号的文本请用引号括起来。"
+    ),
+    "Y002": Code(E, "键“{key}”重复（第 {first} 行已出现）", "删除重复的一行，或合并两处内容。"),
+    "Y003": Code(E, "键必须是文本：{key}", "把键改成普通文本，如 title、category。"),
+    "F001": Code(
+        E, "缺少前言：文件应以 --- 开头，写明条目元数据，再以 --- 结束", "参照样例条目补齐前言。"
+    ),
+    "F002": Code(E, "文件不是 UTF-8 编码：{detail}", "用编辑器将文件另存为 UTF-8 编码。"),
+    "F003": Code(
+        E, "前言必须是“键: 值”形式的映射", "前言每行写成“键: 值”，不要写成列表或单个文本。"
+    ),
+    "F004": Code(E, "无法读取文件：{detail}", "确认文件存在且有读取权限。"),
+    # Schema (shared by catalog.yaml and front matter)
+    "S101": Code(E, "未知的键“{key}”{hint}", "删除该键或改为正确的拼写；可用的键见内容约定。"),
+    "S102": Code(E, "缺少必填项“{key}”", "补写该项。"),
+    "S103": Code(E, "“{key}”应为{expected}，实际为{actual}", "按提示改正该值的类型。"),
+    "S104": Code(
+        E,
+        "“{key}”的日期“{value}”无效，应为 YYYY-MM-DD 格式的真实日期",
+        "写成如 2024-07-20 的日期。",
+    ),
+    "S105": Code(E, "“{key}”的值“{value}”不在可选范围内；可选：{choices}", "从可选值中选一个。"),
+    "S106": Code(E, "“{key}”过长：{length} 个字符，最多 {limit} 个", "精简内容。"),
+    "S107": Code(E, "“{key}”格式不正确：“{value}”（{expected}）", "按括号中的格式改写。"),
+    "S108": Code(E, "“{key}”不能为空", "填写内容，或删除该键。"),
+    # catalog.yaml semantics
+    "C201": Code(
+        E,
+        "未定义的{kind}“{value}”；已定义：{known}",
+        "先在 catalog.yaml 中定义，或改用已定义的键。",
+    ),
+    "C202": Code(
+        E,
+        "统一社会信用代码“{value}”的校验位不正确，应为“{expected}”",
+        "核对本局的统一社会信用代码。",
+    ),
+    "C203": Code(
+        E, "找不到目录配置文件 catalog.yaml", "在仓库根目录放置 catalog.yaml，或用 --root 指定。"
+    ),
+    "C204": Code(E, "审批步骤“{step}”重复定义", "每个审批步骤的 key 必须唯一。"),
+    "C205": Code(
+        E, "角色“{role}”按科室授予，需写明所管科室，如 {role}: [budget]", "写明该人员负责的科室。"
+    ),
+    # Items
+    "I301": Code(
+        E,
+        "索引号“{value}”格式不正确，应为“{org}/年份-五位流水号”，如 {org}/2024-00001",
+        "按格式改写索引号。",
+    ),
+    "I302": Code(
+        E,
+        "索引号前段“{prefix}”与本局代码“{org}”不一致",
+        "索引号前段使用 catalog.yaml 中的本局代码。",
+    ),
+    "I303": Code(
+        W, "索引号年份 {year} 与成文日期、发布日期的年份都不一致", "核对索引号的年份段是否写错。"
+    ),
+    "I304": Code(
+        E,
+        "索引号“{value}”重复，已被 {other} 使用",
+        "索引号一经赋予不可重复，请改用下一个空闲流水号。",
+    ),
+    "I305": Code(
+        E,
+        "分类“{value}”不属于{scope}的分类；可选：{choices}",
+        "对外公开条目放在 content/external/，对内公开条目放在 content/internal/。",
+    ),
+    "I306": Code(
+        E,
+        "责任科室“{value}”未在 catalog.yaml 中定义；可选：{choices}",
+        "使用 catalog.yaml 中科室的键。",
+    ),
+    "I307": Code(
+        E,
+        "“{key}”中的人员“{value}”未在 catalog.yaml 中登记",
+        "核对姓名，或先在 catalog.yaml 中登记该人员。",
+    ),
+    "I308": Code(E, "公示截止日期 {expires} 早于发布日期 {published}", "核对两个日期。"),
+    "I309": Code(E, "发布日期 {published} 早于成文日期 {written}", "核对两个日期。"),
+    "I310": Code(
+        E, "公开方式“{value}”不适用于{scope}条目；可选：{choices}", "从可选的公开方式中选择。"
+    ),
+    "I311": Code(
+        E, "superseded_by 指向的索引号“{value}”不存在", "填写替代本条目的现有条目的索引号。"
+    ),
+    "I312": Code(
+        W,
+        "有效性为“{validity}”但没有写 superseded_by",
+        "如有替代的新条目，填写其索引号，便于公众查阅。",
+    ),
+    "I313": Code(
+        E, "有效性为“现行有效”的条目不能写 superseded_by", "将 validity 改为 amended 或 repealed。"
+    ),
+    "I314": Code(E, "条目不能由自己替代", "superseded_by 应填写另一条目的索引号。"),
+    "I315": Code(W, "缺少内容概述 summary，将从正文自动截取", "补写不超过 300 字的内容概述。"),
+    "I316": Code(W, "正文为空", "补写正文，或在内容概述中说明。"),
+    "I317": Code(W, "更新记录日期 {date} 早于发布日期 {published}", "核对更新记录的日期。"),
+    # Attachments and links
+    "L401": Code(E, "附件“{file}”不存在", "把附件放在条目文件旁，或改正路径。"),
+    "L402": Code(
+        E, "附件路径“{file}”超出了条目所在文件夹", "附件应放在条目文件所在文件夹或其子文件夹中。"
+    ),
+    "L403": Code(E, "附件“{file}”重复列出", "删除重复的一项。"),
+    "L404": Code(E, "正文链接“{target}”指向的文件或条目不存在", "改正链接，或补上被链接的文件。"),
+    "L405": Code(
+        E,
+        "正文链接的本地文件“{target}”未列入 attachments，其内容不在审批范围内",
+        "把该文件加入 attachments 后重新审批。",
+    ),
+    # Approvals
+    "A501": Code(
+        E, "缺少审批步骤“{step}”（{name}）", "请有权限的人员执行 catalogue approve 完成该步骤。"
+    ),
+    "A502": Code(E, "审批步骤顺序不对：应为 {order}", "按审批制度的顺序排列并完成审批。"),
+    "A503": Code(E, "“{by}”无权执行审批步骤“{name}”（需要{role}）", "由具备该角色的人员重新审批。"),
+    "A504": Code(
+        E, "“{by}”已审批步骤“{other}”，同一人不能审批多个步骤", "由另一位有权限的人员审批。"
+    ),
+    "A505": Code(E, "填报人“{by}”不能审批自己填报的条目", "由其他有权限的人员审批。"),
+    "A506": Code(E, "审批日期 {date} 晚于发布日期 {published}", "条目须在发布前完成审批。"),
+    "A507": Code(
+        E,
+        "“{by}”于 {date} 审批后，条目内容已被修改（审批摘要 {approved}，当前摘要 {current}），须重新审批",
+        "运行 catalogue approve --check 查看原因，再请审批人重新审批。",
+    ),
+    "A508": Code(
+        E, "未知的审批步骤“{step}”；可选：{choices}", "使用 catalog.yaml 审批制度中的步骤键。"
+    ),
+    "A509": Code(E, "审批步骤“{step}”重复出现", "每个步骤只保留一条审批记录。"),
+    "A510": Code(W, "非重大事项不需要审批步骤“{step}”", "如确属重大事项，写 major: true。"),
+    "A511": Code(E, "审批日期 {date} 早于成文日期 {written}", "核对审批日期。"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, located at ``path:line``."""
+
+    code: str
+    path: str
+    line: int
+    message: str
+    severity: Severity
+
+    @classmethod
+    def make(cls, code: str, path: str, line: int, **params: object) -> Problem:
+        spec = CODES[code]
+        return cls(code, path, line, spec.template.format(**params), spec.severity)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.path, self.line, self.code)
+
+
+def errors(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """The problems that fail a run; with ``strict`` every warning counts too."""
+    return [p for p in problems if strict or p.is_error]
