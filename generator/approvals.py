@@ -225,3 +225,14 @@ def record_approval(
     entries.append(NewApproval(step.key, by, date, item.digest))
     entries.sort(key=lambda e: policy.index(e.step) if e.step in policy else len(policy))
     return rewrite_approvals(text, entries)
+
+
+BOM = "\ufeff"
+
+
+def approve_file(item: Item, config: Config, step_key: str, by: str, date: dt.date) -> None:
+    """Record an approval in ``item``'s file, keeping its BOM and line endings as they are."""
+    text = item.file.read_bytes().decode("utf-8")
+    bom = BOM if text.startswith(BOM) else ""
+    new_text = record_approval(item, text.removeprefix(BOM), config, step_key, by, date)
+    item.file.write_bytes((bom + new_text).encode("utf-8"))

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from . import report
-from .approvals import ApprovalRefused, check_approvals, record_approval, short
+from .approvals import ApprovalRefused, approve_file, check_approvals, short
 from .build import BuildRefused, build_catalogue
 from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
 from .history import find_approved_version
-from .items import Item, decode
+from .items import Item
 from .problems import Problem, errors
 
 
@@ -31,6 +31,13 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
+class CatalogueError(click.ClickException):
+    """A failure the user must act on, reported in Chinese (exit 1)."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 def find_root(start: Path) -> Path:
@@ -107,7 +114,7 @@ def approve(
     mine = [p for p in catalogue.problems if item and p.path == item.path]
     if catalogue.config is None or item is None:
         _print_problems(errors(catalogue.problems), "text", False)
-        raise click.ClickException(f"无法读取条目 {file}，请先修正上述问题。")
+        raise CatalogueError(f"无法读取条目 {file}，请先修正上述问题。")
     if check:
         sys.exit(_explain_approvals(catalogue, item))
     if not step or not by:
@@ -115,16 +122,13 @@ def approve(
     blocking = [p for p in errors(mine) if not p.code.startswith("A")]
     if blocking:
         _print_problems(blocking, "text", False)
-        raise click.ClickException("条目还有上述错误，修正后才能审批。")
-    text, _ = decode(item.file.read_bytes(), item.path)
-    assert text is not None  # the item was read, so it decodes
+        raise CatalogueError("条目还有上述错误，修正后才能审批。")
     try:
-        new_text = record_approval(item, text, catalogue.config, step, by, date or dt.date.today())
+        approve_file(item, catalogue.config, step, by, date or dt.date.today())
     except ApprovalRefused as refused:
         for reason in refused.reasons:
             click.echo(f"{item.path}: {reason}", err=True)
-        raise click.ClickException("未记录审批。") from None
-    item.file.write_bytes(new_text.encode("utf-8"))
+        raise CatalogueError("未记录审批。") from None
     click.echo(f"已记录：{by} 审批 {item.path} 的步骤“{step}”（摘要 {short(item.digest)}）。")
 
 
@@ -141,7 +145,8 @@ def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
             click.echo(f"  ✗ {step.name}：尚未审批")
             failing = True
             continue
-        issues = [p for p in problems if p.line == approval.line and p.is_error]
+        lines = {approval.line, *approval.key_lines.values()}
+        issues = [p for p in problems if p.line in lines and p.is_error]
         if not issues:
             click.echo(f"  ✓ {step.name}：{approval.by} {approval.date}，有效")
             continue
@@ -171,7 +176,7 @@ def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> 
         result = build_catalogue(root, out or root / "build", today or dt.date.today(), strict)
     except BuildRefused as refused:
         _print_problems(refused.problems, report.default_format(), strict)
-        raise click.ClickException("存在错误，未生成网站；build/ 保持上一次的结果。") from None
+        raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
     warnings = [p for p in result.problems if not p.is_error]
     if warnings:
         _print_problems(warnings, report.default_format(), strict)

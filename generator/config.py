@@ -22,6 +22,7 @@ from .schema import (
     Invalid,
     KeyedMap,
     ListOf,
+    Located,
     Nested,
     Option,
     Str,
@@ -157,23 +158,21 @@ class Grants(Option):
 
 
 @dataclass(kw_only=True)
-class Person:
+class Person(Located):
     key: str = ""  # the person's name, as written in front matter
     section: str | None = option(Str())
     title: str | None = option(Str())  # 职务
     roles: list[Grant] = option(Grants())
-    line: int = 0
 
 
 @dataclass(kw_only=True)
-class Step:
+class Step(Located):
     """One approval step: who may take it, relative to the item's owner where ``of`` says so."""
 
     key: str = option(Str(required=True, pattern=r"[a-z][a-z0-9_-]*", pattern_hint="英文小写键"))
     name: str = option(Str(required=True))
     role: str = option(Str(required=True))
     of: list[str] = option(ListOf(Str()))  # [owner] | section keys | [] for anyone with the role
-    line: int = 0
 
 
 @dataclass(kw_only=True)
@@ -183,7 +182,7 @@ class ApprovalPolicy:
 
 
 @dataclass(kw_only=True)
-class Category:
+class Category(Located):
     key: str = ""
     name: str = option(Str(required=True))
     description: str = option(Str(required=True))
@@ -191,7 +190,6 @@ class Category:
     channels: list[str] = option(ListOf(Str(), required=True))
     article: str | None = option(Str())  # 细则条款, e.g. 第四条第3项
     after_expiry: str = option(Choice(["archive", "remove"], default="archive"))
-    line: int = 0
 
 
 @dataclass(kw_only=True)
@@ -201,7 +199,7 @@ class Categories:
 
 
 @dataclass(kw_only=True)
-class PlanEntry:
+class PlanEntry(Located):
     """One line of a section's 年度政务公开计划."""
 
     year: int = option(Int(required=True, minimum=2000))
@@ -209,7 +207,6 @@ class PlanEntry:
     category: str = option(Str(required=True))
     title: str = option(Str(required=True))
     due: dt.date | None = option(schema.Date())
-    line: int = 0
 
 
 @dataclass(kw_only=True)
@@ -314,7 +311,7 @@ def _check_references(config: Config, data: LineMap, ctx: Context) -> None:
 
     for person in config.people.values():
         if person.section is not None:
-            known("科室", person.section, config.sections, person.line)
+            known("科室", person.section, config.sections, person.line_of("section"))
         for grant in person.roles:
             if not known("角色", grant.role, config.roles, grant.line):
                 continue
@@ -332,17 +329,22 @@ def _check_references(config: Config, data: LineMap, ctx: Context) -> None:
         if step.key in seen:
             ctx.report("C204", step.line, step=step.key)
         seen.add(step.key)
-        known("角色", step.role, config.roles, step.line)
+        known("角色", step.role, config.roles, step.line_of("role"))
         for section in step.of:
             if section != OWNER:
-                known("科室", section, config.sections, step.line)
+                known("科室", section, config.sections, step.line_of("of"))
 
     for scope in SCOPES:
         for category in config.categories_of(scope).values():
             for channel in category.channels:
-                known(f"{SCOPES[scope]}公开方式", channel, CHANNELS[scope], category.line)
+                known(
+                    f"{SCOPES[scope]}公开方式",
+                    channel,
+                    CHANNELS[scope],
+                    category.line_of("channels"),
+                )
 
     for entry in config.plan:
-        known("科室", entry.owner, config.sections, entry.line)
+        known("科室", entry.owner, config.sections, entry.line_of("owner"))
         all_categories = {**config.categories.external, **config.categories.internal}
-        known("分类", entry.category, all_categories, entry.line)
+        known("分类", entry.category, all_categories, entry.line_of("category"))

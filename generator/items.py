@@ -18,7 +18,7 @@ from . import schema
 from .config import REFRESH, SCOPES, VALIDITY, Config
 from .digest import file_sha256, item_digest
 from .problems import Problem
-from .schema import Bool, Choice, Context, Date, ListOf, Nested, Str, option
+from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
 from .yamlsource import LineMap, load_yaml
 
 CONTENT_DIR = "content"
@@ -28,32 +28,25 @@ DIGEST_PATTERN = r"sha256:[0-9a-f]{64}"
 
 
 @dataclass(kw_only=True)
-class Attachment:
+class Attachment(Located):
     path: str = option(Str(required=True))
     title: str = option(Str(required=True))
-    line: int = 0
 
 
 @dataclass(kw_only=True)
-class Change:
+class Change(Located):
     date: dt.date = option(Date(required=True))
     note: str = option(Str(required=True))
-    line: int = 0
 
 
 @dataclass(kw_only=True)
-class Approval:
+class Approval(Located):
     step: str = option(Str(required=True))
     by: str = option(Str(required=True))
     date: dt.date = option(Date(required=True))
     digest: str = option(
         Str(required=True, pattern=DIGEST_PATTERN, pattern_hint="sha256: 加 64 位十六进制数")
     )
-    line: int = 0
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
 
 
 @dataclass(kw_only=True)

@@ -231,6 +231,17 @@ class KeyedMap(Option):
         return out
 
 
+@dataclass(kw_only=True)
+class Located:
+    """Base for schema objects that remember the line of their mapping and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
 def convert_reporting(opt: Option, value: Any, key: str, line: int, ctx: Context) -> Any:
     """Convert one value; on failure report it and return None."""
     try:
@@ -259,7 +270,7 @@ def options(schema: type) -> dict[str, tuple[str, Option]]:
 
 
 def did_you_mean(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
     return f"，是否想写“{close[0]}”？" if close else ""
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.approvals import NewApproval, record_approval, rewrite_approvals
+from generator.approvals import NewApproval, approve_file, rewrite_approvals
 from generator.catalogue import Catalogue, load_catalogue
-from generator.items import decode
 
 REPO = Path(__file__).resolve().parent.parent
 ORG = "11330109002468135T"
@@ -87,11 +86,8 @@ class Repo:
         for step, by in steps:
             catalogue = self.load()
             item = next(i for i in catalogue.items if i.file == path.resolve())
-            text, _ = decode(path.read_bytes(), item.path)
-            assert catalogue.config is not None and text is not None
-            path.write_text(
-                record_approval(item, text, catalogue.config, step, by, date), encoding="utf-8"
-            )
+            assert catalogue.config is not None
+            approve_file(item, catalogue.config, step, by, date)
 
     def force_approve(self, path: Path, step: str, by: str, date: str = "2024-07-15") -> None:
         """Append an approval of the current digest without any policy check."""
