@@ -1,7 +1,8 @@
 """``catalogue build``: the whole pipeline, stage by stage.
 
 load config → read items → validate → select → render → index → write.
-A build that fails at any stage leaves the previous output untouched.
+Everything is written into a staging folder that replaces build/ only when every
+stage has succeeded, so a failed build leaves the previous output untouched.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import load_catalogue
+from .catalogue import Catalogue, load_catalogue
+from .exports import write_exports
+from .pages import write_site
 from .problems import Problem, errors
-from .render import render_site
-from .select import VARIANTS, select_items
+from .select import VARIANTS, Variant, select_items
+from .views import Site, item_view, link_views
 from .writer import staged_output
 
 
@@ -38,6 +41,15 @@ class BuildResult:
         return [*lines, f"已生成到 {self.out}（用时 {self.seconds:.1f} 秒）。"]
 
 
+def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path) -> Site:
+    """The items ``variant`` shows today, as views with their cross-links resolved."""
+    assert catalogue.config is not None
+    views = [item_view(i, catalogue.config) for i in select_items(catalogue, variant, today)]
+    nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
+    link_views(views, nameable)
+    return Site(catalogue.config, variant.name, views, today, out)
+
+
 def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False) -> BuildResult:
     started = time.monotonic()
     catalogue = load_catalogue(root)
@@ -46,8 +58,10 @@ def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
     with staged_output(out) as stage:
         for variant in VARIANTS:
-            items = select_items(catalogue, variant, today)
-            render_site(catalogue, variant, items, stage / variant.name, today)
-            result.counts[variant.label] = len(items)
+            site = make_site(catalogue, variant, today, stage / variant.name)
+            write_site(catalogue, site)
+            if variant.exports:
+                write_exports(site)
+            result.counts[variant.label] = len(site.items)
     result.seconds = time.monotonic() - started
     return result

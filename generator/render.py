@@ -1,55 +1,52 @@
-"""Rendering items and pages to HTML with the theme's Jinja templates."""
+"""Writing one site's HTML pages with the theme's Jinja templates."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from pathlib import Path
 
 import jinja2
-import markdown
 
-from .catalogue import Catalogue
-from .items import Item
-from .select import Variant
+from .config import REFRESH
+from .views import Site
 from .writer import write_text
 
 THEMES_DIR = "themes"
 THEME = "default"
 
 
+def theme_dir(root: Path) -> Path:
+    return root / THEMES_DIR / THEME
+
+
 def environment(root: Path) -> jinja2.Environment:
-    theme = root / THEMES_DIR / THEME
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme / "templates"),
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme_dir(root) / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
+    env.globals["refresh_labels"] = REFRESH
+    return env
 
 
-def item_url(item: Item) -> str:
-    """Stable per item: the 索引号 never changes once given."""
-    return f"items/{item.meta.index_no.rsplit('/', 1)[-1]}.html"
+class Renderer:
+    """Renders the pages of one site; every page links relative to its own depth."""
 
+    def __init__(self, root: Path, site: Site) -> None:
+        self.env = environment(root)
+        self.site = site
 
-def body_html(item: Item) -> str:
-    return markdown.markdown(item.body, extensions=["extra", "toc", "sane_lists"])
-
-
-def render_site(
-    catalogue: Catalogue, variant: Variant, items: list[Item], out: Path, today: dt.date
-) -> None:
-    env = environment(catalogue.root)
-    common = {"config": catalogue.config, "variant": variant, "today": today}
-    write_text(
-        out / "index.html",
-        env.get_template("home.html").render(items=items, **common, root="", item_url=item_url),
-    )
-    for item in items:
-        html = env.get_template("item.html").render(
-            item=item, body=body_html(item), **common, root="../", item_url=item_url
+    def page(self, url: str, template: str, **context: object) -> None:
+        """Write ``url`` (root-relative, e.g. ``items/2024-00012.html``) from ``template``."""
+        html = self.env.get_template(template).render(
+            site=self.site,
+            config=self.site.config,
+            org=self.site.config.organisation,
+            root="../" * url.count("/"),
+            page_url=url,
+            **context,
         )
-        write_text(out / item_url(item), html)
-    shutil.copytree(catalogue.root / THEMES_DIR / THEME / "static", out / "static")
+        write_text(self.site.out / url, html)
+        self.site.pages.append(url)

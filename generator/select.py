@@ -21,9 +21,10 @@ class Variant:
     label: str  # shown in build summaries
     scopes: tuple[str, ...]
     channels: tuple[str, ...]  # an item needs one of these
+    exports: bool = False  # feeds, sitemap and open data
 
 
-PUBLIC = Variant("public", "公众网站", ("external",), ("website",))
+PUBLIC = Variant("public", "公众网站", ("external",), ("website",), exports=True)
 VARIANTS: tuple[Variant, ...] = (PUBLIC,)
 
 

@@ -36,7 +36,7 @@ def sample(tmp_path: Path) -> Path:
 
 
 def test_sample_catalogue_validates(sample: Path) -> None:
-    code, out, err = run(sample, "validate")
+    code, out, _ = run(sample, "validate")
     assert code == 0, out
     assert "错误" not in out
 

@@ -1,0 +1,147 @@
+"""The pages of a catalogue website and what each one shows.
+
+Home, the 公开目录 browsable by category, section and year (paginated without
+JavaScript), one page per item, the 政务公开指南, 依申请公开 and 监督投诉 pages,
+search and 404.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .markup import relative_url, render_body
+from .render import Renderer, theme_dir
+from .views import ItemView, Site
+
+LATEST_ON_HOME = 10
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way to browse: a category, a section or a year, with its items."""
+
+    kind: str  # "category" | "section" | "year"
+    key: str
+    name: str
+    items: list[ItemView]
+
+    @property
+    def base(self) -> str:
+        return f"catalogue/{self.kind}/{self.key}/"
+
+    @property
+    def url(self) -> str:
+        return self.base + "index.html"
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    urls: list[str]  # root-relative URL of every page of the listing
+
+    @property
+    def previous(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+
+def facets(site: Site) -> dict[str, list[Facet]]:
+    """Every category of the site's scopes (empty ones too), every section and year in use."""
+    config = site.config
+    by = lambda pick: [v for v in site.items if pick(v)]  # noqa: E731
+    categories = [
+        Facet("category", key, c.name, by(lambda v, k=key: v.category == k))
+        for scope in dict.fromkeys(v.scope for v in site.items) or ("external",)
+        for key, c in config.categories_of(scope).items()
+    ]
+    sections = [
+        Facet("section", key, s.name, items)
+        for key, s in config.sections.items()
+        if (items := by(lambda v, k=key: v.owner == k))
+    ]
+    years = sorted({v.year for v in site.items}, reverse=True)
+    year_facets = [Facet("year", str(y), f"{y}年", by(lambda v, y=y: v.year == y)) for y in years]
+    return {"category": categories, "section": sections, "year": year_facets}
+
+
+def write_listing(
+    renderer: Renderer, base: str, title: str, items: list[ItemView], **context: object
+) -> None:
+    """A listing split into pages of ``page_size`` rows: index.html, page-2.html, …"""
+    size = renderer.site.config.site.page_size
+    count = max(1, math.ceil(len(items) / size))
+    urls = [base + ("index.html" if n == 1 else f"page-{n}.html") for n in range(1, count + 1)]
+    for number, url in enumerate(urls, start=1):
+        rows = items[(number - 1) * size : number * size]
+        pagination = Pagination(number, count, urls)
+        renderer.page(
+            url,
+            "list.html",
+            title=title,
+            rows=rows,
+            total=len(items),
+            pagination=pagination,
+            **context,
+        )
+
+
+def link_resolver(view: ItemView, shown: dict[Path, ItemView]) -> Callable[[Path], str | None]:
+    """Resolve links in ``view``'s body: other shown items, and its own attachments."""
+    attachments = {a.source.resolve(): a.url for a in view.attachments}
+    page = view.url
+
+    def resolve(target: Path) -> str | None:
+        if target in shown:
+            return relative_url(page, shown[target].url)
+        if target in attachments:
+            return relative_url(page, attachments[target])
+        return None
+
+    return resolve
+
+
+def copy_attachments(site: Site) -> None:
+    for view in site.items:
+        for attachment in view.attachments:
+            target = site.out / attachment.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(attachment.source, target)
+
+
+def write_site(catalogue: Catalogue, site: Site) -> None:
+    """Render every page of ``site`` into ``site.out``."""
+    renderer = Renderer(catalogue.root, site)
+    shown = {v.item.file.resolve(): v for v in site.items}
+    for view in site.items:
+        view.body_html = render_body(view.item.body, view.item.folder, link_resolver(view, shown))
+
+    browse = facets(site)
+    renderer.page("index.html", "home.html", latest=site.items[:LATEST_ON_HOME], facets=browse)
+    write_listing(renderer, "catalogue/", "公开目录", site.items, facets=browse, facet=None)
+    for kind_facets in browse.values():
+        for facet in kind_facets:
+            write_listing(renderer, facet.base, facet.name, facet.items, facets=browse, facet=facet)
+    for view in site.items:
+        renderer.page(view.url, "item.html", item=view)
+    for url, template in STATIC_PAGES.items():
+        renderer.page(url, template, facets=browse)
+    copy_attachments(site)
+    shutil.copytree(theme_dir(catalogue.root) / "static", site.out / "static")
+
+
+STATIC_PAGES = {
+    "guide.html": "guide.html",
+    "request.html": "request.html",
+    "complaints.html": "complaints.html",
+    "search.html": "search.html",
+    "404.html": "404.html",
+}

@@ -1,0 +1,233 @@
+"""What templates and exports see: items and pages prepared in Python.
+
+Templates stay logic-light because every label, URL and derived value is
+computed here once, in the product's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import CHANNELS, REFRESH, VALIDITY, Config
+from .items import SUMMARY_LIMIT, Item
+
+ITEMS_DIR = "items"
+
+_FILE_TYPES = {
+    ".pdf": "PDF",
+    ".xlsx": "Excel",
+    ".xls": "Excel",
+    ".csv": "CSV",
+    ".docx": "Word",
+    ".doc": "Word",
+    ".zip": "ZIP",
+    ".jpg": "图片",
+    ".jpeg": "图片",
+    ".png": "图片",
+    ".txt": "文本",
+}
+
+
+def item_id(index_no: str) -> str:
+    """The part of the 索引号 after the organisation code, e.g. ``2024-00012``."""
+    return index_no.rsplit("/", 1)[-1]
+
+
+def item_url(index_no: str) -> str:
+    """Stable for the item's lifetime: the 索引号 never changes once given."""
+    return f"{ITEMS_DIR}/{item_id(index_no)}.html"
+
+
+def size_label(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to readable text, for derived summaries and search."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"^\s{0,3}(#{1,6}|[-*+]|\d+[.)]|>)\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"[|*_`~]+", " ", text)
+    text = re.sub(r"^[\s:-]+$", "", text, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    title: str
+    url: str  # root-relative
+    file_name: str
+    file_type: str
+    size: int
+    source: Path
+
+    @property
+    def size_label(self) -> str:
+        return size_label(self.size)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file_type == "PDF"
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    title: str
+    index_no: str
+    url: str | None  # None when the item is not shown in this output
+
+
+@dataclass
+class ItemView:
+    """One item as an output shows it."""
+
+    item: Item
+    title: str
+    index_no: str
+    id: str
+    url: str
+    scope: str
+    category: str
+    category_name: str
+    owner: str
+    owner_name: str
+    drafted_by: str
+    doc_no: str | None
+    keywords: list[str]
+    written: dt.date
+    published: dt.date
+    expires: dt.date | None
+    validity: str
+    validity_label: str
+    refresh_label: str
+    channel_labels: list[str]
+    summary: str
+    summary_derived: bool
+    major: bool
+    attachments: list[AttachmentView]
+    changes: list[ChangeView]
+    superseded_by: LinkView | None = None
+    replaces: list[LinkView] = field(default_factory=list)
+    body_html: str = ""
+    body_text: str = ""
+
+    @property
+    def year(self) -> int:
+        return self.published.year
+
+    @property
+    def updated(self) -> dt.date:
+        """The last day the public saw a material change: published or the latest change note."""
+        return max([self.published, *(c.date for c in self.changes)])
+
+
+def derive_summary(body: str) -> str:
+    text = plain_text(body)
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+
+
+def attachment_views(item: Item) -> list[AttachmentView]:
+    views = []
+    for attachment in item.meta.attachments:
+        source = item.attachment_files.get(attachment.path)
+        if source is None or not source.is_file():
+            continue
+        suffix = source.suffix.lower()
+        views.append(
+            AttachmentView(
+                title=attachment.title,
+                url=f"{ITEMS_DIR}/{item_id(item.meta.index_no)}/{attachment.path}",
+                file_name=source.name,
+                file_type=_FILE_TYPES.get(suffix)
+                or (mimetypes.guess_type(source.name)[0] or "文件"),
+                size=source.stat().st_size,
+                source=source,
+            )
+        )
+    return views
+
+
+def item_view(item: Item, config: Config) -> ItemView:
+    meta = item.meta
+    category = config.categories_of(item.scope)[meta.category]
+    refresh = item.refresh(config) or category.refresh
+    body_text = plain_text(item.body)
+    return ItemView(
+        item=item,
+        title=meta.title,
+        index_no=meta.index_no,
+        id=item_id(meta.index_no),
+        url=item_url(meta.index_no),
+        scope=item.scope,
+        category=meta.category,
+        category_name=category.name,
+        owner=meta.owner,
+        owner_name=config.sections[meta.owner].name,
+        drafted_by=meta.drafted_by,
+        doc_no=meta.doc_no,
+        keywords=list(meta.keywords),
+        written=meta.written,
+        published=meta.published,
+        expires=meta.expires,
+        validity=meta.validity,
+        validity_label=VALIDITY[meta.validity],
+        refresh_label=REFRESH[refresh],
+        channel_labels=[CHANNELS[item.scope][c] for c in item.channels(config)],
+        summary=meta.summary or derive_summary(item.body),
+        summary_derived=meta.summary is None,
+        major=meta.major,
+        attachments=attachment_views(item),
+        changes=sorted((ChangeView(c.date, c.note) for c in meta.changes), key=lambda c: c.date),
+        body_text=body_text,
+    )
+
+
+def link_views(views: list[ItemView], all_items: dict[str, Item]) -> None:
+    """Fill ``superseded_by`` and ``replaces``; a link stays text when its target is not shown.
+
+    ``all_items`` must hold only items this output may name (its scopes), so an
+    internal item's title can never reach a public page through a link.
+    """
+    shown = {v.index_no: v for v in views}
+
+    def link(index_no: str) -> LinkView:
+        target = shown.get(index_no)
+        if target is not None:
+            return LinkView(target.title, index_no, target.url)
+        return LinkView(all_items[index_no].meta.title, index_no, None)
+
+    for view in views:
+        successor = view.item.meta.superseded_by
+        if successor and successor in all_items:
+            view.superseded_by = link(successor)
+            if successor in shown:
+                shown[successor].replaces.append(link(view.index_no))
+
+
+@dataclass
+class Site:
+    """One output being built: its items (newest first) and the pages written so far."""
+
+    config: Config
+    variant_name: str  # "public", "kiosk", "intranet"
+    items: list[ItemView]
+    today: dt.date
+    out: Path
+    pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
+
+    @property
+    def base_url(self) -> str:
+        return self.config.site.base_url
