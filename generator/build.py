@@ -16,6 +16,7 @@ from .catalogue import Catalogue, load_catalogue
 from .exports import write_exports
 from .pages import write_site
 from .problems import Problem, errors
+from .search import index_site
 from .select import VARIANTS, Variant, select_items
 from .views import Site, item_view, link_views
 from .writer import staged_output
@@ -60,6 +61,7 @@ def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False)
         for variant in VARIANTS:
             site = make_site(catalogue, variant, today, stage / variant.name)
             write_site(catalogue, site)
+            index_site(site.out)
             if variant.exports:
                 write_exports(site)
             result.counts[variant.label] = len(site.items)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .markup import relative_url, render_body
 from .render import Renderer, theme_dir
+from .search import searchable_text
 from .views import ItemView, Site
 
 LATEST_ON_HOME = 10
@@ -123,6 +124,7 @@ def write_site(catalogue: Catalogue, site: Site) -> None:
     shown = {v.item.file.resolve(): v for v in site.items}
     for view in site.items:
         view.body_html = render_body(view.item.body, view.item.folder, link_resolver(view, shown))
+        view.search_text = searchable_text(view)
 
     browse = facets(site)
     renderer.page("index.html", "home.html", latest=site.items[:LATEST_ON_HOME], facets=browse)

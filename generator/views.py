@@ -123,6 +123,7 @@ class ItemView:
     replaces: list[LinkView] = field(default_factory=list)
     body_html: str = ""
     body_text: str = ""
+    search_text: str = ""  # what a search must find this item by (see search.py)
 
     @property
     def year(self) -> int:

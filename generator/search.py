@@ -1,0 +1,83 @@
+"""Full-text search: Pagefind (extended, for Chinese) plus bigram tokens for complete recall.
+
+Pagefind segments Chinese into words at build time (jieba) and the browser
+segments the query differently (Intl.Segmenter), so a query such as 决算 misses
+a page that only says 预决算. To make every Chinese substring findable, each
+item page also carries one token per pair of adjacent Chinese characters in its
+searchable text. A token is ASCII (``q`` + four letters per character), so
+neither segmenter splits it. The search page turns a query into the same
+tokens, asks Pagefind for pages holding all of them, and keeps only those whose
+text really contains the query, which keeps precision high.
+
+``static/search.js`` implements the same encoding; tests check that both agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from .views import ItemView
+
+PAGEFIND_DIR = "pagefind"
+TOKEN_PREFIX = "q"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site."""
+
+
+def _letters(char: str) -> str:
+    """Four base-26 letters for one BMP character (26**4 > 65536)."""
+    code, out = ord(char), []
+    for _ in range(4):
+        code, digit = divmod(code, 26)
+        out.append(_ALPHABET[digit])
+    return "".join(reversed(out))
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """One token per distinct pair of adjacent Chinese characters, in order of appearance."""
+    seen: dict[str, None] = {}
+    for run in _CJK_RUN.findall(text):
+        for a, b in zip(run, run[1:], strict=False):
+            seen.setdefault(TOKEN_PREFIX + _letters(a) + _letters(b))
+    return list(seen)
+
+
+def searchable_text(view: ItemView) -> str:
+    """Everything a visitor reads on an item page, which a search should find."""
+    parts = [
+        view.title,
+        view.summary,
+        view.body_text,
+        *(a.title for a in view.attachments),
+        *(c.note for c in view.changes),
+        view.index_no,
+        view.doc_no or "",
+        " ".join(view.keywords),
+        view.category_name,
+        view.owner_name,
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+async def _run_pagefind(site_dir: Path) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(force_language="zh", output_path=PAGEFIND_DIR)
+    async with PagefindIndex(config=config) as index:
+        result = await index.add_directory(str(site_dir))
+        await index.write_files(output_path=str(site_dir / PAGEFIND_DIR))
+    return int(result["page_count"])
+
+
+def index_site(site_dir: Path) -> int:
+    """Index the built pages of ``site_dir`` with Pagefind; returns the number of pages."""
+    try:
+        return asyncio.run(_run_pagefind(site_dir))
+    except Exception as exc:  # the service reports failures as assorted exceptions
+        raise SearchIndexError(str(exc)) from exc
