@@ -15,6 +15,7 @@ text really contains the query, which keeps precision high.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def bigram_tokens(text: str) -> list[str]:
     """One token per distinct pair of adjacent Chinese characters, in order of appearance."""
     seen: dict[str, None] = {}
     for run in _CJK_RUN.findall(text):
-        for a, b in zip(run, run[1:], strict=False):
+        for a, b in itertools.pairwise(run):
             seen.setdefault(TOKEN_PREFIX + _letters(a) + _letters(b))
     return list(seen)
 
