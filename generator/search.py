@@ -10,6 +10,9 @@ tokens, asks Pagefind for pages holding all of them, and keeps only those whose
 text really contains the query, which keeps precision high.
 
 ``static/search.js`` implements the same encoding; tests check that both agree.
+Filters (category, section, year) are applied in the browser to the verified
+results, from Pagefind metadata: Pagefind's own filter files are written in an
+order that changes from build to build, which would break reproducible output.
 """
 
 from __future__ import annotations

@@ -56,12 +56,13 @@ def line_of(path: Path, needle: str) -> int:
 class Repo:
     """A catalogue repository in a temporary folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fresh: bool = True) -> None:
         self.root = root
-        shutil.copy(REPO / "catalog.yaml", root / "catalog.yaml")
-        shutil.copytree(REPO / "themes", root / "themes")
-        (root / "content" / "external").mkdir(parents=True)
-        (root / "content" / "internal").mkdir(parents=True)
+        if fresh:
+            shutil.copy(REPO / "catalog.yaml", root / "catalog.yaml")
+            shutil.copytree(REPO / "themes", root / "themes")
+            (root / "content" / "external").mkdir(parents=True)
+            (root / "content" / "internal").mkdir(parents=True)
 
     def write_item(
         self,
@@ -115,3 +116,59 @@ class Repo:
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path)
+
+
+def copy_sample(root: Path) -> Path:
+    """A copy of the repository's sample catalogue (config, content, themes) at ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "catalog.yaml", root / "catalog.yaml")
+    for folder in ("content", "themes"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path / "sample")
+
+
+BUILD_DAY = dt.date(2026, 11, 26)
+CANARY = "鸮鹮鼯鼷鳑鲏"  # rare characters, planted in every field of an internal item
+CANARY_ASCII = "CANARY-7f3a9c"
+
+
+def plant_canary(root: Path) -> Path:
+    """An approved internal item with the canary in every field and in its attachment."""
+    repo = Repo(root, fresh=False)
+    folder = root / "content/internal/staff-affairs"
+    (folder / "files").mkdir(parents=True, exist_ok=True)
+    (folder / "files/canary.csv").write_text(f"名单,{CANARY}\n{CANARY_ASCII},1\n", encoding="utf-8")
+    path = repo.write_item(
+        "content/internal/staff-affairs/canary.md",
+        body=f"## {CANARY}\n\n正文含{CANARY}与{CANARY_ASCII}。\n",
+        title=f"{CANARY}名单",
+        index_no=f"{ORG}/2026-09999",
+        category="staff-affairs",
+        owner="personnel",
+        drafted_by="胡斌",
+        summary=f"概述{CANARY}",
+        doc_no=f"{CANARY}〔2026〕1号",
+        keywords=[CANARY, CANARY_ASCII],
+        written="2026-03-01",
+        published="2026-03-05",
+        attachments=[{"path": "files/canary.csv", "title": f"{CANARY}附件"}],
+        changes=[{"date": "2026-03-06", "note": f"更正{CANARY}"}],
+    )
+    repo.approve(path, steps=(("initial", "曹静"), ("leader", "郑国平")), date=dt.date(2026, 3, 6))
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample plus a canary internal item, built on BUILD_DAY; returns the root."""
+    from generator.build import build_catalogue
+
+    root = copy_sample(tmp_path_factory.mktemp("built") / "sample")
+    plant_canary(root)
+    build_catalogue(root, root / "build", BUILD_DAY)
+    return root

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from conftest import REPO, Repo, line_of
 
@@ -19,20 +17,6 @@ def run(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int,
     )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A copy of the repository's sample catalogue."""
-    root = tmp_path / "sample"
-    for name in ("catalog.yaml", "content", "themes"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            root.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, root / name)
-    return root
 
 
 def test_sample_catalogue_validates(sample: Path) -> None:

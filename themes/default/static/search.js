@@ -56,17 +56,25 @@
     return pf.options({ baseUrl: siteBase.pathname }).then(function () { return pf; });
   });
 
-  // Every page that matches ``query`` and ``filters``, verified: [{url, meta}].
-  function searchAll(query, filters) {
+  // Every page whose text contains every word of ``query``: [{url, meta}].
+  function searchAll(query) {
+    if (!query.trim()) { return Promise.resolve([]); }
     return pagefindPromise.then(function (pf) {
-      var q = terms(query).join(" ");
-      return pf.search(q || null, { filters: filters || {} });
+      return pf.search(terms(query).join(" "));
     }).then(function (response) {
       return Promise.all(response.results.map(function (r) { return r.data(); }));
     }).then(function (pages) {
-      return pages.filter(function (page) {
-        return !query.trim() || contains(page.meta.searchtext || "", query);
-      });
+      var hits = pages.filter(function (page) { return contains(page.meta.searchtext || "", query); });
+      // Pages whose title holds the query first; otherwise keep Pagefind's ranking.
+      var inTitle = hits.filter(function (page) { return contains(page.meta.title || "", query); });
+      return inTitle.concat(hits.filter(function (page) { return inTitle.indexOf(page) === -1; }));
+    });
+  }
+
+  // Narrow verified results by metadata; filters are {category: "预算…", year: "2025"}.
+  function applyFilters(pages, filters) {
+    return pages.filter(function (page) {
+      return Object.keys(filters).every(function (k) { return page.meta[k] === filters[k]; });
     });
   }
 
@@ -101,15 +109,19 @@
   function selectedFilters() {
     var filters = {};
     filterBox.querySelectorAll("select").forEach(function (select) {
-      if (select.value) { filters[select.name] = [select.value]; }
+      if (select.value) { filters[select.name] = select.value; }
     });
     return filters;
   }
 
-  function buildFilters(available, chosen) {
+  // One select per facet, with counts over the current results.
+  function buildFilters(pages, chosen) {
     filterBox.innerHTML = "";
+    filterBox.hidden = !pages.length;
     Object.keys(FILTER_LABELS).forEach(function (name) {
-      var values = Object.keys(available[name] || {}).sort();
+      var counts = {};
+      pages.forEach(function (p) { var v = p.meta[name]; if (v) { counts[v] = (counts[v] || 0) + 1; } });
+      var values = Object.keys(counts).sort();
       if (name === "year") { values.reverse(); }
       var label = document.createElement("label");
       label.textContent = FILTER_LABELS[name] + " ";
@@ -117,9 +129,9 @@
       select.name = name;
       select.innerHTML = '<option value="">全部</option>' + values.map(function (v) {
         return '<option value="' + escapeHtml(v) + '"' + (chosen[name] === v ? " selected" : "") + ">" +
-          escapeHtml(v) + "</option>";
+          escapeHtml(v) + "（" + counts[v] + "）</option>";
       }).join("");
-      select.addEventListener("change", run);
+      select.addEventListener("change", showFiltered);
       label.appendChild(select);
       filterBox.appendChild(label);
     });
@@ -146,25 +158,37 @@
     }
   }
 
-  function run() {
-    var query = form.elements.q.value;
-    var filters = selectedFilters();
+  var found = [];
+  var lastQuery = "";
+
+  function updateUrl(query, filters) {
     var params = new URLSearchParams();
     if (query) { params.set("q", query); }
-    Object.keys(filters).forEach(function (k) { params.set(k, filters[k][0]); });
+    Object.keys(filters).forEach(function (k) { params.set(k, filters[k]); });
     window.history.replaceState(null, "", "?" + params.toString());
-    if (!query.trim() && !Object.keys(filters).length) {
-      current = [];
-      status.textContent = "";
-      render(query);
-      return Promise.resolve();
-    }
-    status.textContent = "正在搜索…";
-    return searchAll(query, filters).then(function (pages) {
-      current = pages;
-      shown = PAGE_SIZE;
-      status.textContent = pages.length ? "找到 " + pages.length + " 条结果" : "没有找到相关结果，请换个关键词或减少筛选条件。";
-      render(query);
+  }
+
+  function showFiltered() {
+    var filters = selectedFilters();
+    updateUrl(lastQuery, filters);
+    current = applyFilters(found, filters);
+    shown = PAGE_SIZE;
+    var narrowed = Object.keys(filters).length ? "（筛选后 " + current.length + " 条）" : "";
+    status.textContent = found.length
+      ? "找到 " + found.length + " 条结果" + narrowed
+      : (lastQuery.trim() ? "没有找到相关结果，请换个关键词。" : "");
+    render(lastQuery);
+  }
+
+  function run(chosen) {
+    var query = form.elements.q.value;
+    lastQuery = query;
+    status.textContent = query.trim() ? "正在搜索…" : "";
+    return searchAll(query).then(function (pages) {
+      if (query !== form.elements.q.value) { return; }  // a newer query is on its way
+      found = pages;
+      buildFilters(pages, chosen || selectedFilters());
+      showFiltered();
     });
   }
 
@@ -172,17 +196,14 @@
   var timer = null;
   form.elements.q.addEventListener("input", function () {
     window.clearTimeout(timer);
-    timer = window.setTimeout(run, 250);
+    timer = window.setTimeout(function () { run(); }, 250);
   });
 
   var params = new URLSearchParams(window.location.search);
   form.elements.q.value = params.get("q") || "";
   var chosen = {};
   Object.keys(FILTER_LABELS).forEach(function (k) { if (params.get(k)) { chosen[k] = params.get(k); } });
-  pagefindPromise.then(function (pf) { return pf.filters(); }).then(function (available) {
-    buildFilters(available, chosen);
-    run();
-  });
+  run(chosen);
 
   window.catalogueSearch = { terms: terms, searchAll: searchAll, ready: pagefindPromise };
 })();

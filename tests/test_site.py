@@ -1,0 +1,256 @@
+"""The public website built from the sample: what it contains and what it must never contain."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
+
+from generator.build import BuildRefused, build_catalogue
+from generator.catalogue import load_catalogue
+from generator.search import bigram_tokens
+from generator.views import item_url
+
+
+def public(root: Path) -> Path:
+    return root / "build" / "public"
+
+
+def all_bytes(folder: Path) -> dict[Path, bytes]:
+    """Every file's bytes, gzip members (Pagefind's index and fragments) decompressed."""
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if b"\x1f\x8b" in data[:16]:
+                start = data.index(b"\x1f\x8b")
+                data = gzip.decompress(data[start:])
+            out[path] = data
+    return out
+
+
+def _expected_public(root: Path) -> tuple[list, list]:
+    """(shown, hidden) items by the disclosure rules, computed from the front matter alone."""
+    catalogue = load_catalogue(root)
+    assert catalogue.config is not None
+    shown, hidden = [], []
+    for item in catalogue.items:
+        channels = (
+            item.meta.channels
+            or catalogue.config.categories_of(item.scope)[item.meta.category].channels
+        )
+        ok = item.scope == "external" and "website" in channels and item.meta.published <= BUILD_DAY
+        (shown if ok else hidden).append(item)
+    return shown, hidden
+
+
+def test_every_public_item_has_a_page_with_its_metadata(built_sample: Path) -> None:
+    shown, _ = _expected_public(built_sample)
+    assert len(shown) >= 40
+    for item in shown:
+        html = (public(built_sample) / item_url(item.meta.index_no)).read_text(encoding="utf-8")
+        assert f"<h1>{item.meta.title}</h1>" in html
+        for label in (
+            "索引号",
+            "分类",
+            "发布机构",
+            "文号",
+            "成文日期",
+            "发布日期",
+            "有效性",
+            "公开方式",
+            "时效/更新频率",
+            "主题词",
+            "内容概述",
+        ):
+            assert f">{label}</th>" in html, (item.path, label)
+        assert item.meta.index_no in html
+        assert str(item.meta.published) in html
+
+
+def test_hidden_items_are_absent_everywhere(built_sample: Path) -> None:
+    _, hidden = _expected_public(built_sample)
+    kinds = {
+        (
+            "internal"
+            if i.scope == "internal"
+            else "future"
+            if i.meta.published > BUILD_DAY
+            else "channel"
+        )
+        for i in hidden
+    }
+    assert kinds == {"internal", "future", "channel"}
+    files = all_bytes(public(built_sample))
+    for item in hidden:
+        number = item.meta.index_no.encode()
+        title = item.meta.title.encode()
+        for path, data in files.items():
+            assert number not in data and title not in data, (item.path, path)
+        assert not (public(built_sample) / item_url(item.meta.index_no)).exists()
+
+
+def test_canary_in_an_internal_item_appears_in_no_file(built_sample: Path) -> None:
+    needles = [CANARY.encode(), CANARY_ASCII.encode(), CANARY_ASCII.lower().encode()]
+    needles += [t.encode() for t in bigram_tokens(CANARY)]
+    for path, data in all_bytes(public(built_sample)).items():
+        for needle in needles:
+            assert needle not in data, (path, needle)
+
+
+def test_search_index_covers_public_items_only(built_sample: Path) -> None:
+    shown, _ = _expected_public(built_sample)
+    fragments = [
+        d
+        for p, d in all_bytes(public(built_sample) / "pagefind").items()
+        if p.suffix == ".pf_fragment"
+    ]
+    urls = sorted(json.loads(d[d.index(b"{") :])["url"] for d in fragments)
+    assert urls == sorted("/" + item_url(i.meta.index_no) for i in shown)
+
+
+def test_exports_list_exactly_the_public_items(built_sample: Path) -> None:
+    shown, _ = _expected_public(built_sample)
+    numbers = sorted(i.meta.index_no for i in shown)
+    data = json.loads((public(built_sample) / "catalogue.json").read_text(encoding="utf-8"))
+    assert sorted(row["index_no"] for row in data["items"]) == numbers
+    raw = (public(built_sample) / "catalogue.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert sorted(r["索引号"] for r in rows) == numbers
+    ns = {"a": "http://www.w3.org/2005/Atom", "s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    feed = ET.parse(public(built_sample) / "feed.xml").getroot()
+    assert {e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)} <= {
+        i.meta.title for i in shown
+    }
+    sitemap = ET.parse(public(built_sample) / "sitemap.xml").getroot()
+    locs = {u.findtext("s:loc", namespaces=ns) for u in sitemap.findall("s:url", ns)}
+    assert {f"https://czj.chengjiang.example.gov.cn/{item_url(n)}" for n in numbers} <= locs
+    assert "Sitemap: https://czj.chengjiang.example.gov.cn/sitemap.xml" in (
+        public(built_sample) / "robots.txt"
+    ).read_text(encoding="utf-8")
+
+
+def test_repealed_item_links_to_its_replacement_and_back(built_sample: Path) -> None:
+    old = (public(built_sample) / "items/2019-00001.html").read_text(encoding="utf-8")
+    new = (public(built_sample) / "items/2024-00012.html").read_text(encoding="utf-8")
+    assert "本文件已废止" in old and 'href="../items/2024-00012.html"' in old
+    assert "本文件替代" in new and 'href="../items/2019-00001.html"' in new
+    # The body's relative link to the old .md file was rewritten to its page.
+    assert 'href="2019-00001.html"' in new
+
+
+def test_attachments_are_copied_and_listed(built_sample: Path) -> None:
+    catalogue = load_catalogue(built_sample)
+    shown, _ = _expected_public(built_sample)
+    with_files = [i for i in shown if i.meta.attachments]
+    assert with_files
+    for item in with_files:
+        page = (public(built_sample) / item_url(item.meta.index_no)).read_text(encoding="utf-8")
+        for attachment in item.meta.attachments:
+            copied = (
+                public(built_sample)
+                / "items"
+                / item.meta.index_no.rsplit("/", 1)[1]
+                / attachment.path
+            )
+            assert copied.read_bytes() == (item.folder / attachment.path).read_bytes()
+            assert attachment.title in page
+    assert catalogue.config is not None
+
+
+def test_home_guide_request_complaints_and_404(built_sample: Path) -> None:
+    site = public(built_sample)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for entry in ("catalogue/index.html", "guide.html", "request.html", "complaints.html"):
+        assert f'href="{entry}"' in home
+    guide = (site / "guide.html").read_text(encoding="utf-8")
+    for fact in (
+        "czjgk@chengjiang.example.gov.cn",
+        "0571-8765 4300",
+        "周一至周五",
+        "预算执行和预算草案",
+    ):
+        assert fact in guide
+    request = (site / "request.html").read_text(encoding="utf-8")
+    assert "20 个工作日" in request and "15 个工作日" in request and "信息公开申请表" in request
+    assert "0571-8765 4399" in (site / "complaints.html").read_text(encoding="utf-8")
+    assert (site / "404.html").exists()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'lang="zh-CN"' in html
+        assert "网站标识码：3301090099" in html and "浙ICP备00000000号-1" in html
+
+
+def test_catalogue_is_paginated_and_browsable(built_sample: Path) -> None:
+    shown, _ = _expected_public(built_sample)
+    site = public(built_sample)
+    pages = sorted((site / "catalogue").glob("*.html"))
+    assert [p.name for p in pages] == ["index.html", "page-2.html", "page-3.html"][: len(pages)]
+    assert len(pages) == -(-len(shown) // 20)
+    listed = set()
+    for page in pages:
+        listed |= set(
+            re.findall(r'href="\.\./(items/[\d-]+\.html)"', page.read_text(encoding="utf-8"))
+        )
+    assert listed == {item_url(i.meta.index_no) for i in shown}
+    budget = (site / "catalogue/category/budget/index.html").read_text(encoding="utf-8")
+    assert budget.count("<tr data-category=") == sum(
+        1 for i in shown if i.meta.category == "budget"
+    )
+    assert (site / "catalogue/section/budget/index.html").exists()
+    assert (site / "catalogue/year/2025/index.html").exists()
+
+
+def test_no_external_requests_in_any_page(built_sample: Path) -> None:
+    for page in public(built_sample).rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"(https?:)?//", url), (page, url)
+
+
+def test_build_is_reproducible(tmp_path: Path) -> None:
+    first = copy_sample(tmp_path / "a")
+    second = copy_sample(tmp_path / "b")
+    build_catalogue(first, first / "build", BUILD_DAY)
+    build_catalogue(second, second / "build", BUILD_DAY)
+    a, b = all_bytes(public(first)), all_bytes(public(second))
+    assert sorted(p.relative_to(first) for p in a) == sorted(p.relative_to(second) for p in b)
+    for path, data in a.items():
+        assert data == b[second / path.relative_to(first)], path
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    before = all_bytes(root / "build")
+    item = next((root / "content/external/budget").glob("*.md"))
+    item.write_text(
+        item.read_text(encoding="utf-8").replace("category: budget", "category: nope"),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildRefused):
+        build_catalogue(root, root / "build", BUILD_DAY)
+    assert all_bytes(root / "build") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".build")]
+
+
+def test_scheduled_item_appears_on_its_day(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    scheduled = [i for i in load_catalogue(root).items if i.meta.published > BUILD_DAY]
+    assert scheduled
+    day = scheduled[0].meta.published
+    build_catalogue(root, root / "build", day - dt.timedelta(days=1))
+    assert not (public(root) / item_url(scheduled[0].meta.index_no)).exists()
+    shutil.rmtree(root / "build")
+    build_catalogue(root, root / "build", day)
+    assert (public(root) / item_url(scheduled[0].meta.index_no)).exists()
