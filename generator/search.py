@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .views import ItemView
@@ -81,7 +82,10 @@ async def _run_pagefind(site_dir: Path) -> int:
 
 def index_site(site_dir: Path) -> int:
     """Index the built pages of ``site_dir`` with Pagefind; returns the number of pages."""
+    # A thread of its own, so indexing works even when the caller runs an event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(asyncio.run, _run_pagefind(site_dir))
     try:
-        return asyncio.run(_run_pagefind(site_dir))
+        return future.result()
     except Exception as exc:  # the service reports failures as assorted exceptions
         raise SearchIndexError(str(exc)) from exc

@@ -1,0 +1,88 @@
+"""Real headless Chromium (Debian's, driven by Playwright) against builds served on loopback."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``folder`` on a free loopback port; returns the server and its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def public_url(built_sample: Path) -> Iterator[str]:
+    server, url = serve(built_sample / "build" / "public")
+    yield url
+    server.shutdown()
+
+
+class Offline:
+    """Blocks and records every request that leaves the served site."""
+
+    def __init__(self, allowed_prefix: str) -> None:
+        self.allowed_prefix = allowed_prefix
+        self.blocked: list[str] = []
+
+    def attach(self, page: Page) -> Page:
+        def route(route_obj: object) -> None:
+            request_url = route_obj.request.url  # type: ignore[attr-defined]
+            if request_url.startswith(self.allowed_prefix) or request_url.startswith("data:"):
+                route_obj.continue_()  # type: ignore[attr-defined]
+            else:
+                self.blocked.append(request_url)
+                route_obj.abort()  # type: ignore[attr-defined]
+
+        page.route("**/*", route)
+        return page
+
+
+@pytest.fixture
+def offline_page(browser: Browser, public_url: str) -> Iterator[Page]:
+    """A fresh page that may reach only the served site; fails the test otherwise."""
+    context = browser.new_context()
+    guard = Offline(public_url)
+    page = guard.attach(context.new_page())
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert guard.blocked == [], f"requests left the site: {guard.blocked}"
+    assert errors == [], f"JavaScript errors: {errors}"
