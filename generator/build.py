@@ -7,23 +7,26 @@ stage has succeeded, so a failed build leaves the previous output untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .catalogue import Catalogue, load_catalogue
 from .exports import write_exports
 from .pages import write_site
 from .problems import Problem, errors
-from .search import index_site
+from .search import SearchIndexError, index_site
 from .select import VARIANTS, Variant, select_items
 from .views import Site, item_view, link_views
 from .writer import staged_output
 
 
 class BuildRefused(Exception):
-    """The catalogue has errors; nothing was written."""
+    """The catalogue has errors, or a stage failed; the previous output is untouched."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problems")
@@ -57,13 +60,29 @@ def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False)
     if catalogue.failed(strict):
         raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
-    with staged_output(out) as stage:
-        for variant in VARIANTS:
-            site = make_site(catalogue, variant, today, stage / variant.name)
-            write_site(catalogue, site)
-            index_site(site.out)
-            if variant.exports:
-                write_exports(site)
-            result.counts[variant.label] = len(site.items)
+    try:
+        with staged_output(out) as stage:
+            for variant in VARIANTS:
+                site = make_site(catalogue, variant, today, stage / variant.name)
+                write_site(catalogue, site)
+                index_site(site.out)
+                if variant.exports:
+                    write_exports(site)
+                result.counts[variant.label] = len(site.items)
+    except jinja2.TemplateError as exc:
+        raise BuildRefused([_template_problem(catalogue.root, exc)]) from exc
+    except SearchIndexError as exc:
+        raise BuildRefused([Problem.make("B002", "build", 1, detail=exc)]) from exc
+    except OSError as exc:
+        where = str(exc.filename or "build")
+        raise BuildRefused([Problem.make("B003", where, 1, detail=exc.strerror or exc)]) from exc
     result.seconds = time.monotonic() - started
     return result
+
+
+def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
+    """A template error located at its template file and line, like any other problem."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "themes"
+    with contextlib.suppress(ValueError):
+        name = Path(name).resolve().relative_to(root).as_posix()
+    return Problem.make("B001", name, getattr(exc, "lineno", None) or 1, detail=exc.message or exc)

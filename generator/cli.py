@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import report
+from . import click_zh, report
 from .approvals import ApprovalRefused, approve_file, check_approvals, short
 from .build import BuildRefused, build_catalogue
 from .catalogue import Catalogue, load_catalogue
@@ -16,6 +16,8 @@ from .config import CATALOG_FILE
 from .history import find_approved_version
 from .items import Item
 from .problems import Problem, errors
+
+click_zh.install()
 
 
 class DateType(click.ParamType):
@@ -48,7 +50,10 @@ def find_root(start: Path) -> Path:
     return start
 
 
-@click.group(help="政务公开目录生成器：校验条目、记录审批、生成网站。")
+@click.group(
+    help="政务公开目录生成器：校验条目、记录审批、生成网站。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),

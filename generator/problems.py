@@ -137,6 +137,14 @@ CODES: dict[str, Code] = {
         "正文链接的本地文件“{target}”未列入 attachments，其内容不在审批范围内",
         "把该文件加入 attachments 后重新审批。",
     ),
+    # Building the outputs
+    "B001": Code(E, "模板出错：{detail}", "检查 themes/ 中该模板的语法，或撤销最近对模板的修改。"),
+    "B002": Code(
+        E,
+        "生成搜索索引失败：{detail}",
+        "确认已安装 pagefind[extended]（make build 会自动安装），然后重试。",
+    ),
+    "B003": Code(E, "写入输出失败：{detail}", "检查磁盘空间和 build/ 所在文件夹的写权限。"),
     # Approvals
     "A501": Code(
         E, "缺少审批步骤“{step}”（{name}）", "请有权限的人员执行 catalogue approve 完成该步骤。"

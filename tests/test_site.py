@@ -254,3 +254,25 @@ def test_scheduled_item_appears_on_its_day(tmp_path: Path) -> None:
     shutil.rmtree(root / "build")
     build_catalogue(root, root / "build", day)
     assert (public(root) / item_url(scheduled[0].meta.index_no)).exists()
+
+
+def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    before = all_bytes(root / "build")
+    template = root / "themes/default/templates/item.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "{{ item.title }}</h1>", "{{ item.title }</h1>"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(root, root / "build", BUILD_DAY)
+    (problem,) = refused.value.problems
+    assert (problem.code, problem.path) == ("B001", "themes/default/templates/item.html")
+    assert (
+        "{{ item.title }</h1>"
+        in template.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    )
+    assert all_bytes(root / "build") == before
