@@ -17,6 +17,7 @@ import jinja2
 
 from .catalogue import Catalogue, load_catalogue
 from .exports import write_exports
+from .kiosk import write_kiosk_index
 from .pages import write_site
 from .problems import Problem, errors
 from .search import SearchIndexError, index_site
@@ -51,7 +52,15 @@ def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path)
     views = [item_view(i, catalogue.config) for i in select_items(catalogue, variant, today)]
     nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
     link_views(views, nameable)
-    return Site(catalogue.config, variant.name, views, today, out)
+    return Site(catalogue.config, variant, views, today, out)
+
+
+def write_search_index(site: Site) -> None:
+    """Pagefind where a server is available; the kiosk's own script index where not."""
+    if site.variant.touch:
+        write_kiosk_index(site)
+    else:
+        index_site(site.out)
 
 
 def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False) -> BuildResult:
@@ -65,7 +74,7 @@ def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False)
             for variant in VARIANTS:
                 site = make_site(catalogue, variant, today, stage / variant.name)
                 write_site(catalogue, site)
-                index_site(site.out)
+                write_search_index(site)
                 if variant.exports:
                     write_exports(site)
                 result.counts[variant.label] = len(site.items)

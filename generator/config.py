@@ -213,8 +213,9 @@ class PlanEntry(Located):
 class Site:
     title: str | None = option(Str())
     base_url: str = option(Str(default="https://example.gov.cn/", pattern=r"https?://\S+/"))
-    kiosk_idle_seconds: int = option(Int(default=120, minimum=5))
+    kiosk_idle_seconds: int = option(Int(default=120, minimum=1))
     page_size: int = option(Int(default=20, minimum=5))
+    kiosk_page_size: int = option(Int(default=6, minimum=3))
 
 
 @dataclass(kw_only=True)

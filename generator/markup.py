@@ -19,8 +19,6 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from .items import ITEM_SUFFIX
-
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 # slugify_unicode keeps Chinese characters, so heading anchors stay readable.
 EXTENSION_CONFIGS = {
@@ -32,10 +30,13 @@ LinkResolver = Callable[[Path], str | None]
 
 
 class _LinkRewriter(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, folder: Path, resolve: LinkResolver) -> None:
+    def __init__(
+        self, md: markdown.Markdown, folder: Path, resolve: LinkResolver, external: bool
+    ) -> None:
         super().__init__(md)
         self.folder = folder
         self.resolve = resolve
+        self.external = external
 
     def run(self, root: ET.Element) -> None:
         for parent in root.iter():
@@ -47,31 +48,39 @@ class _LinkRewriter(Treeprocessor):
     def _rewrite(self, parent: ET.Element, element: ET.Element, attribute: str) -> None:
         target = element.get(attribute, "")
         parts = urlsplit(target)
-        if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
+        if parts.scheme or parts.netloc or target.startswith("/"):
+            if not self.external:
+                _unlink(element, attribute)
             return
+        if not parts.path:
+            return  # an in-page #anchor
         url = self.resolve((self.folder / unquote(parts.path)).resolve())
         if url is None:
-            element.tag = "span"  # keep the words, drop the link
-            element.attrib.pop(attribute)
+            _unlink(element, attribute)
             return
         element.set(attribute, url + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
+def _unlink(element: ET.Element, attribute: str) -> None:
+    """Keep the words, drop the link."""
+    element.tag = "span"
+    element.attrib.pop(attribute)
+
+
 class _LinkExtension(Extension):
-    def __init__(self, folder: Path, resolve: LinkResolver) -> None:
+    def __init__(self, folder: Path, resolve: LinkResolver, external: bool) -> None:
         super().__init__()
-        self.folder = folder
-        self.resolve = resolve
+        self.rewriter_args = (folder, resolve, external)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(
-            _LinkRewriter(md, self.folder, self.resolve), "catalogue-links", 5
-        )
+        rewriter = _LinkRewriter(md, *self.rewriter_args)
+        md.treeprocessors.register(rewriter, "catalogue-links", 5)
 
 
-def render_body(body: str, folder: Path, resolve: LinkResolver) -> str:
+def render_body(body: str, folder: Path, resolve: LinkResolver, external: bool = True) -> str:
+    """HTML for an item body; with ``external=False`` links leaving the site become text."""
     md = markdown.Markdown(
-        extensions=[*EXTENSIONS, _LinkExtension(folder, resolve)],
+        extensions=[*EXTENSIONS, _LinkExtension(folder, resolve, external)],
         extension_configs=EXTENSION_CONFIGS,
         output_format="html",
     )
@@ -81,7 +90,3 @@ def render_body(body: str, folder: Path, resolve: LinkResolver) -> str:
 def relative_url(from_page: str, to: str) -> str:
     """A root-relative URL as seen from another root-relative page."""
     return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
-
-
-def is_item_file(path: Path) -> bool:
-    return path.suffix == ITEM_SUFFIX

@@ -78,7 +78,7 @@ def write_listing(
     renderer: Renderer, base: str, title: str, items: list[ItemView], **context: object
 ) -> None:
     """A listing split into pages of ``page_size`` rows: index.html, page-2.html, …"""
-    size = renderer.site.config.site.page_size
+    size = renderer.site.page_size
     count = max(1, math.ceil(len(items) / size))
     urls = [base + ("index.html" if n == 1 else f"page-{n}.html") for n in range(1, count + 1)]
     for number, url in enumerate(urls, start=1):
@@ -123,7 +123,9 @@ def write_site(catalogue: Catalogue, site: Site) -> None:
     renderer = Renderer(catalogue.root, site)
     shown = {v.item.file.resolve(): v for v in site.items}
     for view in site.items:
-        view.body_html = render_body(view.item.body, view.item.folder, link_resolver(view, shown))
+        resolve = link_resolver(view, shown)
+        external = not site.variant.touch  # the kiosk must not lead visitors off the build
+        view.body_html = render_body(view.item.body, view.item.folder, resolve, external)
         view.search_text = searchable_text(view)
 
     browse = facets(site)

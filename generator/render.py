@@ -47,6 +47,7 @@ class Renderer:
             config=self.site.config,
             org=self.site.config.organisation,
             root="../" * url.count("/"),
+            kiosk=self.site.variant.touch,
             page_url=url,
             **context,
         )

@@ -22,10 +22,12 @@ class Variant:
     scopes: tuple[str, ...]
     channels: tuple[str, ...]  # an item needs one of these
     exports: bool = False  # feeds, sitemap and open data
+    touch: bool = False  # the hall's touch screen: offline, no keyboard, big targets
 
 
 PUBLIC = Variant("public", "公众网站", ("external",), ("website",), exports=True)
-VARIANTS: tuple[Variant, ...] = (PUBLIC,)
+KIOSK = Variant("kiosk", "电子触摸屏", ("external",), ("kiosk",), touch=True)
+VARIANTS: tuple[Variant, ...] = (PUBLIC, KIOSK)
 
 
 def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list[Item]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import CHANNELS, REFRESH, VALIDITY, Config
 from .items import SUMMARY_LIMIT, Item
+from .select import Variant
 
 ITEMS_DIR = "items"
 
@@ -223,7 +224,7 @@ class Site:
     """One output being built: its items (newest first) and the pages written so far."""
 
     config: Config
-    variant_name: str  # "public", "kiosk", "intranet"
+    variant: Variant
     items: list[ItemView]
     today: dt.date
     out: Path
@@ -232,3 +233,10 @@ class Site:
     @property
     def base_url(self) -> str:
         return self.config.site.base_url
+
+    @property
+    def page_size(self) -> int:
+        """Rows per listing page; the kiosk pages by buttons, so its pages fit one screen."""
+        return (
+            self.config.site.kiosk_page_size if self.variant.touch else self.config.site.page_size
+        )

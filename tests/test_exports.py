@@ -15,6 +15,7 @@ import pytest
 
 from generator.config import load_catalog
 from generator.exports import CSV_COLUMNS, FEED_LIMIT, write_exports
+from generator.select import PUBLIC
 from generator.views import AttachmentView, ChangeView, ItemView, LinkView, Site, item_url
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,7 +111,7 @@ def site(config, tmp_path: Path) -> Site:
     )
     items = [procurement, budget, old_rule]  # newest published first, as the build sorts them
     pages = ["index.html", *(v.url for v in items), "guide.html"]
-    return Site(config, "public", items, dt.date(2024, 10, 1), tmp_path / "out", pages)
+    return Site(config, PUBLIC, items, dt.date(2024, 10, 1), tmp_path / "out", pages)
 
 
 def test_feed_lists_updates_newest_first_with_change_notes(site: Site) -> None:
@@ -147,7 +148,7 @@ def test_feed_lists_updates_newest_first_with_change_notes(site: Site) -> None:
 def test_feed_keeps_only_the_newest_entries(config, tmp_path: Path) -> None:
     start = dt.date(2024, 1, 1)
     items = [view(f"2024-{n:05d}", start + dt.timedelta(days=n)) for n in range(FEED_LIMIT + 5)]
-    site = Site(config, "public", items, dt.date(2024, 12, 31), tmp_path / "out", [])
+    site = Site(config, PUBLIC, items, dt.date(2024, 12, 31), tmp_path / "out", [])
     write_exports(site)
     entries = ET.parse(site.out / "feed.xml").getroot().findall(f"{ATOM}entry")
     assert len(entries) == FEED_LIMIT
@@ -155,7 +156,7 @@ def test_feed_keeps_only_the_newest_entries(config, tmp_path: Path) -> None:
 
 
 def test_empty_feed_is_still_valid_atom(config, tmp_path: Path) -> None:
-    site = Site(config, "public", [], dt.date(2024, 10, 1), tmp_path / "out", ["index.html"])
+    site = Site(config, PUBLIC, [], dt.date(2024, 10, 1), tmp_path / "out", ["index.html"])
     write_exports(site)
     feed = ET.parse(site.out / "feed.xml").getroot()
     assert feed.findall(f"{ATOM}entry") == []

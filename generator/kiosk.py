@@ -1,0 +1,64 @@
+"""The kiosk's own search index: a script the page loads, so it works from file://.
+
+Pagefind cannot run from file:// (its module import is blocked), and kiosk
+visitors have no input method for Chinese, so the kiosk ships every item's
+searchable text plus two pinyin keys computed here with pypinyin:
+initials (财政预算 → czys) and full pinyin (caizhengyusuan). Pinyin keys cover the
+title and keywords, which is what a visitor spells out on the on-screen keyboard.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+from .search import searchable_text
+from .views import Site
+from .writer import write_text
+
+INDEX_SCRIPT = "static/kiosk-index.js"
+_NON_HAN = "\x00"  # marks what pypinyin passed through unchanged
+_BREAK = "|"  # keeps matches from running across punctuation
+
+
+def _ascii_key(chunk: str) -> str:
+    return "".join(c if c.isascii() and c.isalnum() else _BREAK for c in chunk.lower())
+
+
+@lru_cache(maxsize=65536)
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """(initials, full pinyin) of ``text``; Latin letters and digits are kept as typed."""
+    initials, full = [], []
+    for (syllable,) in pinyin(text, style=Style.NORMAL, errors=lambda s: [_NON_HAN + s]):
+        if syllable.startswith(_NON_HAN):
+            key = _ascii_key(syllable[1:])
+            initials.append(key)
+            full.append(key)
+        else:
+            initials.append(syllable[:1])
+            full.append(syllable)
+    return "".join(initials), "".join(full)
+
+
+def index_entry(site: Site, index: int) -> dict[str, str]:
+    view = site.items[index]
+    initials, full = pinyin_keys(" ".join([view.title, *view.keywords]))
+    return {
+        "url": view.url,
+        "title": view.title,
+        "index_no": view.index_no,
+        "date": view.published.isoformat(),
+        "category": view.category_name,
+        "text": (view.search_text or searchable_text(view)).lower(),
+        "initials": initials,
+        "pinyin": full,
+    }
+
+
+def write_kiosk_index(site: Site) -> None:
+    """Write ``static/kiosk-index.js``, defining ``window.KIOSK_INDEX``."""
+    entries = [index_entry(site, i) for i in range(len(site.items))]
+    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    write_text(site.out / INDEX_SCRIPT, f"window.KIOSK_INDEX={data};\n")

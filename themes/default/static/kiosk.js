@@ -1,0 +1,51 @@
+// Touch-screen behaviour shared by every kiosk page: back and home buttons, an
+// idle timer that returns to the home screen, and no selection, context menu or
+// dragging that could trap an unattended visitor.
+(function () {
+  "use strict";
+  var body = document.body;
+  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10) || 120;
+  var home = body.getAttribute("data-home");
+  var timer = null;
+
+  function atHome() {
+    return new URL(home, window.location.href).pathname === window.location.pathname;
+  }
+
+  function goHome() {
+    try {
+      window.localStorage.removeItem("mode-large");
+      window.localStorage.removeItem("mode-contrast");
+    } catch (e) { /* storage unavailable */ }
+    if (atHome() && !window.location.search) {
+      window.scrollTo(0, 0);
+      document.documentElement.classList.remove("mode-large", "mode-contrast");
+      restart();
+      return;
+    }
+    window.location.href = home; // a fresh page: any search is cleared
+  }
+
+  function restart() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(goHome, idleSeconds * 1000);
+  }
+
+  ["pointerdown", "keydown", "touchstart", "wheel"].forEach(function (type) {
+    document.addEventListener(type, restart, { passive: true });
+  });
+  restart();
+
+  ["contextmenu", "selectstart", "dragstart"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (!(event.target instanceof HTMLInputElement)) { event.preventDefault(); }
+    });
+  });
+
+  var back = document.querySelector(".kiosk-back");
+  if (back) {
+    back.addEventListener("click", function () {
+      if (window.history.length > 1) { window.history.back(); } else { window.location.href = home; }
+    });
+  }
+})();
