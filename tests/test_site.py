@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import io
 import json
 import re
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
+from sitetext import all_bytes, shown_and_hidden
 
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
@@ -25,32 +25,8 @@ def public(root: Path) -> Path:
     return root / "build" / "public"
 
 
-def all_bytes(folder: Path) -> dict[Path, bytes]:
-    """Every file's bytes, gzip members (Pagefind's index and fragments) decompressed."""
-    out = {}
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if b"\x1f\x8b" in data[:16]:
-                start = data.index(b"\x1f\x8b")
-                data = gzip.decompress(data[start:])
-            out[path] = data
-    return out
-
-
 def _expected_public(root: Path) -> tuple[list, list]:
-    """(shown, hidden) items by the disclosure rules, computed from the front matter alone."""
-    catalogue = load_catalogue(root)
-    assert catalogue.config is not None
-    shown, hidden = [], []
-    for item in catalogue.items:
-        channels = (
-            item.meta.channels
-            or catalogue.config.categories_of(item.scope)[item.meta.category].channels
-        )
-        ok = item.scope == "external" and "website" in channels and item.meta.published <= BUILD_DAY
-        (shown if ok else hidden).append(item)
-    return shown, hidden
+    return shown_and_hidden(root, "website", BUILD_DAY)
 
 
 def test_every_public_item_has_a_page_with_its_metadata(built_sample: Path) -> None:

@@ -4,52 +4,18 @@ from __future__ import annotations
 
 import random
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import BUILD_DAY
 from playwright.sync_api import Browser, Page
+from sitetext import page_text
 
 from generator.catalogue import load_catalogue
 from generator.search import bigram_tokens
 from generator.views import item_url
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-class _ArticleText(HTMLParser):
-    """The visible text of an item page's <article>, read from the built HTML."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0  # inside <article>
-        self.hidden = 0  # inside an element with the hidden attribute
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append(" ")  # text in different elements is not contiguous
-        if tag == "article":
-            self.depth += 1
-        if self.depth and (self.hidden or any(name == "hidden" for name, _ in attrs)):
-            self.hidden += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        self.parts.append(" ")
-        if self.hidden:
-            self.hidden -= 1
-        if tag == "article":
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth and not self.hidden:
-            self.parts.append(data)
-
-
-def page_text(path: Path) -> str:
-    parser = _ArticleText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return re.sub(r"\s+", " ", "".join(parser.parts))
 
 
 @pytest.fixture(scope="session")

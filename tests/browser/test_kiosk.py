@@ -1,0 +1,278 @@
+"""The kiosk build opened from file:// in headless Chromium with every network request blocked.
+
+Every test runs on a copy of build/kiosk in another folder: a copied kiosk must
+work exactly like the original.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
+from playwright.sync_api import Browser, Page
+from pypinyin import lazy_pinyin
+from sitetext import all_bytes, page_text, shown_and_hidden
+
+from generator.build import build_catalogue
+from generator.views import item_url
+
+PAGE_TYPES = [
+    "index.html",
+    "catalogue/index.html",
+    "catalogue/category/budget/index.html",
+    "items/2025-00010.html",  # an item with a PDF attachment
+    "items/2025-00018.html",  # an item with a CSV attachment
+    "search.html",
+    "guide.html",
+    "request.html",
+    "complaints.html",
+    "404.html",
+]
+CLICKABLE = "a, button, input, select, textarea, summary, [role=button], [onclick]"
+
+
+@pytest.fixture(scope="session")
+def kiosk_dir(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("elsewhere") / "hall-kiosk"
+    shutil.copytree(built_sample / "build" / "kiosk", copy)
+    return copy
+
+
+@pytest.fixture
+def kiosk(browser: Browser) -> Iterator[Page]:
+    """A page that may load file:// URLs only; any other request fails the test."""
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    blocked: list[str] = []
+
+    def route(route_obj: object) -> None:
+        url = route_obj.request.url  # type: ignore[attr-defined]
+        if url.startswith("file://") or url.startswith("data:"):
+            route_obj.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked.append(url)
+            route_obj.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert blocked == [], f"requests left the kiosk: {blocked}"
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def url_of(folder: Path, page: str) -> str:
+    return (folder / page).as_uri()
+
+
+def results(page: Page) -> list[str]:
+    hrefs = page.eval_on_selector_all(
+        "#kiosk-results a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    return sorted(hrefs)
+
+
+def all_results(page: Page) -> list[str]:
+    """Result URLs across every page of results, turning pages with the buttons."""
+    found = results(page)
+    next_button = page.locator("#kiosk-pages [data-page=next]")
+    while page.locator("#kiosk-pages").is_visible() and next_button.is_enabled():
+        next_button.click()
+        found += results(page)
+    return sorted(found)
+
+
+def press(page: Page, keys: str) -> None:
+    for key in keys:
+        page.click(f".osk-key[data-key='{key}']")
+
+
+def test_home_screen_renders(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "index.html"))
+    assert kiosk.locator("h1").inner_text() == "青禾市澄江区财政局政务公开"
+    assert kiosk.locator(".categories li a").count() == 12
+    assert kiosk.locator(".kiosk-bar .kiosk-home").is_visible()
+    assert kiosk.locator(".kiosk-bar .kiosk-back").is_visible()
+
+
+def test_pinyin_initials_search(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    press(kiosk, "czys")
+    found = all_results(kiosk)
+    assert "items/2026-00016.html" in found  # 澄江区区级财政预算绩效管理办法
+    for href in found:
+        title = kiosk_dir.joinpath(href).read_text(encoding="utf-8")
+        title = re.search(r"<h1>(.*?)</h1>", title).group(1)  # type: ignore[union-attr]
+        keywords = re.search(
+            r"主题词</th><td>(.*?)</td>", kiosk_dir.joinpath(href).read_text(encoding="utf-8")
+        )
+        initials = "".join(
+            s[0] for s in lazy_pinyin(title + (keywords.group(1) if keywords else ""))
+        )
+        assert "czys" in initials.lower(), (href, title)
+
+
+def test_full_pinyin_search(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    press(kiosk, "caizhengyusuan")
+    assert "items/2026-00016.html" in all_results(kiosk)
+    press(kiosk, "")
+    kiosk.click(".osk-key[data-action=clear]")
+    press(kiosk, "zhengfucaigou")
+    found = all_results(kiosk)
+    assert found and all("政府采购" in page_text(kiosk_dir / h) for h in found)
+
+
+def test_chinese_search_from_a_real_keyboard(kiosk: Page, kiosk_dir: Path) -> None:
+    expected = sorted(
+        p.relative_to(kiosk_dir).as_posix()
+        for p in (kiosk_dir / "items").glob("*.html")
+        if "政府采购" in page_text(p)
+    )
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    kiosk.fill("#kiosk-q", "政府采购")
+    assert expected and all_results(kiosk) == expected
+
+
+def test_results_update_on_every_key(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    counts = []
+    for key in "yusuan":
+        press(kiosk, key)
+        counts.append(kiosk.inner_text(".search-status"))
+    assert all(c.startswith("找到") for c in counts)
+    numbers = [int(re.search(r"\d+", c).group()) for c in counts]  # type: ignore[union-attr]
+    assert numbers == sorted(numbers, reverse=True)
+    assert kiosk.input_value("#kiosk-q") == "yusuan"
+    kiosk.click(".osk-key[data-action=backspace]")
+    assert kiosk.input_value("#kiosk-q") == "yusua"
+
+
+def test_long_results_page_by_buttons(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    press(kiosk, "ys")  # 预算: more results than one screen
+    assert len(results(kiosk)) == 6
+    first = results(kiosk)
+    kiosk.click("#kiosk-pages [data-page=next]")
+    assert results(kiosk) != first
+    assert "第 2 /" in kiosk.inner_text("#kiosk-page-label")
+
+
+@pytest.fixture(scope="session")
+def short_idle_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built with a 2-second idle time."""
+    root = copy_sample(tmp_path_factory.mktemp("idle") / "sample")
+    config = root / "catalog.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "kiosk_idle_seconds: 120", "kiosk_idle_seconds: 2"
+    )
+    config.write_text(text, encoding="utf-8")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    return root / "build" / "kiosk"
+
+
+def test_idle_timer_returns_home_and_clears_the_search(kiosk: Page, short_idle_kiosk: Path) -> None:
+    kiosk.goto(url_of(short_idle_kiosk, "search.html"))
+    press(kiosk, "czys")
+    kiosk.wait_for_url(url_of(short_idle_kiosk, "index.html"), timeout=6000)
+    kiosk.goto(url_of(short_idle_kiosk, "search.html"))
+    assert kiosk.input_value("#kiosk-q") == ""
+
+
+def test_touch_keeps_the_idle_timer_from_firing(kiosk: Page, short_idle_kiosk: Path) -> None:
+    kiosk.goto(url_of(short_idle_kiosk, "guide.html"))
+    for _ in range(4):
+        kiosk.wait_for_timeout(800)
+        kiosk.mouse.click(500, 600)
+    assert kiosk.url.endswith("guide.html")
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'(?<![\w-])(?:href|src|action)="([^"]*)"', html)
+
+
+def test_no_page_links_outside_the_kiosk(kiosk_dir: Path) -> None:
+    for page in kiosk_dir.rglob("*.html"):
+        for link in _links(page.read_text(encoding="utf-8")):
+            if link.startswith("data:"):
+                continue  # inline, fetches nothing
+            parts = urlsplit(link)
+            assert not parts.scheme, (page, link)
+            if not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_relative_to(kiosk_dir.resolve()), (page, link)
+            assert target.exists(), (page, link)
+    for script in (kiosk_dir / "static").glob("*.js"):
+        code = script.read_text(encoding="utf-8")
+        assert not re.search(r"https?://", code), script
+
+
+def test_every_clickable_element_is_at_least_48px(kiosk: Page, kiosk_dir: Path) -> None:
+    small = []
+    for page_url in PAGE_TYPES:
+        kiosk.goto(url_of(kiosk_dir, page_url))
+        if page_url == "search.html":
+            press(kiosk, "ys")  # show results and the pager too
+        for element in kiosk.locator(CLICKABLE).all():
+            box = element.bounding_box()
+            if box is None or not element.is_visible():
+                continue
+            if box["width"] < 48 or box["height"] < 48:
+                small.append((page_url, element.evaluate("e => e.outerHTML.slice(0, 80)"), box))
+    assert small == []
+
+
+def test_no_selection_or_context_menu(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "items/2025-00010.html"))
+    assert kiosk.evaluate("getComputedStyle(document.body).userSelect") == "none"
+    prevented = kiosk.evaluate(
+        "() => !document.querySelector('h1').dispatchEvent(new MouseEvent('contextmenu', {bubbles: true, cancelable: true}))"
+    )
+    assert prevented
+
+
+def test_attachments_pdf_opens_others_ask_at_the_counter(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "items/2025-00010.html"))
+    link = kiosk.locator(".attachments a.kiosk-open")
+    assert link.count() == 1
+    href = link.get_attribute("href")
+    assert href and href.endswith(".pdf") and (kiosk_dir / "items" / href).resolve().is_file()
+    assert link.get_attribute("download") is None
+    kiosk.goto(url_of(kiosk_dir, "items/2025-00018.html"))
+    assert kiosk.locator(".attachments a").count() == 0
+    assert "请到服务窗口咨询" in kiosk.inner_text(".attachments")
+
+
+def test_back_and_home_buttons(kiosk: Page, kiosk_dir: Path) -> None:
+    kiosk.goto(url_of(kiosk_dir, "index.html"))
+    kiosk.click(".categories a:text-is('政府采购')")
+    kiosk.click("table.items a >> nth=0")  # category browsing: two taps from home to an item
+    assert "/items/" in kiosk.url
+    kiosk.click(".kiosk-back")
+    assert kiosk.url.endswith("catalogue/category/procurement/index.html")
+    kiosk.click(".kiosk-home")
+    assert kiosk.url.endswith("/index.html") and "category" not in kiosk.url
+
+
+def test_no_hidden_item_anywhere_in_the_kiosk(built_sample: Path, kiosk_dir: Path) -> None:
+    shown, hidden = shown_and_hidden(built_sample, "kiosk", BUILD_DAY)
+    assert any(i.scope == "internal" for i in hidden)
+    assert any(
+        i.scope == "external" and i.meta.published <= BUILD_DAY for i in hidden
+    )  # website-only
+    files = all_bytes(kiosk_dir)
+    needles = [CANARY.encode(), CANARY_ASCII.encode()]
+    for item in hidden:
+        needles += [item.meta.index_no.encode(), item.meta.title.encode()]
+    for path, data in files.items():
+        for needle in needles:
+            assert needle not in data, (path, needle.decode())
+    for item in shown:
+        assert (kiosk_dir / item_url(item.meta.index_no)).is_file()
