@@ -1,0 +1,60 @@
+"""Item bodies: Markdown extras render, and links are rewritten for the output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.markup import relative_url, render_body
+
+BODY = """## 一、收支情况
+
+| 项目 | 金额（万元） |
+| --- | ---: |
+| 税收收入 | 1,200 |
+
+本表数据为快报数[^1]。详见[附表](files/q2.csv)、[原办法](old.md)、[未公开条目](secret.md)和[财政部网站](https://www.mof.gov.cn/)。
+
+[^1]: 以决算为准。
+"""
+
+
+def _render(tmp_path: Path, external: bool = True) -> str:
+    folder = tmp_path / "content/external/budget"
+    (folder / "files").mkdir(parents=True)
+    csv = folder / "files/q2.csv"
+    csv.write_text("x", encoding="utf-8")
+    targets = {
+        csv.resolve(): "2024-00012/files/q2.csv",
+        (folder / "old.md").resolve(): "2019-00001.html",
+    }
+    return render_body(BODY, folder, targets.get, external)
+
+
+def test_tables_footnotes_and_heading_anchors_render(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    assert "<table>" in html and '<td style="text-align: right;">1,200</td>' in html
+    assert 'class="footnote"' in html and "以决算为准" in html
+    assert '<h2 id="一收支情况">' in html
+    assert 'class="headerlink" href="#一收支情况"' in html
+
+
+def test_links_to_items_and_attachments_are_rewritten(tmp_path: Path) -> None:
+    html = _render(tmp_path)
+    assert '<a href="2024-00012/files/q2.csv">附表</a>' in html
+    assert '<a href="2019-00001.html">原办法</a>' in html
+    assert "<span>未公开条目</span>" in html  # not shown in this output: text, not a dead link
+    assert '<a href="https://www.mof.gov.cn/">财政部网站</a>' in html
+
+
+def test_kiosk_turns_external_links_into_text(tmp_path: Path) -> None:
+    html = _render(tmp_path, external=False)
+    assert "<span>财政部网站</span>" in html
+    assert "https://" not in html
+
+
+def test_relative_url_between_pages() -> None:
+    assert relative_url("items/2024-00012.html", "items/2019-00001.html") == "2019-00001.html"
+    assert (
+        relative_url("items/2024-00012.html", "catalogue/index.html") == "../catalogue/index.html"
+    )
+    assert relative_url("index.html", "items/2024-00012.html") == "items/2024-00012.html"
