@@ -25,6 +25,11 @@ class Catalogue:
     def failed(self, strict: bool = False) -> bool:
         return self.config is None or bool(errors(self.problems, strict))
 
+    def valid_items(self) -> list[Item]:
+        """Items with no error of their own: the ones an output may show."""
+        failing = {p.path for p in self.problems if p.is_error}
+        return [item for item in self.items if item.path not in failing]
+
     def by_index_no(self) -> dict[str, Item]:
         return {item.meta.index_no: item for item in self.items if item.meta.index_no}
 

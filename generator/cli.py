@@ -15,6 +15,7 @@ from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
 from .history import find_approved_version
 from .items import Item
+from .lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
 from .problems import Problem, errors
 
 click_zh.install()
@@ -87,9 +88,14 @@ def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
     type=click.Choice(report.FORMATS),
     help="输出格式：text（默认）、github（GitHub Actions 注释，在 Actions 中自动启用）、json。",
 )
+@click.option("--today", type=DATE, help="按哪一天检查公示期、更新频率和发布时限（默认今天）。")
 @click.pass_obj
-def validate(root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None) -> None:
+def validate(
+    root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None, today: dt.date | None
+) -> None:
     catalogue = load_catalogue(root)
+    if catalogue.config is not None:
+        catalogue.problems += lifecycle_problems(catalogue, today or dt.date.today())
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in catalogue.problems if _within(p, root, selected)]
     _print_problems(problems, fmt or report.default_format(), strict)
@@ -164,6 +170,34 @@ def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
                 reason = version.describe() if version else "在 git 历史中找不到审批时的版本"
                 click.echo(f"      原因：{reason}")
     return 1 if failing else 0
+
+
+@main.command(help="按科室列出已逾期、即将到期和超期发布的公开事项；--upcoming 列出待发布条目。")
+@click.option("--today", type=DATE, help="按哪一天检查（默认今天）。")
+@click.option("--upcoming", is_flag=True, help="只列出已审批、尚未到发布日期的条目及其发布日期。")
+@click.pass_obj
+def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
+    catalogue = load_catalogue(root)
+    if catalogue.config is None:
+        _print_problems(catalogue.problems, "text", False)
+        sys.exit(1)
+    day = today or dt.date.today()
+    wanted = {"upcoming"} if upcoming else set(KIND_LABELS) - {"upcoming"}
+    found = [f for f in findings(catalogue, day) if f.kind in wanted]
+    click.echo(f"{catalogue.config.organisation.name}政务公开状态（{day}）")
+    if not found:
+        click.echo("没有需要处理的事项。" if not upcoming else "没有待发布的条目。")
+    sections = catalogue.config.sections
+    order = [*sections, None]  # catalog.yaml's order, catalogue-wide findings last
+    for section in sorted({f.section for f in found}, key=order.index):
+        click.echo(f"\n【{sections[section].name if section else '全局'}】")
+        for f in sorted((f for f in found if f.section == section), key=_finding_order):
+            where = f"  {f.item.path}" if f.item else ""
+            click.echo(f"  {KIND_LABELS[f.kind]}  {f.date or ''!s:10}  {f.text}{where}")
+
+
+def _finding_order(finding: Finding) -> tuple[int, dt.date]:
+    return (list(KIND_LABELS).index(finding.kind), finding.date or dt.date.min)
 
 
 @main.command(help="校验并生成网站到 build/（失败时保留上一次的结果）。")

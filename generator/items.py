@@ -25,6 +25,8 @@ CONTENT_DIR = "content"
 ITEM_SUFFIX = ".md"
 SUMMARY_LIMIT = 300
 DIGEST_PATTERN = r"sha256:[0-9a-f]{64}"
+# Counted separately in the annual report (政府信息公开工作年度报告).
+DOC_TYPES = {"regulation": "规章", "normative": "行政规范性文件"}
 
 
 @dataclass(kw_only=True)
@@ -37,6 +39,15 @@ class Attachment(Located):
 class Change(Located):
     date: dt.date = option(Date(required=True))
     note: str = option(Str(required=True))
+
+
+@dataclass(kw_only=True)
+class Stage(Located):
+    """One stage of a per-stage (逐段公开) item: what is disclosed, by when, and when it was."""
+
+    name: str = option(Str(required=True))
+    due: dt.date = option(Date(required=True))
+    done: dt.date | None = option(Date())
 
 
 @dataclass(kw_only=True)
@@ -71,6 +82,9 @@ class FrontMatter:
     major: bool = option(Bool(default=False))
     attachments: list[Attachment] = option(ListOf(Nested(Attachment)))
     changes: list[Change] = option(ListOf(Nested(Change)))
+    series: str | None = option(Str(max_len=60))  # periodic items refreshing one another
+    stages: list[Stage] = option(ListOf(Nested(Stage)))
+    doc_type: str | None = option(Choice(DOC_TYPES))
     approvals: list[Approval] = option(ListOf(Nested(Approval)))
 
 

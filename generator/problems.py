@@ -137,6 +137,30 @@ CODES: dict[str, Code] = {
         "正文链接的本地文件“{target}”未列入 attachments，其内容不在审批范围内",
         "把该文件加入 attachments 后重新审批。",
     ),
+    # Lifecycle (第十条, 条例第二十六条): depend on the day checked, warnings unless --strict
+    "R601": Code(
+        W,
+        "及时公开事项应在成文后 {limit} 个工作日内（{deadline} 前）发布，实际 {published} 发布，晚了 {late} 个工作日",
+        "以后在信息形成后 20 个工作日内发布；如成文日期有误，请更正。",
+    ),
+    "R602": Code(
+        W,
+        "每季度公开的“{series}”已过更新期限 {due}（最近一次更新 {last}）",
+        "发布本季度的新条目（写同一 series），或在 changes 中记录本季度的更新。",
+    ),
+    "R603": Code(
+        W,
+        "逐段公开的阶段“{stage}”应于 {due} 前公开，尚未公开",
+        "公开该阶段后在 stages 中写明 done 日期。",
+    ),
+    "R604": Code(
+        W, "分类“{name}”目前没有现行公开的条目，检查时空白栏目不合格", "补充该分类的公开条目。"
+    ),
+    "R605": Code(
+        W,
+        "工作日历只有到 {last_year} 年的节假日安排，{year} 年暂按周一至周五计算工作日",
+        "升级 chinesecalendar 软件包以获得新一年的节假日安排。",
+    ),
     # Building the outputs
     "B001": Code(E, "模板出错：{detail}", "检查 themes/ 中该模板的语法，或撤销最近对模板的修改。"),
     "B002": Code(

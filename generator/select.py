@@ -34,12 +34,10 @@ def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list
     """The items ``variant`` shows on ``today``, newest first."""
     config = catalogue.config
     assert config is not None
-    failing = {p.path for p in catalogue.problems if p.is_error}
     chosen = [
         item
-        for item in catalogue.items
+        for item in catalogue.valid_items()
         if item.scope in variant.scopes
-        and item.path not in failing
         and set(item.channels(config)) & set(variant.channels)
         and item.meta.published <= today
     ]

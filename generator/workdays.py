@@ -1,0 +1,48 @@
+"""Chinese working days, for 第二十六条's 20-working-day publication limit.
+
+Holidays and 调休 make-up working days come from the maintained
+``chinesecalendar`` package, which knows the State Council's schedule up to the
+year of its release. For later years it cannot know the schedule (it is only
+announced each November), so days are counted Monday to Friday and the caller
+is told which years were estimated, to report them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import chinese_calendar
+
+
+@dataclass
+class WorkdayCalendar:
+    estimated_years: set[int] = field(default_factory=set)
+
+    def is_workday(self, day: dt.date) -> bool:
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            self.estimated_years.add(day.year)
+            return day.weekday() < 5
+
+    def add_workdays(self, start: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
+        day = start
+        while count > 0:
+            day += dt.timedelta(days=1)
+            count -= self.is_workday(day)
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 if end ≤ start)."""
+        days, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            days += self.is_workday(day)
+        return days
+
+
+def last_known_year() -> int:
+    """The last year chinesecalendar has the holiday schedule for."""
+    return max(day.year for day in chinese_calendar.holidays)
