@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 import shutil
 import sys
 import time
@@ -142,6 +143,12 @@ DEPARTMENTS = [
     "澄江中学",
     "滨江实验学校",
 ]
+SUBUNITS = ["局机关", "区会计核算中心", "区财政投资评审中心", "区国库支付中心"]
+SUBUNITS += ["区非税收入征收管理中心", "区政府采购中心", "区财政局机关党支部"]
+AWARDS = ["先进工作者", "优秀共产党员", "优秀公务员", "“财政先锋”岗位能手", "巾帼建功标兵"]
+AWARDS += ["优秀青年干部", "信息宣传先进个人", "政务公开工作先进个人"]
+CHECK_DOMAINS = ["代理记账机构", "行政事业单位", "区属国有企业", "医疗卫生机构", "中小学校"]
+CHECK_DOMAINS += ["民营企业", "社会组织", "村级集体经济组织"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜钟陆汪范金石廖夏方邹孟秦邱江薛段雷侯史陶贺顾毛龚邵钱严戴孔汤章"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力永健志兴良海山波宁福生龙国胜学祥新利清飞彬昌成康星光达安中林博诚振乐松庆民浩亮宏晨鹏泽琳婷倩雯颖晓燕慧"
 COMPANY_PREFIX = ["青禾", "澄江", "钱塘", "浙东", "江南", "云岭", "滨江", "东湖", "禾丰", "柳溪"]
@@ -390,6 +397,37 @@ RULE_TOPICS = {
         ("基本建设项目资金管理办法", "capital-projects"),
     ],
 }
+RULE_SUBJECTS = {
+    "special-funds": "财政专项资金",
+    "budget-review": "部门预算编制审查",
+    "performance": "预算绩效",
+    "reserve-fund": "预备费",
+    "treasury-payment": "国库集中支付",
+    "special-accounts": "财政专户",
+    "official-card": "公务卡",
+    "bank-accounts": "预算单位银行账户",
+    "procurement-control": "政府采购内部控制",
+    "procurement-experts": "政府采购评审专家",
+    "procurement-agencies": "政府采购代理机构",
+    "accountant-training": "会计人员继续教育",
+    "bookkeeping": "代理记账机构",
+    "internal-control": "单位内部控制",
+    "nontax-collection": "政府非税收入收缴",
+    "fiscal-bills": "财政票据",
+    "fee-waiver": "行政事业性收费减免",
+    "accounting-supervision": "财会监督",
+    "inspection-rules": "财政资金监督检查",
+    "disclosure-rules": "政务公开",
+    "reception": "公务接待",
+    "travel-expenses": "机关差旅费",
+    "agri-integration": "涉农资金统筹整合",
+    "agri-industry": "农业产业化专项资金",
+    "social-security": "社会保障资金",
+    "education-funds": "教育专项资金",
+    "innovation-vouchers": "科技创新券",
+    "investment-review": "政府投资项目财政评审",
+    "capital-projects": "基本建设项目资金",
+}
 RULE_ARTICLES = {
     "总则": [
         "为加强{subject}管理，规范{subject}行为，提高财政资金使用效益，根据《中华人民共和国预算法》《中华人民共和国预算法实施条例》等有关规定，结合本区实际，制定本办法。",
@@ -517,7 +555,8 @@ def plan(n: int, seed: int, internal_share: float) -> list[Spec]:
             published = TODAY + dt.timedelta(days=rng.randrange(1, 30))
         else:
             written = random_day(rng)
-            delay = rng.choice([0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 30])
+            # At most 20 calendar days, so 及时公开 items meet the 20-working-day limit (R601).
+            delay = rng.choice([0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 12, 15, 18, 20])
             published = min(written + dt.timedelta(days=delay), TODAY)
         major = owner != "office" and rng.random() < 0.01
         specs.append(
@@ -581,6 +620,9 @@ class Draft:
     keywords: list[str] = field(default_factory=list)
     doc_no: str | None = None
     expires: dt.date | None = None
+    series: str | None = None  # quarterly items that refresh one another (R602)
+    refresh: str | None = None  # when it differs from the category's
+    doc_type: str | None = None
     parts: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     sections: int = 0
@@ -616,7 +658,11 @@ class Draft:
         self.parts.append("\n".join(f"- {x}" for x in items))
 
     def ol(self, items: Sequence[str]) -> None:
-        self.parts.append("\n".join(f"{i}. {x}" for i, x in enumerate(items, 1)))
+        """A numbered list; clauses end with "；" and the last with "。"."""
+        clean = [x.rstrip("；。") for x in items]
+        marks = ["；"] * (len(clean) - 1) + ["。"]
+        lines = [f"{i}. {x}{m}" for i, (x, m) in enumerate(zip(clean, marks, strict=True), 1)]
+        self.parts.append("\n".join(lines))
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[object]], align: str) -> None:
         rule = ["---:" if a == "r" else "---" for a in align]
@@ -737,6 +783,9 @@ def budget_execution(d: Draft) -> None:
     y, period, frac, months = period_of(d.w)
     if d.w.month <= 3 or r.random() < 0.15:
         y, period, frac, months = d.y - 1, "全年", 1.0, "1—12月"
+    elif d.w.month not in (1, 4, 7, 10) and r.random() < 0.4:  # a monthly report
+        months = f"1—{d.w.month - 1}月"
+        period, frac = months, (d.w.month - 1) / 12
     annual = annual_revenue(r, y)
     spend_annual = round(annual * r.uniform(1.08, 1.18), -2)
     rev = round(annual * frac * r.uniform(0.95, 1.06), -1)
@@ -747,13 +796,15 @@ def budget_execution(d: Draft) -> None:
     trend2, g2 = growth(r)
     fund_rev = round(annual * r.uniform(0.25, 0.45) * frac, -1)
     fund_spend = round(fund_rev * r.uniform(0.9, 1.15), -1)
-    label = "全年" if period == "全年" else months
+    label = f"{y}年全年" if period == "全年" else f"{y}年{months}"
+    tag = "" if period == "全年" else period
     d.slug = {"全年": "annual-execution", "第一季度": "q1-execution"}.get(period, "execution")
+    d.series = "区本级预算执行情况"
     variants = [
-        f"{y}年{period}区本级预算执行情况",
+        f"{y}年{tag}区本级预算执行情况",
         f"{y}年{months}全区一般公共预算收支情况",
-        f"澄江区{y}年{period}财政预算执行情况",
-        f"{y}年{period}区本级财政收支执行情况",
+        f"澄江区{y}年{tag}财政预算执行情况",
+        f"{y}年{tag}区本级财政收支执行情况",
     ]
     if period == "全年":
         variants += [f"关于澄江区{y}年财政预算执行情况的报告", f"{y}年区本级财政决算（草案）情况"]
@@ -788,7 +839,7 @@ def budget_execution(d: Draft) -> None:
         f"{num(spend_annual)}万元的{pct(spend, spend_annual)}%，同比{trend2}{g2}%。主要支出科目如下："
     )
     rows = expenditure_rows(r, spend)
-    header = ["科目", f"{label}执行数（万元）"]
+    header = ["科目", f"{months}执行数（万元）"]
     d.table(header, rows, "lr")
     d.sec("政府性基金预算收支执行情况")
     d.p(
@@ -816,6 +867,7 @@ def budget_draft(d: Draft) -> None:
     last = round(annual / r.uniform(1.02, 1.07), -2)
     spend = round(annual * r.uniform(1.08, 1.16), -2)
     d.slug = "draft-budget"
+    d.refresh = "timely"
     d.title = r.choice(
         [
             f"关于澄江区{y - 1}年预算执行情况和{y}年预算草案的报告",
@@ -864,6 +916,7 @@ def budget_department(d: Draft) -> None:
     y = d.y - 1 if final else d.y
     word = "决算" if final else "预算"
     d.slug = "department-final" if final else "department-budget"
+    d.refresh = "timely"
     d.title = r.choice(
         [
             f"{dept}{y}年部门{word}公开",
@@ -930,6 +983,7 @@ def budget_town(d: Draft) -> None:
     rev = round(r.uniform(6000, 60000), -1)
     spend = round(rev * r.uniform(0.95, 1.3), -1)
     d.slug = "town-budget"
+    d.refresh = "timely"
     d.title = r.choice(
         [
             f"{town}{y}年财政预算安排情况",
@@ -966,8 +1020,14 @@ def t_funds(d: Draft) -> None:
     topics = [t for t in FUND_TOPICS if t[1] == d.spec.owner]
     name, _, obj, unit, qty_range, rate_range, slug = r.choice(topics)
     d.slug = slug
+    d.series = f"{name}分配情况"
     towns = sorted(r.sample(TOWNS, r.randint(5, len(TOWNS))), key=TOWNS.index)
     rate = r.randint(*rate_range)
+    if rate >= 100000:
+        rate = round(rate, -3)
+        standard = f"{rate / 10000:g}万元"
+    else:
+        standard = f"{num(rate)}元"
     rows, total_qty, total_amt = [], 0, 0.0
     for town in towns:
         qty = r.randint(*qty_range)
@@ -995,7 +1055,7 @@ def t_funds(d: Draft) -> None:
     upper = round(total_amt * r.uniform(0.3, 0.8), 2)
     d.summary = (
         f"{y}年全区{name}共{num(total_amt, 2)}万元，涉及{len(towns)}个镇（街道），"
-        f"{obj}{num(total_qty)}{unit}，补助标准每{unit}{num(rate)}元。"
+        f"{obj}{num(total_qty)}{unit}，补助标准每{unit}{standard}。"
         f"其中上级转移支付{num(upper, 2)}万元，区级配套{num(total_amt - upper, 2)}万元。"
     )
     d.sec("资金来源")
@@ -1007,7 +1067,7 @@ def t_funds(d: Draft) -> None:
     d.sec("分配依据和标准")
     d.p(
         f"资金按因素法分配，以各镇（街道）核定的{obj}为主要因素，补助标准为每{unit}"
-        f"{num(rate)}元，{r.choice(['与上年持平', '比上年有所提高', '按省定标准执行'])}。"
+        f"{standard}，{r.choice(['与上年持平', '比上年有所提高', '按省定标准执行'])}。"
         f"{obj}经村（社区）公示、镇（街道）审核、主管部门复核后确定。"
     )
     d.sec("分配结果")
@@ -1200,7 +1260,7 @@ def procurement_catalogue(d: Draft) -> None:
     d.slug = "procurement-catalogue"
     d.title = r.choice(
         [
-            f"澄江区{y}年政府集中采购目录及限额标准",
+            f"澄江区{y}年政府集中采购目录及限额标准（{d.w.month}月调整）",
             f"关于印发澄江区{y}—{y + 1}年政府集中采购目录及标准的通知",
         ]
     )
@@ -1534,6 +1594,8 @@ def t_licensing(d: Draft) -> None:
             [
                 f"关于{y}年度全国会计专业技术{level}资格考试报名有关事项的公告",
                 f"{y}年度会计专业技术资格考试（{level}）澄江考区报名公告",
+                f"关于{y}年度会计专业技术{level}资格考试{r.choice(['补报名', '考务安排', '报名资格审核'])}有关事项的通知",
+                f"{y}年度会计专业技术{level}资格考试澄江考区第{cn(r.randint(1, 5))}号公告",
             ]
         )
         d.keywords = ["会计资格考试", "报名", level]
@@ -1587,7 +1649,7 @@ def t_licensing(d: Draft) -> None:
             for name in people(r, n)
         ]
         d.slug = "senior-accountant"
-        d.title = f"{y}年度高级会计师资格评审结果公示"
+        d.title = f"{y}年度{r.choice(['高级', '正高级'])}会计师资格评审结果公示（第{cn(r.randint(1, 3))}批，{n}人）"
         d.expires = d.after(d.pub, 5, 7)
         d.keywords = ["高级会计师", "评审结果"]
         d.summary = f"{y}年度澄江区申报高级会计师资格评审{n}人，经省高级会计师评审委员会评审，现将评审结果公示，公示期至{cdate(d.expires)}。"
@@ -1672,7 +1734,12 @@ def t_licensing(d: Draft) -> None:
                 )
             ]
             d.slug = "fee-list"
-            d.title = f"澄江区行政事业性收费目录清单（{y}年版）"
+            d.title = r.choice(
+                [
+                    f"澄江区行政事业性收费目录清单（{y}年{d.w.month}月更新）",
+                    f"{rows[0][1]}等部门行政事业性收费项目及标准（{y}年）",
+                ]
+            )
             d.keywords = ["行政事业性收费", "目录清单"]
             d.summary = f"公布{y}年澄江区行政事业性收费目录清单，清单之外一律不得收费。"
             d.p("根据国家和省有关规定，现将本区行政事业性收费目录清单公布如下，接受社会监督。")
@@ -1716,7 +1783,11 @@ def t_procedures(d: Draft) -> None:
     section = SECTION_NAMES[d.spec.owner]
     d.slug = slug
     d.title = r.choice(
-        [f"{matter}办事指南", f"{matter}办事指南（{y}年版）", f"{matter}业务流程和办理程序"]
+        [
+            f"{matter}办事指南（{y}年{d.w.month}月修订）",
+            f"{matter}办事指南（{y}年版）",
+            f"{matter}业务流程和办理程序（{y}年）",
+        ]
     )
     d.keywords = ["办事指南", matter]
     d.summary = f"{matter}的办事依据、申请材料、办理程序和时限。受理后{days}个工作日内办结，不收取任何费用。责任科室：区财政局{section}。"
@@ -1777,27 +1848,25 @@ def t_procedures(d: Draft) -> None:
 def rule_title(spec: Spec) -> str:
     assert spec.topic
     base = f"{ORG}{spec.topic[0]}"
-    return f"{base}（{spec.year}年修订）" if spec.revision else base
+    return f"{base}（{spec.year}年{spec.written.month}月修订）" if spec.revision else base
 
 
 def t_rules(d: Draft) -> None:
     r, spec = d.r, d.spec
     assert spec.topic
     topic, slug = spec.topic
-    subject = (
-        topic.removesuffix("管理办法")
-        .removesuffix("实施办法")
-        .removesuffix("实施细则")
-        .removesuffix("办法")
-    )
-    subject = subject.removeprefix("区级")
+    subject = RULE_SUBJECTS[slug]
     d.slug = slug
     d.title = rule_title(spec)
+    d.doc_type = "normative"
     d.keywords = [subject[:12], "管理办法" if "办法" in topic else "规章制度"]
     effective = d.after(d.pub, 3, 30)
     d.summary = (
         f"规范{subject}，明确管理职责、资金管理和监督检查要求。本办法自{cdate(effective)}起施行。"
     )
+    if spec.superseded_by:
+        word = "废止" if spec.validity == "repealed" else "修改"
+        d.summary += f"本办法已于{cdate(spec.repealed_on or spec.superseded_by.published)}{word}。"
     n = 0
     chapters = ["总则", "管理职责", "资金管理", "监督检查", "附则"]
     if r.random() < 0.3:
@@ -1828,6 +1897,8 @@ def t_rules(d: Draft) -> None:
 
 # --- external: decisions ----------------------------------------------------------------------
 
+PLAN_AREAS = ["财政发展", "政府债务管理", "预算管理改革", "财政支持乡村振兴", "财政支持科技创新"]
+PLAN_AREAS += ["民生财政保障", "财政数字化改革", "国有资产管理"]
 DECISION_TOPICS = {
     "budget": [
         ("深化零基预算改革", "zero-base"),
@@ -1863,15 +1934,17 @@ def t_decisions(d: Draft) -> None:
     plan = y in (2021, 2026) and r.random() < 0.3
     if plan:
         five = "十四五" if y == 2021 else "十五五"
-        d.title = f"澄江区“{five}”财政发展规划"
-        d.keywords = [f"“{five}”规划", "财政发展"]
+        area = r.choice(PLAN_AREAS)
+        d.title = f"澄江区“{five}”{area}规划"
+        d.keywords = [f"“{five}”规划", area]
     else:
         d.title = r.choice(
             [
-                f"关于进一步{topic}的实施意见",
+                f"关于进一步{topic}的实施意见（{y}年）",
+                f"区财政局 {r.choice(DEPARTMENTS)}关于进一步{topic}的实施意见",
                 f"关于{y}年{topic}的若干措施",
                 f"澄江区{y}—{y + 2}年{topic}三年行动计划",
-                f"澄江区财政预算管理改革实施方案（{y}年）",
+                f"澄江区{topic}实施方案（{y}年）",
             ]
         )
         d.keywords = [topic, "实施意见"]
@@ -1934,9 +2007,9 @@ def t_complaints(d: Draft) -> None:
         d.slug = "complaint-methods"
         d.title = r.choice(
             [
-                f"{ORG}政务公开监督投诉办法",
+                f"{ORG}政务公开监督投诉办法（{y}年{d.w.month}月修订）",
                 f"{ORG}违诺违纪投诉追究办法（{y}年修订）",
-                f"{ORG}首问负责制和限时办结制度",
+                f"{ORG}{r.choice(SECTION_NAMES_LIST)}首问负责制和限时办结制度",
             ]
         )
         d.keywords = ["投诉", "责任追究"]
@@ -1968,7 +2041,7 @@ def t_complaints(d: Draft) -> None:
         )
         return
     d.slug = "service-commitments"
-    d.title = f"{ORG}{y}年服务承诺"
+    d.title = f"{ORG}{r.choice(SECTION_NAMES_LIST)}{y}年服务承诺"
     d.keywords = ["服务承诺", "作风建设"]
     d.summary = f"{ORG}向社会公开{y}年服务承诺{cn(r.randint(6, 10))}项，接受群众监督，违诺可投诉。"
     d.p("为进一步转变工作作风、提高服务效能，本局向社会作出如下承诺：")
@@ -1998,14 +2071,20 @@ def t_duties(d: Draft) -> None:
     kind = r.choice(["functions", "structure", "leaders", "guide"])
     if kind == "structure" or d.spec.owner == "personnel":
         rows = [
-            [name, f"0571-8765 {4300 + i * 7:04d}", f"3号楼{r.randint(2, 5)}{i:02d}室"]
-            for i, name in enumerate(SECTION_NAMES.values(), 1)
+            [
+                section.name,
+                (section.duties or "").removeprefix("负责").removesuffix("。"),
+                f"0571-8765 {4300 + i * 7:04d}",
+                f"3号楼{r.randint(2, 5)}{i:02d}室",
+            ]
+            for i, section in enumerate(CONFIG.sections.values(), 1)
         ]
         d.slug = "internal-structure"
         d.title = f"{ORG}内设机构及联系方式（{y}年{d.w.month}月更新）"
         d.keywords = ["内设机构", "联系方式"]
-        d.summary = f"{ORG}设{len(rows)}个内设机构，公布各科室名称、联系电话和办公地点。"
-        d.table(["内设机构", "联系电话", "办公地点"], rows, "lll")
+        d.summary = f"{ORG}设{len(rows)}个内设机构，公布各科室名称、主要职责、联系电话和办公地点。"
+        d.p(f"根据区委机构编制委员会批复，{ORG}内设机构及其主要职责、联系方式如下：")
+        d.table(["内设机构", "主要职责", "联系电话", "办公地点"], rows, "llll")
         d.p(f"办公地址：{ADDRESS}。办公时间：周一至周五 上午8:30—12:00，下午14:00—17:30。")
         return
     if kind == "leaders":
@@ -2035,7 +2114,9 @@ def t_duties(d: Draft) -> None:
         )
         return
     d.slug = "functions"
-    d.title = r.choice([f"{ORG}主要职责", f"{ORG}职能配置和主要职责（{y}年调整）"])
+    d.title = r.choice(
+        [f"{ORG}主要职责（{y}年{d.w.month}月更新）", f"{ORG}职能配置和主要职责（{y}年调整）"]
+    )
     d.keywords = ["工作职责", "机构职能"]
     d.summary = f"{ORG}是区政府工作部门，负责全区财政收支、财税政策、国有资本管理等工作。本文公布本局主要职责及其调整情况。"
     d.p(
@@ -2112,76 +2193,254 @@ def t_other(d: Draft) -> None:
             "主动公开的深度和解读质量有待提高。下一步，将加强政策解读，推进预决算、政府采购等重点领域信息公开。"
         )
         return
-    notices = [
-        ("year-end", f"关于做好{y}年年终国库集中支付业务的通知", "年终国库业务"),
-        (
-            "upgrade",
-            f"关于预算管理一体化系统{r.choice(['升级', '迁移', '切换'])}暂停服务的公告",
-            "系统升级",
-        ),
-        (
-            "comment",
-            f"关于公开征求《{ORG}{r.choice(['预算绩效管理实施办法', '政府采购内部控制管理办法', '非税收入收缴管理办法'])}（征求意见稿）》意见的公告",
-            "征求意见",
-        ),
-        (
-            "holiday",
-            f"{y}年{r.choice(['春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'])}期间财政业务办理安排",
-            "节假日安排",
-        ),
-        ("inventory", f"关于开展{y}年度行政事业单位资产清查工作的通知", "资产清查"),
-        ("inspection", f"关于{y}年度财会监督检查结果的公告", "财会监督"),
-        ("quality", f"关于开展{y}年度会计信息质量检查的公告", "会计信息质量"),
-    ]
-    slug, title, keyword = r.choice(notices)
-    d.slug = slug
-    d.title = title
-    d.keywords = [keyword, "通知公告"]
-    deadline = d.after(d.pub, 10, 40)
-    if slug == "comment":
-        d.expires = min(d.after(d.pub, 30, 30), LAST_DAY)
-        d.summary = f"就{title.split('《')[1].split('》')[0]}向社会公开征求意见，意见反馈截止日期为{cdate(d.expires)}。"
-        d.p(
-            f"为提高制度制定的科学性和透明度，现将{title.split('《')[1].split('》')[0]}全文公布，征求社会各界意见。"
-        )
-        d.ul(
-            [
-                f"意见反馈截止时间：{cdate(d.expires)}",
-                "电子邮箱：czjgk@chengjiang.example.gov.cn",
-                f"通信地址：{ADDRESS}区财政局办公室（邮编310999）",
-                f"联系电话：{PHONE}",
-            ]
-        )
-        d.p("征求意见结束后，本局将对意见采纳情况进行汇总，并在门户网站反馈。")
-        return
-    d.summary = f"{title.removeprefix('关于').removesuffix('的通知').removesuffix('的公告')}有关事项，相关工作请于{cdate(deadline)}前完成。"
-    d.p("各预算单位、各镇（街道）财政所：")
-    d.p(f"为做好{keyword}相关工作，根据有关规定，现将有关事项通知如下：")
-    d.sec("工作内容")
+    m = d.w.month
+    options = ["upgrade", "comment", "inventory", "inspection", "quality"]
+    if m >= 11:
+        options += ["year-end"] * 4
+    if m in HOLIDAYS:
+        options += ["holiday"] * 3
+    kind = r.choice(options)
+    d.slug = kind
+    OTHER_NOTICES[kind](d)
+
+
+HOLIDAYS = {1: "春节", 2: "春节", 3: "清明节", 4: "劳动节", 5: "端午节", 6: "端午节", 9: "国庆节"}
+HOLIDAYS[12] = "元旦"
+NOTICE_DUTIES = [
+    "高度重视，明确专人负责",
+    "严格按照规定时限办理，确保工作质量",
+    "加强与代理银行的沟通衔接",
+    "做好资金安全和数据备份工作",
+    "如遇问题，及时与区财政局联系",
+]
+
+
+def notice_year_end(d: Draft) -> None:
+    r, y = d.r, d.y
+    plan_day = dt.date(y, 12, r.choice([15, 18, 20]))
+    pay_day = dt.date(y, 12, r.choice([25, 26, 28]))
+    d.title = r.choice(
+        [f"关于做好{y}年年终国库集中支付业务的通知", f"关于{y}年度财政年终结算有关事项的通知"]
+    )
+    d.keywords = ["国库集中支付", "年终结算", "通知公告"]
+    d.summary = (
+        f"{y}年12月用款计划申报截止日为{cdate(plan_day)}，国库集中支付业务办理截止日为"
+        f"{cdate(pay_day)}，逾期未支付的资金按结转结余资金有关规定处理。"
+    )
+    d.p("各预算单位、各镇（街道）财政所，各代理银行：")
     d.p(
-        r.choice(
-            [
-                f"各单位应于{cdate(deadline)}前完成相关业务办理，逾期未办理的，按有关规定处理。",
-                f"自{cdate(d.after(d.pub, 1, 5))}起，相关业务暂停办理，恢复时间另行通知。",
-                f"请各单位认真组织自查，并于{cdate(deadline)}前将自查报告报送区财政局。",
-            ]
-        )
+        f"为做好{y}年年终国库集中支付和财政结算工作，确保年度预算执行平稳有序，现将有关事项通知如下："
+    )
+    d.sec("用款计划申报")
+    d.p(
+        f"各预算单位应于{cdate(plan_day)}前完成{y}年12月用款计划的申报，逾期不再受理。"
+        "用款计划应与预算指标、项目实施进度相匹配，不得突击申报、突击花钱。"
+    )
+    d.sec("支付业务办理")
+    d.p(
+        f"国库集中支付业务办理截止时间为{cdate(pay_day)}16:00。截止时间后，除工资、社保缴费等刚性支出外，"
+        "原则上不再办理支付业务。代理银行应于每日营业终了前完成资金清算。"
+    )
+    d.sec("结转结余处理")
+    d.p(
+        "年终未支付的预算指标，按照区级结转结余资金管理有关规定处理：基本支出结转资金原则上在下年继续用于基本支出；"
+        "项目支出结转资金由区财政局审核确认，连续两年未用完的一律收回统筹使用。"
     )
     d.sec("工作要求")
-    d.ol(
+    d.ol(d.pick(NOTICE_DUTIES, 3))
+    d.p(f"联系人：区财政局国库科，电话{PHONE}。")
+
+
+def notice_upgrade(d: Draft) -> None:
+    r = d.r
+    start = d.after(d.pub, 1, 6)
+    end = d.after(start, 1, 3)
+    what = r.choice(
+        ["预算管理一体化系统", "非税收入收缴系统", "政府采购云平台", "财政电子票据系统"]
+    )
+    action = r.choice(["升级", "迁移", "切换"])
+    d.title = f"关于{md(start)}至{md(end)}{what}{action}暂停服务的公告"
+    d.keywords = [what, "系统升级", "通知公告"]
+    d.summary = (
+        f"因{what}{action}，{cdate(start)}18:00至{cdate(end)}8:30暂停服务，其间相关业务暂停办理。"
+    )
+    d.p(
+        f"为进一步提升系统运行效率和安全防护能力，{ORG}定于{cdate(start)}18:00至{cdate(end)}8:30"
+        f"对{what}进行{action}。其间系统暂停服务，现将有关事项公告如下："
+    )
+    d.sec("影响范围")
+    d.ul(
         d.pick(
             [
-                "高度重视，明确专人负责；",
-                "严格按照规定时限办理，确保工作质量；",
-                "加强与代理银行的沟通衔接；",
-                "做好资金安全和数据备份工作；",
-                "如遇问题，及时与区财政局联系。",
+                "用款计划申报、支付申请提交和审核",
+                "单位资金账户查询和对账",
+                "非税收入缴款书开具和网上缴款",
+                "财政电子票据开具、查验和入账",
+                "政府采购计划备案和合同备案",
+                "预算指标查询和调剂申请",
             ],
-            3,
+            r.randint(2, 4),
         )
     )
-    d.sec("联系方式")
-    d.p(f"区财政局{SECTION_NAMES[d.spec.owner]}，电话{PHONE}。")
+    d.sec("注意事项")
+    d.ol(
+        [
+            "请各单位提前做好业务安排，紧急支付业务请于暂停服务前办理完毕",
+            "系统恢复后，请及时核对在途业务数据，发现异常及时反馈",
+            "升级期间如遇紧急情况，请联系区财政局值班电话",
+        ]
+    )
+    d.p(f"给各单位带来的不便，敬请谅解。咨询电话：{PHONE}。")
+
+
+def notice_comment(d: Draft) -> None:
+    r = d.r
+    draft = f"{ORG}{r.choice(['预算绩效管理实施办法', '政府采购内部控制管理办法', '非税收入收缴管理办法', '财会监督工作实施办法'])}（{d.y}年征求意见稿）"
+    d.title = f"关于公开征求《{draft}》意见的公告"
+    d.keywords = ["征求意见", "规范性文件"]
+    d.expires = d.after(d.pub, 30, 30)
+    d.summary = f"就《{draft}》向社会公开征求意见，意见反馈截止日期为{cdate(d.expires)}。"
+    d.p(f"为提高制度制定的科学性和透明度，现将《{draft}》全文公布，征求社会各界意见。")
+    d.sec("起草背景")
+    d.p(
+        "为贯彻落实上级关于深化财政管理改革的部署要求，结合本区实际，区财政局在深入调研、广泛听取有关部门意见的基础上，"
+        "起草了本征求意见稿，共五章若干条，主要包括总则、职责分工、管理要求、监督检查和附则等内容。"
+    )
+    d.sec("反馈方式")
+    d.ul(
+        [
+            f"意见反馈截止时间：{cdate(d.expires)}",
+            "电子邮箱：czjgk@chengjiang.example.gov.cn",
+            f"通信地址：{ADDRESS}区财政局办公室（邮编310999）",
+            f"联系电话：{PHONE}",
+        ]
+    )
+    d.p("征求意见结束后，本局将对意见采纳情况进行汇总，并在门户网站反馈。")
+
+
+def notice_holiday(d: Draft) -> None:
+    r, y = d.r, d.y
+    holiday = HOLIDAYS[d.w.month]
+    hy = y + 1 if d.w.month == 12 else y
+    last = d.after(d.pub, 1, 6)
+    d.title = r.choice(
+        [
+            f"{hy}年{holiday}期间财政业务办理安排",
+            f"关于{hy}年{holiday}假期财政资金支付业务安排的通知",
+        ]
+    )
+    d.keywords = [holiday, "节假日安排", "国库集中支付"]
+    d.summary = f"{hy}年{holiday}假期前最后一个国库集中支付业务办理日为{cdate(last)}，假期内网上缴款和电子票据查验正常受理。"
+    d.p("各预算单位、各代理银行：")
+    d.p(
+        f"根据国务院办公厅关于{hy}年部分节假日安排的通知，现将{holiday}期间财政业务办理有关事项通知如下："
+    )
+    d.sec("国库集中支付业务")
+    d.p(
+        f"节前最后一个支付业务办理日为{cdate(last)}，请各单位提前做好工资、社保缴费等资金支付安排。"
+        "假期内如遇防汛救灾、疫情防控等紧急支付，请联系值班人员按应急程序办理。"
+    )
+    d.sec("非税收入收缴")
+    d.p("假期内缴款人可通过网上银行、手机银行和“浙里办”正常缴纳非税收入，电子缴款凭证可在线查验。")
+    d.sec("值班安排")
+    d.p(f"假期值班电话：{PHONE}（8:30—17:30），其余时间转值班手机。")
+
+
+def notice_inventory(d: Draft) -> None:
+    r, y = d.r, d.y
+    base = dt.date(y - 1, 12, 31) if d.w.month <= 6 else dt.date(y, r.choice([6, 9]), 30)
+    due = d.after(d.pub, 20, 45)
+    target = r.choice(
+        ["行政事业单位", "区属国有企业", "镇（街道）", "公立学校", "公立医院", "公共基础设施"]
+    )
+    d.title = f"关于开展{y}年度{target}资产清查工作的通知"
+    d.keywords = ["资产清查", "国有资产", "通知公告"]
+    d.summary = (
+        f"以{cdate(base)}为清查基准日，开展全区{target}资产清查，{cdate(due)}前报送清查结果。"
+    )
+    d.p("各预算单位、各镇（街道）：")
+    d.p(
+        f"为全面摸清{target}国有资产家底，提高资产管理水平，决定在全区开展资产清查工作。现将有关事项通知如下："
+    )
+    d.sec("清查范围和基准日")
+    d.p(f"清查范围为全区{target}及其所属单位，清查基准日为{cdate(base)}。")
+    d.sec("清查内容")
+    d.ol(["基本情况清理", "账务清理", "财产清查", "损溢认定", "资金核实"])
+    d.sec("时间安排")
+    d.p(f"各单位于{cdate(due)}前完成自查并通过资产管理信息系统报送清查报表和清查报告。")
+    d.sec("工作要求")
+    d.ol(d.pick(NOTICE_DUTIES, 3))
+
+
+def notice_inspection(d: Draft) -> None:
+    r, y = d.r, d.y
+    units = r.sample(DEPARTMENTS, r.randint(3, 7))
+    issues = [
+        "会计核算不规范",
+        "公务卡使用不规范",
+        "资产管理不到位",
+        "政府采购程序不规范",
+        "往来款项长期未清理",
+        "票据管理不规范",
+    ]
+    rows = [
+        [u, r.choice(issues), r.choice(["责令整改", "责令整改并调整账务", "通报批评并责令整改"])]
+        for u in units
+    ]
+    yy = y if d.w.month >= 7 else y - 1
+    d.title = r.choice(
+        [
+            f"关于{units[0]}等{len(units)}家单位{yy}年度财会监督检查结果的公告",
+            f"{yy}年第{cn(r.randint(1, 4))}批财会监督检查结果公告",
+        ]
+    )
+    d.keywords = ["财会监督", "检查结果", "通知公告"]
+    d.summary = f"{yy}年度区财政局对{len(units)}家单位开展财会监督检查，发现问题均已责令整改，现将检查结果予以公告。"
+    d.p(
+        f"根据《中华人民共和国会计法》和年度财会监督工作计划，区财政局于{yy}年对{len(units)}家单位开展了财会监督检查。"
+        "现将检查结果公告如下："
+    )
+    d.table(["被检查单位", "主要问题", "处理意见"], rows, "lll")
+    d.p("被检查单位应于收到处理决定之日起30日内完成整改，并将整改情况书面报送区财政局。")
+
+
+def notice_quality(d: Draft) -> None:
+    r, y = d.r, d.y
+    n = r.randint(10, 40)
+    start = d.after(d.pub, 10, 30)
+    domain = r.choice(CHECK_DOMAINS)
+    d.title = f"关于开展{y}年度{domain}会计信息质量检查的公告"
+    d.keywords = ["会计信息质量", "检查", "通知公告"]
+    d.summary = f"{y}年度会计信息质量检查从{cdate(start)}起实施，随机抽取{n}家{domain}，重点检查会计核算、内部控制和财务报告质量。"
+    d.p(
+        "根据《中华人民共和国会计法》和财政部会计信息质量检查工作规程，现将本年度检查有关事项公告如下："
+    )
+    d.sec("检查对象")
+    d.p(
+        f"通过“双随机、一公开”方式，从{domain}检查对象名录库中随机抽取{n}家单位，抽取结果已在本网站公示。"
+    )
+    d.sec("检查内容")
+    d.ol(
+        [
+            "会计核算和会计资料的真实性、完整性",
+            "内部控制制度建立和执行情况",
+            "财务报告编制和对外提供情况",
+            "会计人员从业情况",
+        ]
+    )
+    d.sec("时间安排")
+    d.p(f"检查工作自{cdate(start)}起实施，检查结果将于检查结束后在本网站公告。")
+
+
+OTHER_NOTICES: dict[str, Callable[[Draft], None]] = {
+    "year-end": notice_year_end,
+    "upgrade": notice_upgrade,
+    "comment": notice_comment,
+    "holiday": notice_holiday,
+    "inventory": notice_inventory,
+    "inspection": notice_inspection,
+    "quality": notice_quality,
+}
 
 
 # --- internal ------------------------------------------------------------------------------------
@@ -2196,7 +2455,7 @@ def t_reports(d: Draft) -> None:
         [
             f"{title}{who}同志{y - 1}年度述职述廉报告",
             f"{who}同志{y - 1}年度个人述职述廉报告",
-            f"局领导班子{y - 1}年度述职述廉报告",
+            f"{r.choice(SUBUNITS)}领导班子{y - 1}年度述职述廉报告",
         ]
     )
     d.keywords = ["述职述廉", f"{y - 1}年度"]
@@ -2252,7 +2511,7 @@ def t_personnel(d: Draft) -> None:
             d.slug = "promotion"
             d.title = r.choice(
                 [
-                    "关于拟晋升职级人员的公示",
+                    f"关于{chosen[0]}等{len(chosen)}名同志拟晋升职级的公示",
                     f"{y}年拟晋升职级人员任前公示（第{cn(r.randint(1, 3))}批）",
                 ]
             )
@@ -2264,7 +2523,7 @@ def t_personnel(d: Draft) -> None:
             d.table(["姓名", "现任职务", "拟晋升职级"], rows, "lll")
         else:
             d.slug = "awards"
-            d.title = f"{y - 1}年度局先进工作者拟表彰人员公示"
+            d.title = f"{y - 1}年度{r.choice(SUBUNITS)}{r.choice(AWARDS)}拟表彰人员公示"
             d.keywords = ["评先评优", "公示"]
             d.summary = f"经科室推荐、民主测评和局党组研究，拟表彰{len(chosen)}名{y - 1}年度先进工作者，公示期至{cdate(d.expires)}。"
             d.p("经科室推荐、民主测评和局党组研究，拟表彰以下同志为年度先进工作者：")
@@ -2276,7 +2535,7 @@ def t_personnel(d: Draft) -> None:
     if kind == "assessment":
         good = r.sample(staff, r.randint(2, 4))
         d.slug = "annual-assessment"
-        d.title = f"{y - 1}年度公务员年度考核结果"
+        d.title = f"{r.choice(SUBUNITS)}{y - 1}年度{r.choice(['公务员', '事业人员', '干部职工'])}年度考核结果"
         d.keywords = ["年度考核", "考核结果"]
         d.summary = f"{y - 1}年度局机关公务员年度考核确定优秀等次{len(good)}人，其余均为称职等次。"
         d.p(
@@ -2294,7 +2553,12 @@ def t_personnel(d: Draft) -> None:
         )
         return
     d.slug = "rotation"
-    d.title = f"{y}年度干部轮岗交流方案"
+    d.title = r.choice(
+        [
+            f"{y}年度{r.choice(SUBUNITS)}重点岗位干部轮岗交流方案",
+            f"{y}年第{cn(r.randint(1, 3))}批干部轮岗交流方案（{r.randint(3, 10)}人）",
+        ]
+    )
     d.keywords = ["轮岗交流", "干部管理"]
     d.summary = f"对在同一岗位工作满{r.choice([5, 6, 8])}年的干部和重点岗位人员实施轮岗交流，{y}年计划交流{r.randint(3, 10)}人。"
     d.sec("轮岗范围")
@@ -2322,7 +2586,7 @@ def t_integrity(d: Draft) -> None:
             for name in r.sample(list(SECTION_NAMES.values()), r.randint(6, 12))
         ]
         d.slug = "assessment"
-        d.title = f"{y - 1}年度党风廉政建设责任制考核情况通报"
+        d.title = f"{r.choice(SUBUNITS)}{y - 1}年度党风廉政建设责任制考核情况通报"
         d.keywords = ["党风廉政建设", "责任制考核"]
         d.summary = f"{y - 1}年度对{len(rows)}个科室落实党风廉政建设责任制情况进行考核，考核等次均为“好”或“较好”。"
         d.p(
@@ -2381,7 +2645,7 @@ def t_staff_affairs(d: Draft) -> None:
         return
     if kind == "training":
         d.slug = "training-plan"
-        d.title = f"{y}年度干部职工教育培训计划"
+        d.title = f"{y}年度{r.choice(SUBUNITS)}干部职工教育培训计划"
         d.keywords = ["教育培训", "干部培训"]
         rows = [
             [t, f"{m}月", r.choice(SECTION_NAMES_LIST)]
@@ -2397,17 +2661,20 @@ def t_staff_affairs(d: Draft) -> None:
                     ],
                     4,
                 ),
-                sorted(r.sample(range(3, 12), 4)),
+                sorted(r.sample(range(min(d.w.month + 1, 9), 13), 4)),
                 strict=True,
             )
         ]
         d.summary = f"{y}年计划组织集中培训{len(rows)}期，每名干部职工年度参训学时不少于{r.choice([40, 48, 56])}学时。"
+        d.p(
+            f"为提高干部职工业务能力和综合素质，根据局党组工作安排，现将{y}年度集中培训计划印发如下："
+        )
         d.table(["培训主题", "时间", "承办科室"], rows, "lll")
         d.p("各科室应合理安排工作，确保参训人员按时参加培训。培训情况纳入年度考核。")
         return
     if kind == "checkup":
         d.slug = "health-checkup"
-        d.title = f"关于组织{y}年度干部职工健康体检的通知"
+        d.title = f"关于组织{y}年度{r.choice(SUBUNITS)}干部职工健康体检的通知（第{cn(r.randint(1, 4))}批）"
         d.keywords = ["健康体检", "职工福利"]
         start = d.after(d.pub, 5, 15)
         d.summary = (
@@ -2469,6 +2736,107 @@ CHANGE_NOTES = [
 CONFIG: Config
 SECTION_NAMES_LIST: list[str] = []
 
+# Supplementary sections: (heading, paragraph). Items shorter than their target length get
+# some of these, chosen at random, so bodies typically run 300–1500 Chinese characters.
+EXTRA = {
+    "policy": [
+        (
+            "政策依据",
+            "本事项依据《中华人民共和国预算法》《中华人民共和国预算法实施条例》《中华人民共和国政府信息公开条例》以及省、市关于全面推进预决算公开和财政信息公开的有关规定办理，相关文件可在{org}门户网站“政策文件”栏目查阅。",
+        ),
+        (
+            "工作背景",
+            "近年来，{org}围绕区委、区政府中心工作，坚持“过紧日子”思想，持续优化支出结构，集中财力保障重点民生和重大项目。{y}年，全区财政工作以深化预算管理制度改革为主线，进一步提高财政资金配置效率和使用效益。",
+        ),
+        (
+            "政策解读",
+            "本次公开的内容涉及群众切身利益，{org}同步发布政策解读，对适用范围、标准口径和办理流程作了说明。公众如对有关内容理解有疑问，可在工作日通过咨询电话或政务服务窗口咨询。",
+        ),
+        (
+            "公开说明",
+            "本信息按照“公开为常态、不公开为例外”的原则主动公开。表中数据均为初步统计数，如与决算数有差异，以年度决算数据为准；金额单位除特别注明外均为万元，合计数因四舍五入可能存在尾差。",
+        ),
+    ],
+    "supervision": [
+        (
+            "监督管理",
+            "各相关单位要严格执行财经纪律，确保资金安全、规范、有效使用。区财政局将会同审计、纪检监察等部门加强日常监督和专项检查，对发现的虚报冒领、截留挪用等问题，依法依规严肃处理，并追回相关资金。",
+        ),
+        (
+            "绩效管理",
+            "资金使用单位应当按照批复的绩效目标组织实施，做好绩效运行监控。年度终了，区财政局将组织开展绩效评价，评价结果作为以后年度预算安排和政策调整的重要依据，并按规定向社会公开。",
+        ),
+        (
+            "社会监督",
+            "欢迎社会各界对本信息公开内容进行监督。发现有关单位和个人存在违规行为的，可通过{org}监督投诉电话0571-8765 4399、电子邮箱czjjb@chengjiang.example.gov.cn或来信等方式反映，我们将依法依规及时处理并反馈。",
+        ),
+        (
+            "信息更新",
+            "本信息公开后，如有关内容发生变化，{org}将在变化之日起20个工作日内予以更新，并在本页“更新记录”中注明更新日期和更新内容。",
+        ),
+    ],
+    "contact": [
+        (
+            "联系方式",
+            "联系单位：{org}；地址：青禾市澄江区府前路18号区行政中心3号楼；邮编：310999；办公时间：周一至周五上午8:30—12:00，下午14:00—17:30（法定节假日除外）；咨询电话：0571-8765 4321。",
+        ),
+        (
+            "咨询渠道",
+            "公众可通过以下渠道咨询：一是拨打{org}咨询电话；二是登录区政府门户网站“政民互动”栏目留言；三是到区行政服务中心财政窗口现场咨询。我们将在5个工作日内予以答复。",
+        ),
+    ],
+    "internal": [
+        (
+            "工作要求",
+            "各科室要高度重视，认真组织落实，主要负责人要切实履行第一责任人职责，确保各项工作按时保质完成。执行中遇到的问题，请及时向局办公室反映。",
+        ),
+        (
+            "纪律要求",
+            "全体干部职工要严格遵守工作纪律和保密纪律，不得将局内公开信息转发至互联网或与工作无关的微信群、QQ群。对违反规定造成不良影响的，将依规依纪追究相关人员责任。",
+        ),
+        (
+            "有关说明",
+            "本信息仅在局域网和局内会议公开，供全局干部职工知悉和监督。干部职工对公开内容有意见建议的，可向局政务公开领导小组办公室反映，也可通过局域网“意见信箱”提出。",
+        ),
+        (
+            "监督反馈",
+            "局纪检组负责对本事项办理情况进行监督。干部职工发现有关问题的，可当面、电话或书面向纪检组反映，纪检组将按规定予以登记、核实和反馈，并对反映人信息严格保密。",
+        ),
+        (
+            "学习讨论",
+            "各支部要结合“三会一课”和主题党日活动，组织党员干部认真学习有关内容，联系岗位实际开展讨论，把学习成果转化为推动财政工作高质量发展的实际成效。",
+        ),
+        (
+            "落实安排",
+            "局办公室负责统筹协调，人事科、机关党委（纪检组）按照职责分工做好相关工作，有关情况于每季度末汇总报局党组。{y}年有关工作完成情况将在局内公开栏和局域网同步公布。",
+        ),
+    ],
+}
+# Characters of text as a reader counts them: Chinese, full-width punctuation and digits.
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef0-9]")
+
+
+def top_up(d: Draft) -> None:
+    """Add supplementary sections until the body reaches a length drawn for this item."""
+    r = d.r
+    target = r.randint(300, 520) if r.random() < 0.9 else r.randint(520, 1300)
+    body = d.body()
+    length = len(_CJK.findall(body))
+    if length >= target:
+        return
+    banks = ["internal"] if d.spec.scope == "internal" else ["policy", "supervision", "contact"]
+    pool = [entry for bank in banks for entry in EXTRA[bank]]
+    r.shuffle(pool)
+    for heading, text in pool:
+        if length >= target:
+            break
+        if f"、{heading}" in body:
+            continue
+        paragraph = text.format(org=ORG, y=d.y)
+        d.sec(heading)
+        d.p(paragraph)
+        length += len(_CJK.findall(heading + paragraph))
+
 
 # --------------------------------------------------------------------------------------------
 # Front matter and files.
@@ -2508,12 +2876,16 @@ def front_matter(
         lines.append(f"summary: {q(d.summary)}")
     if d.doc_no:
         lines.append(f"doc_no: {q(d.doc_no)}")
+    if d.doc_type:
+        lines.append(f"doc_type: {d.doc_type}")
     if d.keywords:
         lines.append("keywords: [" + ", ".join(q(k) for k in d.keywords) + "]")
     lines += [f"written: {s.written.isoformat()}", f"published: {s.published.isoformat()}"]
     if d.expires:
         lines.append(f"expires: {d.expires.isoformat()}")
-    lines.append(f"refresh: {category_refresh}")
+    lines.append(f"refresh: {d.refresh or category_refresh}")
+    if d.series:
+        lines.append(f"series: {q(d.series)}")
     if s.superseded_by:
         lines += [f"validity: {s.validity}", f"superseded_by: {s.superseded_by.index_no}"]
     if channels:
@@ -2607,6 +2979,8 @@ def generate(out: Path, n: int, seed: int, internal_share: float, force: bool) -
         rng = Random(spec.seed)
         d = Draft(spec, rng)
         TEMPLATES[spec.category](d)
+        if spec.category != "rules":
+            top_up(d)
         category = config.categories_of(spec.scope)[spec.category]
         if spec.category in ("rules", "decisions") or rng.random() < 0.12:
             d.set_doc_no(doc_numbers)
