@@ -73,10 +73,11 @@ def searchable_text(view: ItemView) -> str:
 async def _run_pagefind(site_dir: Path) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language="zh", output_path=PAGEFIND_DIR)
+    # An absolute output path: the index writes its files when the context exits,
+    # and a relative one would land in the current directory.
+    config = IndexConfig(force_language="zh", output_path=str(site_dir / PAGEFIND_DIR))
     async with PagefindIndex(config=config) as index:
         result = await index.add_directory(str(site_dir))
-        await index.write_files(output_path=str(site_dir / PAGEFIND_DIR))
     return int(result["page_count"])
 
 

@@ -169,19 +169,28 @@ def test_home_guide_request_complaints_and_404(built_sample: Path) -> None:
 
 def test_catalogue_is_paginated_and_browsable(built_sample: Path) -> None:
     shown, _ = _expected_public(built_sample)
+    ended = {i.meta.index_no for i in shown if i.meta.expires and i.meta.expires < BUILD_DAY}
+    assert ended  # the sample has 公示 whose period is over: they are in the archive
     site = public(built_sample)
     pages = sorted((site / "catalogue").glob("*.html"))
     assert [p.name for p in pages] == ["index.html", "page-2.html", "page-3.html"][: len(pages)]
-    assert len(pages) == -(-len(shown) // 20)
-    listed = set()
-    for page in pages:
-        listed |= set(
-            re.findall(r'href="\.\./(items/[\d-]+\.html)"', page.read_text(encoding="utf-8"))
-        )
-    assert listed == {item_url(i.meta.index_no) for i in shown}
+    assert len(pages) == -(-(len(shown) - len(ended)) // 20)
+
+    def listed(pages: list[Path]) -> set[str]:
+        found: set[str] = set()
+        for page in pages:
+            html = page.read_text(encoding="utf-8")
+            found |= set(re.findall(r'href="(?:\.\./)+(items/[\d-]+\.html)"', html))
+        return found
+
+    current = {item_url(i.meta.index_no) for i in shown if i.meta.index_no not in ended}
+    assert listed(pages) == current
+    assert listed(sorted((site / "catalogue/archive").glob("*.html"))) == {
+        item_url(n) for n in ended
+    }
     budget = (site / "catalogue/category/budget/index.html").read_text(encoding="utf-8")
     assert budget.count("<tr data-category=") == sum(
-        1 for i in shown if i.meta.category == "budget"
+        1 for i in shown if i.meta.category == "budget" and i.meta.index_no not in ended
     )
     assert (site / "catalogue/section/budget/index.html").exists()
     assert (site / "catalogue/year/2025/index.html").exists()
@@ -252,3 +261,16 @@ def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Pa
         in template.read_text(encoding="utf-8").splitlines()[problem.line - 1]
     )
     assert all_bytes(root / "build") == before
+
+
+def test_build_writes_nothing_outside_its_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    build_catalogue(root, tmp_path / "out", BUILD_DAY)
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["intranet", "kiosk", "public"]
+    assert (tmp_path / "out/public/pagefind/pagefind-entry.json").is_file()
