@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .exports import write_exports
 from .kiosk import write_kiosk_index
 from .pages import write_site
 from .problems import Problem, errors
+from .render import THEMES_DIR
 from .search import SearchIndexError, index_site
 from .select import VARIANTS, Variant, select_items
 from .views import Site, item_view, link_views
@@ -49,7 +51,8 @@ class BuildResult:
 def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path) -> Site:
     """The items ``variant`` shows today, as views with their cross-links resolved."""
     assert catalogue.config is not None
-    views = [item_view(i, catalogue.config) for i in select_items(catalogue, variant, today)]
+    items = select_items(catalogue, variant, today)
+    views = [item_view(i, catalogue.config, today) for i in items]
     nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
     link_views(views, nameable)
     return Site(catalogue.config, variant, views, today, out)
@@ -90,8 +93,22 @@ def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False)
 
 
 def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
-    """A template error located at its template file and line, like any other problem."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "themes"
+    """A template error located at its template file and line, like any other problem.
+
+    Syntax errors carry their location; runtime errors (an undefined name) are
+    located by the innermost template frame of the traceback.
+    """
+    where: tuple[str | None, int | None] = (
+        getattr(exc, "filename", None),
+        getattr(exc, "lineno", None),
+    )
+    if where[0] is None:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")
+        ]
+        if frames:
+            where = (frames[-1].filename, frames[-1].lineno)
+    name, line = where[0] or THEMES_DIR, where[1] or 1
     with contextlib.suppress(ValueError):
         name = Path(name).resolve().relative_to(root).as_posix()
-    return Problem.make("B001", name, getattr(exc, "lineno", None) or 1, detail=exc.message or exc)
+    return Problem.make("B001", name, line, detail=exc.message or exc)

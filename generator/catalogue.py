@@ -46,7 +46,7 @@ def load_catalogue(root: Path) -> Catalogue:
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)
-    by_file = {item.file.resolve(): item for item in catalogue.items}
+    by_file = {item.file: item for item in catalogue.items}  # already absolute
     for item in catalogue.items:
         catalogue.problems += check_item(item, loaded.config, by_file)
     catalogue.problems += check_catalogue(catalogue.items)

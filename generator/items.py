@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import frontmatter
 
 from . import schema
-from .config import REFRESH, SCOPES, VALIDITY, Config
+from .config import REFRESH, SCOPES, VALIDITY, Category, Config
 from .digest import file_sha256, item_digest
 from .problems import Problem
 from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
@@ -109,14 +109,17 @@ class Item:
     def line_of(self, key: str) -> int:
         return self.raw.line_of(key)
 
+    def category(self, config: Config) -> Category | None:
+        return config.categories_of(self.scope).get(self.meta.category)
+
     def refresh(self, config: Config) -> str | None:
-        category = config.categories_of(self.scope).get(self.meta.category)
+        category = self.category(config)
         return self.meta.refresh or (category.refresh if category else None)
 
     def channels(self, config: Config) -> list[str]:
         if self.meta.channels is not None:
             return self.meta.channels
-        category = config.categories_of(self.scope).get(self.meta.category)
+        category = self.category(config)
         return category.channels if category else []
 
 

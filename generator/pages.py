@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue
+from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import Renderer, theme_dir
+from .reports import category_counts, doc_type_counts, report_years
 from .search import searchable_text
 from .views import ItemView, Site
 
@@ -26,14 +28,14 @@ LATEST_ON_HOME = 10
 class Facet:
     """One way to browse: a category, a section or a year, with its items."""
 
-    kind: str  # "category" | "section" | "year"
-    key: str
+    kind: str  # "category" | "section" | "year" | "archive"
+    key: str  # empty for the archive, which is a single listing
     name: str
     items: list[ItemView]
 
     @property
     def base(self) -> str:
-        return f"catalogue/{self.kind}/{self.key}/"
+        return f"catalogue/{self.kind}/{self.key}/" if self.key else f"catalogue/{self.kind}/"
 
     @property
     def url(self) -> str:
@@ -55,23 +57,32 @@ class Pagination:
         return self.urls[self.number] if self.number < self.count else None
 
 
+def current(site: Site) -> list[ItemView]:
+    """What the current lists show: everything but ended 公示, which are in the archive."""
+    return [v for v in site.items if not v.ended]
+
+
 def facets(site: Site) -> dict[str, list[Facet]]:
     """Every category of the site's scopes (empty ones too), every section and year in use."""
     config = site.config
-    by = lambda pick: [v for v in site.items if pick(v)]  # noqa: E731
+    items = current(site)
+    by = lambda pick: [v for v in items if pick(v)]  # noqa: E731
+    scopes = [s for s in ("external", "internal") if s in site.variant.scopes]
     categories = [
         Facet("category", key, c.name, by(lambda v, k=key: v.category == k))
-        for scope in dict.fromkeys(v.scope for v in site.items) or ("external",)
+        for scope in scopes
         for key, c in config.categories_of(scope).items()
     ]
     sections = [
-        Facet("section", key, s.name, items)
+        Facet("section", key, s.name, owned)
         for key, s in config.sections.items()
-        if (items := by(lambda v, k=key: v.owner == k))
+        if (owned := by(lambda v, k=key: v.owner == k))
     ]
-    years = sorted({v.year for v in site.items}, reverse=True)
+    years = sorted({v.year for v in items}, reverse=True)
     year_facets = [Facet("year", str(y), f"{y}年", by(lambda v, y=y: v.year == y)) for y in years]
-    return {"category": categories, "section": sections, "year": year_facets}
+    ended = [v for v in site.items if v.ended]
+    archive = [Facet("archive", "", "历史信息", ended)] if ended else []
+    return {"category": categories, "section": sections, "year": year_facets, "archive": archive}
 
 
 def write_listing(
@@ -129,8 +140,9 @@ def write_site(catalogue: Catalogue, site: Site) -> None:
         view.search_text = searchable_text(view)
 
     browse = facets(site)
-    renderer.page("index.html", "home.html", latest=site.items[:LATEST_ON_HOME], facets=browse)
-    write_listing(renderer, "catalogue/", "公开目录", site.items, facets=browse, facet=None)
+    listed = current(site)
+    renderer.page("index.html", "home.html", latest=listed[:LATEST_ON_HOME], facets=browse)
+    write_listing(renderer, "catalogue/", "公开目录", listed, facets=browse, facet=None)
     for kind_facets in browse.values():
         for facet in kind_facets:
             write_listing(renderer, facet.base, facet.name, facet.items, facets=browse, facet=facet)
@@ -138,8 +150,31 @@ def write_site(catalogue: Catalogue, site: Site) -> None:
         renderer.page(view.url, "item.html", item=view)
     for url, template in STATIC_PAGES.items():
         renderer.page(url, template, facets=browse)
+    if site.variant.staff:
+        write_staff_pages(renderer, catalogue)
+    elif site.variant.exports:
+        write_annual_statistics(renderer, catalogue)
     copy_attachments(site)
     shutil.copytree(theme_dir(catalogue.root) / "static", site.out / "static")
+
+
+def annual_url(year: int) -> str:
+    return f"reports/annual-{year}.html"
+
+
+def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
+    """The statistics part of each year's 政府信息公开工作年度报告, for the public site."""
+    years = report_years(catalogue.valid_items(), renderer.site.today)
+    for year in years:
+        renderer.page(
+            annual_url(year),
+            "annual.html",
+            year=year,
+            doc_types=doc_type_counts(catalogue, year),
+            categories=category_counts(catalogue, year),
+        )
+    links = [(f"{y}年政府信息公开工作年度报告（统计部分）", annual_url(y)) for y in years]
+    renderer.page("reports/index.html", "reports.html", links=links)
 
 
 STATIC_PAGES = {

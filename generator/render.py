@@ -48,6 +48,7 @@ class Renderer:
             org=self.site.config.organisation,
             root="../" * url.count("/"),
             kiosk=self.site.variant.touch,
+            staff=self.site.variant.staff,
             page_url=url,
             **context,
         )

@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
+from .config import CHANNELS
 from .items import Item
+from .lifecycle import has_ended, is_published
 
 
 @dataclass(frozen=True)
@@ -23,15 +25,23 @@ class Variant:
     channels: tuple[str, ...]  # an item needs one of these
     exports: bool = False  # feeds, sitemap and open data
     touch: bool = False  # the hall's touch screen: offline, no keyboard, big targets
+    staff: bool = False  # the intranet: internal items, approval register, reports
 
 
 PUBLIC = Variant("public", "公众网站", ("external",), ("website",), exports=True)
 KIOSK = Variant("kiosk", "电子触摸屏", ("external",), ("kiosk",), touch=True)
-VARIANTS: tuple[Variant, ...] = (PUBLIC, KIOSK)
+# Staff see the whole catalogue, whatever channels an item is disclosed through.
+ALL_CHANNELS = tuple(dict.fromkeys(c for scope in CHANNELS.values() for c in scope))
+INTRANET = Variant("intranet", "内部网站", ("external", "internal"), ALL_CHANNELS, staff=True)
+VARIANTS: tuple[Variant, ...] = (PUBLIC, KIOSK, INTRANET)
 
 
 def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list[Item]:
-    """The items ``variant`` shows on ``today``, newest first."""
+    """The items ``variant`` shows on ``today``, newest first.
+
+    An ended 公示 stays reachable (in the 历史信息 archive) unless its category
+    says ended items are removed.
+    """
     config = catalogue.config
     assert config is not None
     chosen = [
@@ -39,6 +49,7 @@ def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list
         for item in catalogue.valid_items()
         if item.scope in variant.scopes
         and set(item.channels(config)) & set(variant.channels)
-        and item.meta.published <= today
+        and is_published(item, today)
+        and not (has_ended(item, today) and item.category(config).after_expiry == "remove")
     ]
     return sorted(chosen, key=lambda i: (i.meta.published, i.meta.index_no), reverse=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import CHANNELS, REFRESH, VALIDITY, Config
 from .items import SUMMARY_LIMIT, Item
+from .lifecycle import has_ended
 from .select import Variant
 
 ITEMS_DIR = "items"
@@ -125,6 +126,7 @@ class ItemView:
     body_html: str = ""
     body_text: str = ""
     search_text: str = ""  # what a search must find this item by (see search.py)
+    ended: bool = False  # a 公示 past its period: in the 历史信息 archive, not current lists
 
     @property
     def year(self) -> int:
@@ -162,7 +164,7 @@ def attachment_views(item: Item) -> list[AttachmentView]:
     return views
 
 
-def item_view(item: Item, config: Config) -> ItemView:
+def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     meta = item.meta
     category = config.categories_of(item.scope)[meta.category]
     refresh = item.refresh(config) or category.refresh
@@ -194,6 +196,7 @@ def item_view(item: Item, config: Config) -> ItemView:
         attachments=attachment_views(item),
         changes=sorted((ChangeView(c.date, c.note) for c in meta.changes), key=lambda c: c.date),
         body_text=body_text,
+        ended=has_ended(item, today),
     )
 
 

@@ -82,13 +82,15 @@ class Repo:
         self,
         path: Path,
         steps: tuple[tuple[str, str], ...] = BUDGET_APPROVERS,
-        date: dt.date = dt.date(2024, 7, 15),
+        date: dt.date | None = None,
     ) -> None:
+        """Record ``steps`` in order; dated ``date`` or, by default, the item's publication day."""
         for step, by in steps:
             catalogue = self.load()
             item = next(i for i in catalogue.items if i.file == path.resolve())
             assert catalogue.config is not None
-            approve_file(item, catalogue.config, step, by, date)
+            day = date or item.meta.published or dt.date(2024, 7, 15)
+            approve_file(item, catalogue.config, step, by, day)
 
     def force_approve(self, path: Path, step: str, by: str, date: str = "2024-07-15") -> None:
         """Append an approval of the current digest without any policy check."""

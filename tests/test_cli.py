@@ -71,8 +71,8 @@ def test_github_format_is_automatic_under_actions(repo: Repo) -> None:
 
 def test_json_format(repo: Repo) -> None:
     path = repo.add_item(summary=None)
-    code, out, _ = run(repo.root, "validate", "--format", "json")
-    rows = json.loads(out)
+    code, out, _ = run(repo.root, "validate", "--format", "json", "--today", "2024-07-25")
+    rows = [r for r in json.loads(out) if r["path"] != "catalog.yaml"]  # empty categories
     assert code == 0
     assert rows == [
         {
