@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test lint format system-deps clean
+.PHONY: build test lint format serve system-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(BIN)/.installed-test: $(BIN)/.installed
 build: $(BIN)/.installed
 	$(BIN)/catalogue validate
 	$(BIN)/catalogue build
+
+## Preview the public site on http://127.0.0.1:8000/, rebuilt and reloaded on every save.
+serve: $(BIN)/.installed
+	$(BIN)/catalogue serve
 
 ## Lint, check formatting and run the whole test suite (browser tests included).
 test: $(BIN)/.installed-test system-deps lint

@@ -12,35 +12,21 @@ from . import click_zh, report
 from .approvals import ApprovalRefused, approve_file, check_approvals, short
 from .build import BuildRefused, build_catalogue
 from .catalogue import Catalogue, load_catalogue
+from .cliutil import DATE, CatalogueError
+from .codeowners import codeowners
 from .config import CATALOG_FILE
 from .history import find_approved_version
 from .items import Item
 from .lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
+from .new_item import new
+from .pending import approve_pending
+from .pr_summary import pr_summary
 from .problems import Problem, errors
+from .reports import assess, assessment_markdown
+from .serve import serve
+from .staff_guide import staff_guide
 
 click_zh.install()
-
-
-class DateType(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: object, param: object, ctx: object) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"“{value}”不是有效日期，应为 YYYY-MM-DD")
-
-
-DATE = DateType()
-
-
-class CatalogueError(click.ClickException):
-    """A failure the user must act on, reported in Chinese (exit 1)."""
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 def find_root(start: Path) -> Path:
@@ -109,18 +95,41 @@ def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
 
 
 @main.command(
-    help="记录审批：catalogue approve FILE --step 步骤 --by 姓名；--check 查看审批是否有效。"
+    help="记录审批：catalogue approve FILE --step 步骤 --by 姓名；--check 查看审批是否有效；"
+    "--all-pending --by 姓名 逐条审批所有等待自己的条目。"
 )
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--step", help="审批步骤键，如 initial。")
 @click.option("--by", "by", help="审批人姓名（须在 catalog.yaml 中登记）。")
 @click.option("--date", "date", type=DATE, help="审批日期（默认今天）。")
 @click.option("--check", is_flag=True, help="不记录审批，只说明哪些审批已失效及原因。")
+@click.option(
+    "--all-pending", is_flag=True, help="列出 --by 可以审批的所有待审条目，逐条确认后审批。"
+)
+@click.option("--yes", is_flag=True, help="与 --all-pending 合用：不逐条确认，全部审批。")
 @click.pass_obj
 def approve(
-    root: Path, file: Path, step: str | None, by: str | None, date: dt.date | None, check: bool
+    root: Path,
+    file: Path | None,
+    step: str | None,
+    by: str | None,
+    date: dt.date | None,
+    check: bool,
+    all_pending: bool,
+    yes: bool,
 ) -> None:
     catalogue = load_catalogue(root)
+    if all_pending:
+        if not by or file or step or check:
+            raise click.UsageError("--all-pending 只需 --by 姓名（可选 --date、--yes）。")
+        if catalogue.config is None:
+            _print_problems(errors(catalogue.problems), "text", False)
+            raise CatalogueError("catalog.yaml 有错误，请先修正。")
+        sys.exit(approve_pending(catalogue, by, date or dt.date.today(), yes))
+    if file is None:
+        raise click.UsageError("缺少参数 FILE（或使用 --all-pending --by 姓名）。")
     item = _item_at(catalogue, file)
     mine = [p for p in catalogue.problems if item and p.path == item.path]
     if catalogue.config is None or item is None:
@@ -200,6 +209,27 @@ def _finding_order(finding: Finding) -> tuple[int, dt.date]:
     return (list(KIND_LABELS).index(finding.kind), finding.date or dt.date.min)
 
 
+@main.command(
+    "report", help="年度政务公开考核评议报告（Markdown，可写入 CI 作业摘要）；HTML 版在内部网站。"
+)
+@click.option("--year", type=int, required=True, help="报告年度，如 2025。")
+@click.option("--today", type=DATE, help="统计日期（默认今天；年度已结束时按 12 月 31 日统计）。")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件而不是输出到屏幕。"
+)
+@click.pass_obj
+def report_command(root: Path, year: int, today: dt.date | None, out: Path | None) -> None:
+    catalogue = load_catalogue(root)
+    if catalogue.config is None:
+        _print_problems(catalogue.problems, "text", False)
+        sys.exit(1)
+    text = assessment_markdown(assess(catalogue, year, today or dt.date.today()), catalogue.config)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command(help="校验并生成网站到 build/（失败时保留上一次的结果）。")
 @click.option(
     "--out",
@@ -221,3 +251,10 @@ def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> 
         _print_problems(warnings, report.default_format(), strict)
     for line in result.summary_lines():
         click.echo(line)
+
+
+main.add_command(new)
+main.add_command(codeowners)
+main.add_command(pr_summary)
+main.add_command(serve)
+main.add_command(staff_guide)

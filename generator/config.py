@@ -55,6 +55,8 @@ OWNER = "owner"  # in an approval step's ``of``: the item's own section
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_PATTERN = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|[0-9A-Z]{8}[0-9X]"
+# GitHub usernames: letters, digits and single inner hyphens, at most 39 characters.
+GITHUB_USER_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 
 
 def uscc_check_char(code17: str) -> str:
@@ -163,6 +165,9 @@ class Person(Located):
     section: str | None = option(Str())
     title: str | None = option(Str())  # 职务
     roles: list[Grant] = option(Grants())
+    github: str | None = option(  # GitHub username, for .github/CODEOWNERS
+        Str(pattern=GITHUB_USER_PATTERN, pattern_hint="GitHub 用户名，如 qian-lixin")
+    )
 
 
 @dataclass(kw_only=True)

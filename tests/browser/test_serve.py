@@ -1,0 +1,240 @@
+"""``catalogue serve`` in a real process, watched by headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_DAY, ORG, Repo
+from playwright.sync_api import Browser, Page
+
+from generator.catalogue import load_catalogue
+from generator.report import as_text
+from generator.serve import OVERLAY_HEADING, PreviewServer
+from generator.views import item_url
+
+WAIT_MS = 60_000  # a rebuild takes a few seconds; generous for a loaded CI machine
+TITLE = "2024年区本级一般公共预算执行情况（第二季度）"
+REL = "content/external/budget/2024-q2.md"
+
+
+@dataclass
+class Served:
+    repo: Repo
+    process: subprocess.Popen[str]
+    url: str
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def item(self) -> Path:
+        return self.repo.root / REL
+
+    def printed(self, text: str) -> bool:
+        return any(text in line for line in list(self.output))
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = WAIT_MS / 1000) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``catalogue serve --port 0`` on a small approved catalogue, as a subprocess."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    repo = Repo(root)
+    repo.add_item(REL)
+    repo.add_item(
+        "content/external/budget/other.md", index_no=f"{ORG}/2024-00013", title="另一个条目"
+    )
+    command = [sys.executable, "-m", "generator", "--root", str(root), "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", "0", "--today", BUILD_DAY.isoformat()],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "GITHUB_ACTIONS": ""},
+    )
+    output: list[str] = []
+    assert process.stdout is not None
+    stdout = process.stdout
+    threading.Thread(target=lambda: output.extend(iter(stdout.readline, "")), daemon=True).start()
+    try:
+        wait_until(
+            lambda: any("预览地址：" in line for line in output) or process.poll() is not None
+        )
+        line = next((line for line in output if "预览地址：" in line), "")
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert match, "".join(output)
+        yield Served(repo, process, match.group(0), output)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+    assert code == 0, "".join(output)
+    assert any("已停止预览" in line for line in output)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def count_loads(page: Page) -> list[int]:
+    loads: list[int] = []
+    page.on("load", lambda _: loads.append(1))
+    return loads
+
+
+def status(served: Served) -> dict[str, object]:
+    with urllib.request.urlopen(served.url + "__catalogue__/status", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def approved_edit(served: Served, tmp_path: Path, old: str, new: str) -> bytes:
+    """The item with ``old`` replaced by ``new`` and approved again, prepared off to the side.
+
+    Writing it back is then one save: the edit plus the reviewers' re-approval.
+    """
+    stage_root = tmp_path / "stage"
+    shutil.copytree(served.repo.root, stage_root)
+    stage = Repo(stage_root, fresh=False)
+    file = stage_root / REL
+    file.write_text(file.read_text("utf-8").replace(old, new), encoding="utf-8")
+    stage.approve(file)
+    return file.read_bytes()
+
+
+def test_an_edit_rebuilds_the_site_and_the_open_page_reloads(
+    served: Served, page: Page, tmp_path: Path
+) -> None:
+    loads = count_loads(page)
+    page.goto(served.url + item_url(f"{ORG}/2024-00012"))
+    assert page.inner_text("h1") == TITLE
+    assert status(served)["generation"] == 1
+
+    revised = approved_edit(served, tmp_path, f"title: {TITLE}", f"title: {TITLE}（修订）")
+    served.item.write_bytes(revised)
+
+    page.wait_for_selector("h1:has-text('（修订）')", timeout=WAIT_MS)  # no reload() from us
+    assert page.inner_text("h1") == f"{TITLE}（修订）"
+    assert len(loads) >= 2
+    assert page.query_selector("#catalogue-live-overlay") is None
+    assert status(served)["generation"] == 2
+    assert served.printed("已生成第 2 版")
+    assert not (served.repo.root / "build").exists()  # the preview never touches build/
+
+
+def test_a_broken_file_shows_the_problems_over_the_last_good_site_until_fixed(
+    served: Served, page: Page
+) -> None:
+    loads = count_loads(page)
+    page.goto(served.url + item_url(f"{ORG}/2024-00012"))
+    original = served.item.read_bytes()
+    served.item.write_text(
+        original.decode("utf-8").replace("title: ", "title: [未闭合", 1), encoding="utf-8"
+    )
+
+    overlay = page.wait_for_selector("#catalogue-live-overlay", timeout=WAIT_MS)
+    assert overlay is not None
+    expected = [as_text(p) for p in load_catalogue(served.repo.root).problems if p.is_error]
+    assert expected and all(f"{REL}:" in line and " Y001 " in line for line in expected)
+    assert overlay.inner_text().startswith(OVERLAY_HEADING)
+    assert (
+        page.eval_on_selector_all(
+            "#catalogue-live-overlay li", "items => items.map(li => li.textContent)"
+        )
+        == expected
+    )
+    assert page.inner_text("h1") == TITLE  # the last good site is still there underneath
+
+    # The server lives on: it still serves the last good site and reports the problems.
+    assert served.process.poll() is None
+    with urllib.request.urlopen(served.url + "index.html", timeout=10) as response:
+        assert response.status == 200
+    state = status(served)
+    assert state["ok"] is False and state["generation"] == 1
+    wait_until(lambda: served.printed(OVERLAY_HEADING) and served.printed(expected[0]))
+
+    before = len(loads)
+    served.item.write_bytes(original)
+    page.wait_for_selector("#catalogue-live-overlay", state="detached", timeout=WAIT_MS)
+    wait_until(lambda: len(loads) > before)  # it reloaded onto the new build
+    assert page.inner_text("h1") == TITLE
+    state = status(served)
+    assert (state["ok"], state["generation"], state["problems"]) == (True, 2, [])
+
+
+def test_a_site_that_never_built_says_so_and_recovers(repo: Repo, browser: Browser) -> None:
+    """Broken from the start: a placeholder page with the overlay, then the real site."""
+    path = repo.add_item()
+    good = path.read_bytes()
+    path.write_text(good.decode("utf-8").replace("category: budget", "category: budgt"), "utf-8")
+    preview = PreviewServer(repo.root, port=0, today=BUILD_DAY, echo=lambda _: None)
+    preview.start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(preview.url)
+        assert page.inner_text("h1") == "网站尚未生成"
+        item = page.wait_for_selector("#catalogue-live-overlay li", timeout=WAIT_MS)
+        assert item is not None and f"{REL}:" in item.inner_text() and " I305 " in item.inner_text()
+        path.write_bytes(good)
+        page.wait_for_selector("h1:has-text('政务公开')", timeout=WAIT_MS)
+        assert page.query_selector("#catalogue-live-overlay") is None
+    finally:
+        context.close()
+        preview.stop()
+
+
+def test_the_live_script_is_only_in_served_responses(repo: Repo) -> None:
+    repo.add_item()
+    lines: list[str] = []
+    preview = PreviewServer(repo.root, port=0, today=BUILD_DAY, echo=lines.append)
+    preview.start()
+    try:
+        with urllib.request.urlopen(preview.url, timeout=10) as response:
+            page = response.read().decode("utf-8")
+            assert response.headers["Cache-Control"] == "no-store"
+        tag = '<script src="/__catalogue__/live.js" data-generation="1" defer></script>\n</head>'
+        assert tag in page
+        _, site = preview.snapshot()
+        assert site is not None and (site / "index.html").is_file()
+        on_disk = [p for p in preview.workdir.rglob("*") if p.is_file()]
+        assert on_disk and not [p for p in on_disk if b"__catalogue__" in p.read_bytes()]
+        with urllib.request.urlopen(preview.url + "static/style.css", timeout=10) as response:
+            assert response.read() == (site / "static/style.css").read_bytes()
+        with urllib.request.urlopen(preview.url + "__catalogue__/live.js", timeout=10) as response:
+            assert response.headers["Content-Type"].startswith("text/javascript")
+            assert b"/__catalogue__/status" in response.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(preview.url + "no-such-page.html", timeout=10)
+        assert missing.value.code == 404
+        assert b"/__catalogue__/live.js" in missing.value.read()  # the site's 404 page, live
+        assert not (repo.root / "build").exists()
+    finally:
+        preview.stop()
+    assert not preview.workdir.exists()
+    assert any("已生成第 1 版" in line for line in lines)
