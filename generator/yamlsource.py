@@ -48,19 +48,25 @@ for _first, _entries in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
             _Resolver.add_implicit_resolver(_tag, _regexp, [_first])
 
 
-class _LineLoader(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    yaml.composer.Composer,
-    yaml.constructor.SafeConstructor,
-    _Resolver,
+class _PurePythonParser(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer
 ):
-    def __init__(self, text: str, path: str, line_offset: int) -> None:
+    def __init__(self, text: str) -> None:
         yaml.reader.Reader.__init__(self, text)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
+
+
+try:  # libyaml parses about ten times faster and reports the same marks
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = _PurePythonParser  # type: ignore[assignment,misc]
+
+
+class _LineLoader(_Parser, yaml.constructor.SafeConstructor, _Resolver):  # type: ignore[misc]
+    def __init__(self, text: str, path: str, line_offset: int) -> None:
+        _Parser.__init__(self, text)
         yaml.constructor.SafeConstructor.__init__(self)
         _Resolver.__init__(self)
         self.path = path

@@ -1,0 +1,107 @@
+"""Kiosk search speed: milliseconds per keystroke on a large catalogue, in headless Chromium.
+
+    .venv/bin/python bench/kiosk_search.py [--items 10000] [--work /tmp/kiosk-bench]
+
+Generates a corpus (bench/corpus.py), builds its kiosk output, opens search.html
+from file:// and types queries one key at a time, the way a visitor does on the
+on-screen keyboard. Each keystroke is timed inside the page, from the key to
+the result list being updated. Prints the index size and per-keystroke figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from generator.build import make_site
+from generator.catalogue import load_catalogue
+from generator.kiosk import INDEX_SCRIPT, write_kiosk_index
+from generator.pages import write_site
+from generator.select import KIOSK
+
+TODAY = dt.date(2026, 11, 26)
+QUERIES = ["czys", "yusuan", "zhengfucaigou", "政府采购", "专项资金", "2025", "xm"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# One keystroke: append a key, fire the input event the on-screen keyboard fires,
+# and measure until the handler (search + render) has returned.
+KEYSTROKE = """key => {
+  const input = document.getElementById('kiosk-q');
+  const started = performance.now();
+  input.value += key;
+  input.dispatchEvent(new Event('input'));
+  return performance.now() - started;
+}"""
+
+
+def build_kiosk(root: Path, out: Path) -> float:
+    started = time.perf_counter()
+    catalogue = load_catalogue(root)
+    assert catalogue.config is not None and not catalogue.failed(), "corpus does not validate"
+    site = make_site(catalogue, KIOSK, TODAY, out)
+    write_site(catalogue, site)
+    write_kiosk_index(site)
+    return time.perf_counter() - started
+
+
+def measure(kiosk: Path) -> tuple[dict[str, list[float]], float]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        started = time.perf_counter()
+        page.goto((kiosk / "search.html").as_uri())
+        page.wait_for_selector("#kiosk-q")
+        load = time.perf_counter() - started
+        timings: dict[str, list[float]] = {}
+        for query in QUERIES:
+            page.evaluate("() => { document.getElementById('kiosk-q').value = ''; }")
+            timings[query] = [page.evaluate(KEYSTROKE, key) for key in query]
+        browser.close()
+    return timings, load
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kiosk-bench"))
+    args = parser.parse_args()
+    corpus = args.work / f"corpus-{args.items}"
+    if not (corpus / "content").is_dir():
+        here = Path(__file__).resolve().parent
+        subprocess.run(
+            [sys.executable, str(here / "corpus.py"), str(corpus), "--items", str(args.items)],
+            check=True,
+        )
+    out = args.work / "kiosk"
+    seconds = build_kiosk(corpus, out)
+    size = (out / INDEX_SCRIPT).stat().st_size
+    timings, load = measure(out)
+    every = [t for ts in timings.values() for t in ts]
+    print(f"items: {args.items}  kiosk build: {seconds:.1f} s")
+    print(
+        f"kiosk index: {size / 1024 / 1024:.1f} MiB ({INDEX_SCRIPT}); search page load {load:.2f} s"
+    )
+    for query, ts in timings.items():
+        print(f"  {query:16} per key: " + " ".join(f"{t:5.1f}" for t in ts) + " ms")
+    print(
+        f"per keystroke: median {statistics.median(every):.1f} ms, "
+        f"p95 {sorted(every)[int(len(every) * 0.95) - 1]:.1f} ms, max {max(every):.1f} ms "
+        f"(target < 50 ms)"
+    )
+    return 0 if max(every) < 50 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
