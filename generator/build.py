@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import shutil
 import time
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from .catalogue import Catalogue, load_catalogue
+from .config import CATALOG_FILE
 from .exports import write_exports
+from .items import CONTENT_DIR
 from .kiosk import write_kiosk_index
-from .pages import write_site
+from .pages import BodyCache, write_site
 from .problems import Problem, errors
 from .render import THEMES_DIR
-from .search import SearchIndexError, index_site
+from .search import PAGEFIND_DIR, PUBLIC_INDEX_DIR, SearchIndexError, index_site, share_public_index
 from .select import VARIANTS, Variant, select_items
 from .views import Site, item_view, link_views
 from .writer import staged_output
@@ -42,8 +47,11 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: bool = False  # nothing changed since the last build
 
     def summary_lines(self) -> list[str]:
+        if self.skipped:
+            return [f"没有变化：{self.out} 已是最新（用时 {self.seconds:.2f} 秒）。"]
         lines = [f"{name}：{count} 个条目" for name, count in self.counts.items()]
         return [*lines, f"已生成到 {self.out}（用时 {self.seconds:.1f} 秒）。"]
 
@@ -58,29 +66,97 @@ def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path)
     return Site(catalogue.config, variant, views, today, out)
 
 
-def write_search_index(site: Site) -> None:
-    """Pagefind where a server is available; the kiosk's own script index where not."""
-    if site.variant.touch:
-        write_kiosk_index(site)
-    else:
-        index_site(site.out)
+@dataclass
+class SearchPlan:
+    """Which pages each output's Pagefind index covers.
+
+    Indexing is the slowest stage, so the public index is built once, in the
+    background while the other outputs render, and the intranet indexes only the
+    pages the public site lacks, merging the public index at search time.
+    """
+
+    public: Site | None
+    own_pages: dict[str, list[str]]  # output name → item pages its own index covers
+
+    @classmethod
+    def for_sites(cls, sites: list[Site]) -> SearchPlan:
+        public = next((s for s in sites if s.variant.exports), None)
+        shared = {v.url for v in public.items} if public else set()
+        own_pages: dict[str, list[str]] = {}
+        for site in sites:
+            if site.variant.touch or site is public:
+                continue
+            own_pages[site.variant.name] = [v.url for v in site.items if v.url not in shared]
+            if shared and own_pages[site.variant.name]:
+                site.merge_index = PUBLIC_INDEX_DIR
+        return cls(public, own_pages)
+
+    def index(self, site: Site, public_indexed: Future[int] | None) -> None:
+        if site.variant.touch:
+            write_kiosk_index(site)
+        elif site is self.public:
+            return  # indexed in the background
+        else:
+            own = self.own_pages[site.variant.name]
+            if public_indexed is not None and self.public is not None:
+                public_indexed.result()
+                if not own:  # nothing of its own: the public index is the whole index
+                    shutil.copytree(self.public.out / PAGEFIND_DIR, site.out / PAGEFIND_DIR)
+                    return
+                share_public_index(self.public.out, site.out)
+                index_site(site.out, own)
+            else:
+                index_site(site.out)
+
+
+INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
+
+
+def input_fingerprint(root: Path, today: dt.date, strict: bool) -> str:
+    """A digest of every input's path, size and modification time, the build day and
+    the generator's own source: equal fingerprints mean an identical output."""
+    digest = hashlib.sha256(f"{today}|{strict}".encode())
+    sources = [root / CATALOG_FILE]
+    for folder in (root / CONTENT_DIR, root / THEMES_DIR, Path(__file__).parent):
+        sources += sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in sources:
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def up_to_date(out: Path, fingerprint: str) -> bool:
+    marker = out / INPUTS_FILE
+    return marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint
 
 
 def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False) -> BuildResult:
     started = time.monotonic()
+    fingerprint = input_fingerprint(root.resolve(), today, strict)
+    if up_to_date(out, fingerprint):
+        return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
     catalogue = load_catalogue(root)
     if catalogue.failed(strict):
         raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
     try:
-        with staged_output(out) as stage:
-            for variant in VARIANTS:
-                site = make_site(catalogue, variant, today, stage / variant.name)
-                write_site(catalogue, site)
-                write_search_index(site)
-                if variant.exports:
+        with staged_output(out) as stage, ThreadPoolExecutor(max_workers=1) as background:
+            sites = [make_site(catalogue, v, today, stage / v.name) for v in VARIANTS]
+            search = SearchPlan.for_sites(sites)
+            bodies = BodyCache()
+            public_indexed = None
+            for site in sites:
+                write_site(catalogue, site, bodies)
+                if site is search.public:
+                    public_indexed = background.submit(index_site, site.out)
+                search.index(site, public_indexed)
+                if site.variant.exports:
                     write_exports(site)
-                result.counts[variant.label] = len(site.items)
+                result.counts[site.variant.label] = len(site.items)
+            if public_indexed is not None:
+                public_indexed.result()
+            (stage / INPUTS_FILE).write_text(fingerprint, encoding="utf-8")
     except jinja2.TemplateError as exc:
         raise BuildRefused([_template_problem(catalogue.root, exc)]) from exc
     except SearchIndexError as exc:

@@ -19,6 +19,7 @@ from .markup import relative_url, render_body
 from .render import Renderer, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
 from .search import searchable_text
+from .validate import local_links
 from .views import ItemView, Site
 
 LATEST_ON_HOME = 10
@@ -73,6 +74,8 @@ def facets(site: Site) -> dict[str, list[Facet]]:
         for scope in scopes
         for key, c in config.categories_of(scope).items()
     ]
+    if site.variant.touch:  # the kiosk browses by category; fewer pages to page through
+        return {"category": categories, "section": [], "year": [], "archive": archive_facet(site)}
     sections = [
         Facet("section", key, s.name, owned)
         for key, s in config.sections.items()
@@ -80,9 +83,17 @@ def facets(site: Site) -> dict[str, list[Facet]]:
     ]
     years = sorted({v.year for v in items}, reverse=True)
     year_facets = [Facet("year", str(y), f"{y}年", by(lambda v, y=y: v.year == y)) for y in years]
+    return {
+        "category": categories,
+        "section": sections,
+        "year": year_facets,
+        "archive": archive_facet(site),
+    }
+
+
+def archive_facet(site: Site) -> list[Facet]:
     ended = [v for v in site.items if v.ended]
-    archive = [Facet("archive", "", "历史信息", ended)] if ended else []
-    return {"category": categories, "section": sections, "year": year_facets, "archive": archive}
+    return [Facet("archive", "", "历史信息", ended)] if ended else []
 
 
 def write_listing(
@@ -129,14 +140,34 @@ def copy_attachments(site: Site) -> None:
             shutil.copyfile(attachment.source, target)
 
 
-def write_site(catalogue: Catalogue, site: Site) -> None:
+class BodyCache:
+    """Item bodies rendered once per link context and shared by every output of a build.
+
+    Markdown is the largest cost of rendering; the public site and the intranet
+    usually resolve an item's links identically, so the second render is a lookup.
+    """
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[object, ...], str] = {}
+
+    def render(self, view: ItemView, resolve: Callable[[Path], str | None], external: bool) -> str:
+        item = view.item
+        targets = tuple(resolve((item.folder / t).resolve()) for t, _ in local_links(item.body))
+        leaves_site = external and ("://" in item.body or "mailto:" in item.body)
+        key = (item.path, item.digest, leaves_site, targets)
+        if key not in self._html:
+            self._html[key] = render_body(item.body, item.folder, resolve, external)
+        return self._html[key]
+
+
+def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None) -> None:
     """Render every page of ``site`` into ``site.out``."""
     renderer = Renderer(catalogue.root, site)
+    bodies = bodies or BodyCache()
     shown = {v.item.file.resolve(): v for v in site.items}
+    external = not site.variant.touch  # the kiosk must not lead visitors off the build
     for view in site.items:
-        resolve = link_resolver(view, shown)
-        external = not site.variant.touch  # the kiosk must not lead visitors off the build
-        view.body_html = render_body(view.item.body, view.item.folder, resolve, external)
+        view.body_html = bodies.render(view, link_resolver(view, shown), external)
         view.search_text = searchable_text(view)
 
     browse = facets(site)

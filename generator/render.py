@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 
 from .config import REFRESH
-from .search import bigram_tokens
+from .search import search_terms
 from .views import Site
 from .writer import write_text
 
@@ -29,7 +29,7 @@ def environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["refresh_labels"] = REFRESH
-    env.filters["bigram_tokens"] = bigram_tokens
+    env.filters["search_terms"] = search_terms
     return env
 
 

@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import re
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from .views import ItemView
@@ -35,6 +39,7 @@ class SearchIndexError(Exception):
     """Pagefind could not index the site."""
 
 
+@cache
 def _letters(char: str) -> str:
     """Four base-26 letters for one BMP character (26**4 > 65536)."""
     code, out = ord(char), []
@@ -48,9 +53,19 @@ def bigram_tokens(text: str) -> list[str]:
     """One token per distinct pair of adjacent Chinese characters, in order of appearance."""
     seen: dict[str, None] = {}
     for run in _CJK_RUN.findall(text):
-        for a, b in itertools.pairwise(run):
-            seen.setdefault(TOKEN_PREFIX + _letters(a) + _letters(b))
+        letters = [_letters(c) for c in run]
+        for a, b in itertools.pairwise(letters):
+            seen.setdefault(TOKEN_PREFIX + a + b)
     return list(seen)
+
+
+_ASCII_WORD = re.compile(r"[0-9A-Za-z]+")
+
+
+def search_terms(text: str) -> str:
+    """What Pagefind indexes for a page: bigram tokens plus its Latin words and numbers."""
+    words = dict.fromkeys(w.lower() for w in _ASCII_WORD.findall(text))
+    return " ".join([*bigram_tokens(text), *words])
 
 
 def searchable_text(view: ItemView) -> str:
@@ -70,23 +85,45 @@ def searchable_text(view: ItemView) -> str:
     return "\n".join(p for p in parts if p)
 
 
-async def _run_pagefind(site_dir: Path) -> int:
+PUBLIC_INDEX_DIR = "pagefind-public"  # the public index, merged into the intranet's searches
+
+
+async def _run_pagefind(pages_dir: Path, output: Path) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
     # An absolute output path: the index writes its files when the context exits,
     # and a relative one would land in the current directory.
-    config = IndexConfig(force_language="zh", output_path=str(site_dir / PAGEFIND_DIR))
+    config = IndexConfig(force_language="zh", output_path=str(output))
     async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site_dir))
+        result = await index.add_directory(str(pages_dir))
     return int(result["page_count"])
 
 
-def index_site(site_dir: Path) -> int:
-    """Index the built pages of ``site_dir`` with Pagefind; returns the number of pages."""
+def _pagefind(pages_dir: Path, output: Path) -> int:
     # A thread of its own, so indexing works even when the caller runs an event loop.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(asyncio.run, _run_pagefind(site_dir))
+        future = pool.submit(asyncio.run, _run_pagefind(pages_dir, output))
     try:
         return future.result()
     except Exception as exc:  # the service reports failures as assorted exceptions
         raise SearchIndexError(str(exc)) from exc
+
+
+def index_site(site_dir: Path, pages: list[str] | None = None) -> int:
+    """Index the pages of ``site_dir`` (all, or only ``pages``) into ``site_dir/pagefind``."""
+    if pages is None:
+        return _pagefind(site_dir, site_dir / PAGEFIND_DIR)
+    with tempfile.TemporaryDirectory(prefix="catalogue-index-") as tmp:
+        for url in pages:  # hard links: the subset costs no copying
+            (Path(tmp) / url).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site_dir / url, Path(tmp) / url)
+        return _pagefind(Path(tmp), site_dir / PAGEFIND_DIR)
+
+
+def share_public_index(public_dir: Path, site_dir: Path) -> None:
+    """Give the intranet the public site's index, to merge with its own at search time.
+
+    Indexing is the slowest stage of a build; the intranet only indexes the pages
+    the public site does not have, instead of indexing every public page twice.
+    """
+    shutil.copytree(public_dir / PAGEFIND_DIR, site_dir / PUBLIC_INDEX_DIR, copy_function=os.link)

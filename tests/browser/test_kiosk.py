@@ -108,7 +108,7 @@ def test_pinyin_initials_search(kiosk: Page, kiosk_dir: Path) -> None:
     assert "items/2026-00016.html" in found  # 澄江区区级财政预算绩效管理办法
     for href in found:
         title = kiosk_dir.joinpath(href).read_text(encoding="utf-8")
-        title = re.search(r"<h1>(.*?)</h1>", title).group(1)  # type: ignore[union-attr]
+        title = re.search(r"<h1[^>]*>(.*?)</h1>", title).group(1)  # type: ignore[union-attr]
         keywords = re.search(
             r"主题词</th><td>(.*?)</td>", kiosk_dir.joinpath(href).read_text(encoding="utf-8")
         )

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DAY
+from conftest import BUILD_DAY, CANARY
 from playwright.sync_api import Browser, Page
 from sitetext import page_text
 
@@ -199,3 +199,23 @@ def test_keyboard_reaches_the_skip_link_and_navigation(offline_page: Page, publi
         offline_page.keyboard.press("Tab")
         focused.append(offline_page.evaluate("document.activeElement.textContent.trim()"))
     assert "搜索" in focused
+
+
+def test_intranet_search_finds_internal_and_public_items(
+    browser: Browser, built_sample: Path
+) -> None:
+    from browser.conftest import Offline, serve
+
+    server, url = serve(built_sample / "build" / "intranet")
+    context = browser.new_context()
+    guard = Offline(url)
+    page = guard.attach(context.new_page())
+    try:
+        internal = search_ui(page, url, CANARY)  # only in the intranet's own index
+        assert internal == ["items/2026-09999.html"]
+        public = search_ui(page, url, "专项资金管理办法")  # only in the merged public index
+        assert "items/2024-00012.html" in public
+    finally:
+        context.close()
+        server.shutdown()
+    assert guard.blocked == []

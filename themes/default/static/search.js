@@ -52,8 +52,12 @@
   if (!resultsBox || !form) { return; }
   var root = resultsBox.getAttribute("data-root") || "";
   var siteBase = new URL(root || "./", window.location.href);
+  var mergeIndex = resultsBox.getAttribute("data-merge-index");
   var pagefindPromise = import(new URL("pagefind/pagefind.js", siteBase).href).then(function (pf) {
-    return pf.options({ baseUrl: siteBase.pathname }).then(function () { return pf; });
+    return pf.options({ baseUrl: siteBase.pathname }).then(function () {
+      // The intranet indexes only its own pages and searches the public index too.
+      return mergeIndex ? pf.mergeIndex(new URL(mergeIndex, siteBase).href, { baseUrl: siteBase.pathname }) : null;
+    }).then(function () { return pf; });
   });
 
   // Every page whose text contains every word of ``query``: [{url, meta}].

@@ -1,0 +1,66 @@
+"""Skipping and sharing work never changes what a build writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from conftest import BUILD_DAY, Repo, copy_sample
+from sitetext import all_bytes
+
+from generator.build import build_catalogue
+from generator.pages import BodyCache
+
+VARIANTS = ("public", "kiosk", "intranet")
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): d for p, d in all_bytes(out).items() if p.parent != out}
+
+
+def test_unchanged_inputs_skip_the_build(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    first = build_catalogue(root, root / "build", BUILD_DAY)
+    before = outputs(root / "build")
+    again = build_catalogue(root, root / "build", BUILD_DAY)
+    assert not first.skipped and again.skipped
+    assert outputs(root / "build") == before
+    # A new day may publish scheduled items: it is never skipped.
+    assert not build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1)).skipped
+
+
+def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    item = root / "content/external/rules/2026-budget-performance.md"
+    item.write_text(
+        item.read_text(encoding="utf-8").replace("第一条", "第 一 条"), encoding="utf-8"
+    )
+    time.sleep(0.01)  # a distinct modification time
+    repo = Repo(root, fresh=False)
+    repo.approve(
+        item, steps=(("initial", "钱立新"), ("leader", "林志远")), date=dt.date(2026, 5, 12)
+    )
+    assert not build_catalogue(root, root / "build", BUILD_DAY).skipped
+    fresh = tmp_path / "fresh"
+    build_catalogue(root, fresh, BUILD_DAY)
+    assert outputs(root / "build") == outputs(fresh)
+    page = (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
+    assert "第 一 条" in page
+
+
+def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: Path) -> None:
+    from generator.build import make_site
+    from generator.catalogue import load_catalogue
+    from generator.pages import write_site
+    from generator.select import VARIANTS as ALL
+
+    catalogue = load_catalogue(built_sample)
+    shared = BodyCache()
+    for variant in ALL:
+        alone = make_site(catalogue, variant, BUILD_DAY, tmp_path / "alone" / variant.name)
+        write_site(catalogue, alone)
+        together = make_site(catalogue, variant, BUILD_DAY, tmp_path / "shared" / variant.name)
+        write_site(catalogue, together, shared)
+    assert outputs(tmp_path / "alone") == outputs(tmp_path / "shared")
