@@ -61,6 +61,8 @@ def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path)
     assert catalogue.config is not None
     items = select_items(catalogue, variant, today)
     views = [item_view(i, catalogue.config, today) for i in items]
+    for view in views:
+        view.draft = view.item.path in catalogue.drafts
     nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
     link_views(views, nameable)
     return Site(catalogue.config, variant, views, today, out)
@@ -131,12 +133,17 @@ def up_to_date(out: Path, fingerprint: str) -> bool:
     return marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint
 
 
-def build_catalogue(root: Path, out: Path, today: dt.date, strict: bool = False) -> BuildResult:
+def build_catalogue(
+    root: Path, out: Path, today: dt.date, strict: bool = False, preview: bool = False
+) -> BuildResult:
+    """Build every output into ``out``; ``preview`` also shows unapproved items as drafts."""
     started = time.monotonic()
-    fingerprint = input_fingerprint(root.resolve(), today, strict)
+    fingerprint = input_fingerprint(root.resolve(), today, strict) + ("-preview" if preview else "")
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
     catalogue = load_catalogue(root)
+    if preview:
+        catalogue.allow_drafts()
     if catalogue.failed(strict):
         raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
     result = BuildResult(out.resolve(), problems=catalogue.problems)

@@ -6,13 +6,15 @@ validate); ``validate`` and ``build`` both start here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, load_catalog
 from .items import Item, find_item_files, read_item
-from .problems import Problem, errors
+from .problems import Problem, Severity, errors
 from .validate import check_catalogue, check_item
+
+APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
 
 
 @dataclass
@@ -21,6 +23,18 @@ class Catalogue:
     config: Config | None
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    drafts: set[str] = field(default_factory=set)  # paths previewed before approval
+
+    def allow_drafts(self) -> None:
+        """For a preview: approval problems become warnings and their items drafts.
+
+        Staff want to see an item before it is approved; only ``catalogue serve``
+        does this, and a draft carries a banner. Real builds keep refusing.
+        """
+        for index, problem in enumerate(self.problems):
+            if problem.is_error and problem.code.startswith(APPROVAL_CODES):
+                self.drafts.add(problem.path)
+                self.problems[index] = replace(problem, severity=Severity.WARNING)
 
     def failed(self, strict: bool = False) -> bool:
         return self.config is None or bool(errors(self.problems, strict))

@@ -246,7 +246,7 @@ def next_steps(rel: str, new: NewItem, config: Config) -> list[str]:
         f"  2. 检查：catalogue validate {rel}",
         "     在审批完成之前，只应剩下“缺少审批步骤”（A501）的错误。",
         "  3. 预览：catalogue serve，然后在浏览器中打开 http://127.0.0.1:8000/ ；"
-        "条目审批完成、发布日期已到后才会出现在网站上。",
+        "未审批的条目以“草稿预览”显示，审批完成、发布日期已到后才会正式发布。",
         "  4. 提交合并请求（pull request），再请以下人员按顺序审批：",
     ]
     for step in config.steps_for(new.major):

@@ -71,8 +71,8 @@ Rebuild = Callable[[Path, Path, dt.date, frozenset[Path]], BuildResult]
 
 
 def full_rebuild(root: Path, out: Path, today: dt.date, changed: frozenset[Path]) -> BuildResult:
-    """Rebuild everything; ``changed`` is there for a faster builder to use."""
-    return build_catalogue(root, out, today)
+    """Rebuild everything, unapproved items as drafts; ``changed`` is for a faster builder."""
+    return build_catalogue(root, out, today, preview=True)
 
 
 @dataclass

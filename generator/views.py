@@ -127,6 +127,7 @@ class ItemView:
     body_text: str = ""
     search_text: str = ""  # what a search must find this item by (see search.py)
     ended: bool = False  # a 公示 past its period: in the 历史信息 archive, not current lists
+    draft: bool = False  # shown by a preview before its approvals are complete
 
     @property
     def year(self) -> int:

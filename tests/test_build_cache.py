@@ -64,3 +64,26 @@ def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: P
         together = make_site(catalogue, variant, BUILD_DAY, tmp_path / "shared" / variant.name)
         write_site(catalogue, together, shared)
     assert outputs(tmp_path / "alone") == outputs(tmp_path / "shared")
+
+
+def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) -> None:
+    import pytest
+
+    from generator.build import BuildRefused
+
+    repo.add_item("content/external/budget/approved.md")
+    draft = repo.write_item(
+        "content/external/budget/draft.md",
+        index_no="11330109002468135T/2024-00013",
+        title="尚未审批的草稿条目",
+    )
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(repo.root, repo.root / "build", BUILD_DAY)
+    assert {p.code for p in refused.value.problems} == {"A501"}
+    result = build_catalogue(repo.root, repo.root / "preview", BUILD_DAY, preview=True)
+    page = (repo.root / "preview/public/items/2024-00013.html").read_text(encoding="utf-8")
+    assert "草稿预览" in page and "尚未审批的草稿条目" in page
+    approved = (repo.root / "preview/public/items/2024-00012.html").read_text(encoding="utf-8")
+    assert "草稿预览" not in approved
+    assert [p.code for p in result.problems if p.path.endswith("draft.md")] == ["A501", "A501"]
+    assert draft.exists()
