@@ -118,8 +118,8 @@ def input_fingerprint(root: Path, today: dt.date, strict: bool) -> str:
     """A digest of every input's path, size and modification time, the build day and
     the generator's own source: equal fingerprints mean an identical output."""
     digest = hashlib.sha256(f"{today}|{strict}".encode())
-    sources = [root / CATALOG_FILE]
-    for folder in (root / CONTENT_DIR, root / THEMES_DIR, Path(__file__).parent):
+    sources = [root / CATALOG_FILE, *sorted(Path(__file__).parent.glob("*.py"))]
+    for folder in (root / CONTENT_DIR, root / THEMES_DIR):
         sources += sorted(p for p in folder.rglob("*") if p.is_file())
     for path in sources:
         with contextlib.suppress(OSError):
