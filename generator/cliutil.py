@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -27,3 +28,14 @@ class CatalogueError(click.ClickException):
 
     def show(self, file: object = None) -> None:
         click.echo(f"错误：{self.format_message()}", err=True)
+
+
+def emit(text: str, root: Path, relative: str, write: bool) -> None:
+    """Print a generated file, or with ``write`` save it at ``root/relative``."""
+    if not write:
+        click.echo(text, nl=False)
+        return
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    click.echo(f"已写入 {relative}。")

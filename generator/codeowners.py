@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import click
 
 from .catalogue import Catalogue, load_catalogue
-from .cliutil import CatalogueError
+from .cliutil import CatalogueError, emit
 from .config import CATALOG_FILE, SCOPES, Config
 from .items import CONTENT_DIR
 
@@ -110,11 +110,4 @@ def codeowners(root: Path, write: bool) -> None:
     catalogue = load_catalogue(root)
     if catalogue.config is None:
         raise CatalogueError("catalog.yaml 有错误，请先运行 catalogue validate 修正。")
-    text = codeowners_text(catalogue)
-    if not write:
-        click.echo(text, nl=False)
-        return
-    target = root / CODEOWNERS_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    click.echo(f"已写入 {CODEOWNERS_FILE}。")
+    emit(codeowners_text(catalogue), root, CODEOWNERS_FILE, write)
