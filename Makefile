@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test lint format serve system-deps clean
+.PHONY: build test lint format serve system-deps test-assets clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ serve: $(BIN)/.installed
 	$(BIN)/catalogue serve
 
 ## Lint, check formatting and run the whole test suite (browser tests included).
-test: $(BIN)/.installed-test system-deps lint
+test: $(BIN)/.installed-test system-deps test-assets lint
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed-test
@@ -39,6 +39,10 @@ format: $(BIN)/.installed-test
 ## Browser tests need Debian's Chromium and CJK fonts; install them when missing.
 system-deps:
 	@scripts/ensure-system-deps
+
+## The accessibility tests inject axe-core (npm), cached in .cache/test-assets.
+test-assets:
+	@scripts/ensure-test-assets
 
 clean:
 	rm -rf build .build-* $(VENV)

@@ -23,6 +23,7 @@ from .pending import approve_pending
 from .pr_summary import pr_summary
 from .problems import Problem, errors
 from .reports import assess, assessment_markdown
+from .safety import SafeGroup
 from .serve import serve
 from .staff_guide import staff_guide
 
@@ -38,6 +39,7 @@ def find_root(start: Path) -> Path:
 
 
 @click.group(
+    cls=SafeGroup,
     help="政务公开目录生成器：校验条目、记录审批、生成网站。",
     context_settings={"help_option_names": ["-h", "--help"]},
 )

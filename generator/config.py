@@ -224,6 +224,14 @@ class Site:
 
 
 @dataclass(kw_only=True)
+class Confidentiality:
+    """Numbers the bureau publishes on purpose (its hotlines), never reported by the
+    confidentiality check (confidential.py); compared ignoring spaces and hyphens."""
+
+    allow: list[str] = option(ListOf(Str()))
+
+
+@dataclass(kw_only=True)
 class Config:
     organisation: Organisation = option(Nested(Organisation, required=True))
     site: Site = option(Nested(Site))
@@ -233,6 +241,7 @@ class Config:
     categories: Categories = option(Nested(Categories, required=True))
     approval: ApprovalPolicy = option(Nested(ApprovalPolicy, required=True))
     plan: list[PlanEntry] = option(ListOf(Nested(PlanEntry)))
+    confidentiality: Confidentiality | None = option(Nested(Confidentiality))
     path: str = CATALOG_FILE
 
     def __post_init__(self) -> None:

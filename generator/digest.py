@@ -48,10 +48,27 @@ def canonical_form(meta: Mapping[str, Any], body: str, attachments: list[tuple[s
         "body": body.replace("\r\n", "\n").strip(),
         "attachments": [{"path": p, "sha256": h} for p, h in attachments],
     }
-    text = json.dumps(
-        document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
-    )
+    options: dict[str, Any] = {
+        "ensure_ascii": False,
+        "sort_keys": True,
+        "separators": (",", ":"),
+        "default": str,
+    }
+    try:
+        text = json.dumps(document, **options)
+    except TypeError:
+        # Keys of mixed types ({0: …, "a": …}) cannot be sorted. Such front matter never
+        # validates (S101), but reading it must not crash, and its digest must be stable.
+        text = json.dumps(_string_keys(document), **options)
     return text.encode("utf-8")
+
+
+def _string_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 def item_digest(

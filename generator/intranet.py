@@ -7,15 +7,17 @@ with its chain of steps, who took them, when, and the digest they signed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 
 from .approvals import short
 from .catalogue import Catalogue
+from .confidential import exemption_rows
 from .items import Item
 from .render import Renderer
 from .reports import assess, assessment_markdown, report_years
+from .sanitize import sanitize
 from .views import item_url
 
 REGISTER = "register.html"
@@ -40,6 +42,7 @@ class RegisterRow:
     published: dt.date
     major: bool
     steps: list[RegisteredStep]
+    exemptions: list[tuple[str, str]] = field(default_factory=list)  # (masked value, reason)
 
 
 def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
@@ -65,6 +68,7 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
             published=item.meta.published,
             major=item.meta.major,
             steps=chain,
+            exemptions=exemption_rows(item),
         )
 
     return [row(i) for i in sorted(catalogue.valid_items(), key=lambda i: i.meta.index_no)]
@@ -84,7 +88,7 @@ def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     years = [y for y in years if y <= site.today.year]
     for year in years:
         text = assessment_markdown(assess(catalogue, year, site.today), site.config)
-        html = markdown.markdown(text, extensions=["tables"])
+        html = sanitize(markdown.markdown(text, extensions=["tables"]))  # titles are untrusted
         renderer.page(assessment_url(year), "report.html", title=f"{year}年度考核评议", body=html)
     links = [(f"{y}年度政务公开工作考核评议", assessment_url(y)) for y in reversed(years)]
     renderer.page("reports/index.html", "reports.html", links=links)

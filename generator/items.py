@@ -17,6 +17,7 @@ import frontmatter
 from . import schema
 from .config import REFRESH, SCOPES, VALIDITY, Category, Config
 from .digest import file_sha256, item_digest
+from .guard import drop_incomplete, read_item_bytes, resolve_under, shares_containers
 from .problems import Problem
 from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
 from .yamlsource import LineMap, load_yaml
@@ -61,6 +62,15 @@ class Approval(Located):
 
 
 @dataclass(kw_only=True)
+class Exemption(Located):
+    """A reviewed exception to the confidentiality check (confidential.py): ``value`` is the
+    exact text the check reported, ``reason`` why publishing it is lawful."""
+
+    value: str = option(Str(required=True))
+    reason: str = option(Str(required=True, max_len=200))
+
+
+@dataclass(kw_only=True)
 class FrontMatter:
     """The contract's front matter (content-contract.md), one field per key."""
 
@@ -86,6 +96,7 @@ class FrontMatter:
     stages: list[Stage] = option(ListOf(Nested(Stage)))
     doc_type: str | None = option(Choice(DOC_TYPES))
     approvals: list[Approval] = option(ListOf(Nested(Approval)))
+    exemptions: list[Exemption] = option(ListOf(Nested(Exemption)))
 
 
 @dataclass
@@ -145,8 +156,8 @@ def attachment_file(folder: Path, relative: str) -> Path | None:
     """The file an attachment path names, or None when it leaves the item's folder."""
     if PurePosixPath(relative).is_absolute() or "\\" in relative or ":" in relative:
         return None
-    target = (folder / relative).resolve()
-    return target if target.is_relative_to(folder.resolve()) else None
+    target = resolve_under(folder, relative)
+    return target if target is not None and target.is_relative_to(folder.resolve()) else None
 
 
 def scope_of(relative: PurePosixPath) -> str | None:
@@ -172,7 +183,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem.make("F002", path, 1, detail=f"第 {exc.start} 字节无法按 UTF-8 解码")]
+        line = data.count(b"\n", 0, exc.start) + 1
+        detail = f"第 {exc.start} 字节无法按 UTF-8 解码"
+        return None, [Problem.make("F002", path, line, detail=detail)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -182,10 +195,9 @@ AttachmentHasher = Callable[[str], str]  # attachment path as written → sha256
 def read_item(root: Path, file: Path) -> tuple[Item | None, list[Problem]]:
     """Read one item file. The item is None only when the front matter is unusable."""
     path = file.relative_to(root).as_posix()
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return None, [Problem.make("F004", path, 1, detail=exc.strerror or exc)]
+    data, refused = read_item_bytes(root, file, path)
+    if data is None:
+        return None, refused
     text, problems = decode(data, path)
     if text is None:
         return None, problems
@@ -213,10 +225,13 @@ def parse_item(
     problems += handler.problems
     if not isinstance(raw, LineMap):
         return None, [*problems, Problem.make("F003", path, leading_lines + 2)]
-    if any(p.code == "Y001" for p in problems):
+    if any(p.code in ("Y001", "Y004") for p in problems):
         return None, problems
+    if shares_containers(raw):
+        return None, [*problems, Problem.make("Y005", path, raw.line)]
 
     meta = schema.load(FrontMatter, raw, Context(path, problems))
+    drop_incomplete(meta)  # reported above; later rules may rely on every entry's dates
     rest = stripped[closing.end() :]
     blank_prefix = rest[: len(rest) - len(rest.lstrip())]
     body_line = leading_lines + stripped[: closing.end()].count("\n") + 1 + blank_prefix.count("\n")

@@ -19,6 +19,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from .sanitize import sanitize
+
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 # slugify_unicode keeps Chinese characters, so heading anchors stay readable.
 EXTENSION_CONFIGS = {
@@ -84,7 +86,7 @@ def render_body(body: str, folder: Path, resolve: LinkResolver, external: bool =
         extension_configs=EXTENSION_CONFIGS,
         output_format="html",
     )
-    return md.convert(body)
+    return sanitize(md.convert(body))  # bodies are untrusted: raw HTML, attr_list
 
 
 def relative_url(from_page: str, to: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .cliutil import emit
 from .problems import CODES, Severity
 
 GUIDE_FILE = "docs/staff-guide.md"
@@ -27,6 +28,8 @@ GROUPS = {
     "B": "生成网站",
     "A": "审批",
     "R": "更新和期限",
+    "P": "保密审查（个人隐私、国家秘密）",
+    "X": "程序内部错误",
 }
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -88,6 +91,19 @@ catalogue new --scope external --category budget --owner treasury --drafter 李�
    `attachments` 中，否则其内容不在审批范围内（L405）。
 
 附件也在审批范围内：审批后替换或修改附件，审批即失效，须重新审批。
+
+### 保密审查（细则第七条）
+
+检查时自动查找前言、正文和附件（CSV、TXT 按行，XLSX 按单元格，PDF 按页，DOCX 按段落）中的居民身份证号码、
+手机号码、银行卡号和密级标志（如“机密★一年”“密级：秘密”）。对外公开条目有这些内容即为错误（P701—P704），
+报告中的号码只显示部分数字。对内公开条目中的个人信息只提示警告，密级标志同样是错误。
+本局有意公开的号码（如投诉电话）列在 `catalog.yaml` 的 `confidentiality.allow` 中。个别条目确需公开的
+（如经公示的对公账户），经保密审查后在该条目前言中写明，审批登记表中会列出：
+
+```yaml
+exemptions:
+  - {value: 6222 0212 3456 7890 128, reason: 本局财政专户账号，依法公开供缴款使用}
+```
 
 ## 三、检查和预览
 
@@ -170,11 +186,4 @@ def staff_guide_markdown() -> str:
 @click.option("--write", is_flag=True, help=f"写入 {GUIDE_FILE}，而不是输出到屏幕。")
 @click.pass_obj
 def staff_guide(root: Path, write: bool) -> None:
-    text = staff_guide_markdown()
-    if not write:
-        click.echo(text, nl=False)
-        return
-    target = root / GUIDE_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    click.echo(f"已写入 {GUIDE_FILE}。")
+    emit(staff_guide_markdown(), root, GUIDE_FILE, write)

@@ -12,7 +12,9 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .approvals import check_approvals
+from .confidential import confidentiality_problems
 from .config import CHANNELS, SCOPES, Config
+from .guard import is_regular_file, resolve_under, symlinked
 from .items import ITEM_SUFFIX, Item
 from .problems import Problem
 
@@ -54,7 +56,7 @@ def check_item(item: Item, config: Config, items_by_file: dict[Path, Item]) -> l
     if meta.expires and meta.published and meta.expires < meta.published:
         report("I308", "expires", expires=meta.expires, published=meta.published)
     for change in meta.changes:
-        if meta.published and change.date < meta.published:
+        if meta.published and change.date and change.date < meta.published:
             out.append(
                 Problem.make(
                     "I317", item.path, change.line, date=change.date, published=meta.published
@@ -84,6 +86,7 @@ def check_item(item: Item, config: Config, items_by_file: dict[Path, Item]) -> l
     out.extend(_attachment_problems(item))
     out.extend(_link_problems(item, items_by_file))
     out.extend(check_approvals(item, config))
+    out.extend(confidentiality_problems(item, config))
     return out
 
 
@@ -94,11 +97,14 @@ def _attachment_problems(item: Item) -> Iterator[Problem]:
             continue
         here = (item.path, attachment.line)
         file = item.attachment_files.get(attachment.path)
+        relative = PurePosixPath(attachment.path)
         if attachment.path in seen:
             yield Problem.make("L403", *here, file=attachment.path)
+        elif not relative.is_absolute() and symlinked(item.folder, item.folder / relative):
+            yield Problem.make("L406", *here, file=attachment.path)  # before L402: the cause
         elif file is None:
             yield Problem.make("L402", *here, file=attachment.path)
-        elif not file.is_file():
+        elif not is_regular_file(file):
             yield Problem.make("L401", *here, file=attachment.path)
         seen.add(attachment.path)
 
@@ -126,11 +132,11 @@ def _link_problems(item: Item, items_by_file: dict[Path, Item]) -> Iterator[Prob
         if PurePosixPath(target).is_absolute():
             yield Problem.make("L404", item.path, line, target=target)
             continue
-        file = (item.folder / target).resolve()
+        file = resolve_under(item.folder, target)
         if target.endswith(ITEM_SUFFIX):
             if file not in items_by_file:
                 yield Problem.make("L404", item.path, line, target=target)
-        elif not file.is_file():
+        elif file is None or not is_regular_file(file):
             yield Problem.make("L404", item.path, line, target=target)
         elif file not in attachments:
             yield Problem.make("L405", item.path, line, target=target)

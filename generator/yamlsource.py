@@ -23,6 +23,10 @@ class LineMap(dict):
     line: int = 1
     key_lines: dict[Any, int]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines = {}  # an empty front matter (--- ---) is a LineMap too
+
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
 
@@ -32,6 +36,10 @@ class LineList(list):
 
     line: int = 1
     item_lines: list[int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item_lines = []
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -126,9 +134,21 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         detail = exc.problem or "无法解析"
+        if _tab_indented(text, line_offset, line):  # PyYAML's own words don't say "tab"
+            return Parsed(None, [*loader.problems, Problem.make("Y004", path, line)])
         return Parsed(None, [*loader.problems, Problem.make("Y001", path, line, detail=detail)])
     except yaml.YAMLError as exc:
         return Parsed(None, [Problem.make("Y001", path, line_offset + 1, detail=str(exc))])
     finally:
         loader.dispose()
     return Parsed(data, loader.problems)
+
+
+def _tab_indented(text: str, line_offset: int, line: int) -> bool:
+    """Is file line ``line`` of a YAML text starting at ``line_offset`` indented with a tab?"""
+    lines = text.split("\n")
+    index = line - line_offset - 1
+    if not 0 <= index < len(lines):
+        return False
+    row = lines[index]
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]

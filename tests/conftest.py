@@ -137,17 +137,25 @@ def sample(tmp_path: Path) -> Path:
 BUILD_DAY = dt.date(2026, 11, 26)
 CANARY = "鸮鹮鼯鼷鳑鲏"  # rare characters, planted in every field of an internal item
 CANARY_ASCII = "CANARY-7f3a9c"
+CANARY_MOBILE = "13905719999"  # an exempted personal number in the internal item
+CANARY_FILES = [f"files/{CANARY_ASCII}.{ext}" for ext in ("csv", "xlsx", "pdf", "docx")]
 
 
 def plant_canary(root: Path) -> Path:
-    """An approved internal item with the canary in every field and in its attachment."""
+    """An approved internal item with the canary in every field and in each kind of attachment."""
+    from officefiles import write_docx, write_pdf, write_xlsx
+
     repo = Repo(root, fresh=False)
     folder = root / "content/internal/staff-affairs"
-    (folder / "files").mkdir(parents=True, exist_ok=True)
-    (folder / "files/canary.csv").write_text(f"名单,{CANARY}\n{CANARY_ASCII},1\n", encoding="utf-8")
+    csv_file, xlsx, pdf, docx = (folder / name for name in CANARY_FILES)
+    csv_file.parent.mkdir(parents=True, exist_ok=True)
+    csv_file.write_text(f"名单,{CANARY}\n{CANARY_ASCII},1\n", encoding="utf-8")
+    write_xlsx(xlsx, {CANARY: {"A1": CANARY, "B2": CANARY_ASCII}})
+    write_pdf(pdf, [[CANARY_ASCII, CANARY]])
+    write_docx(docx, [CANARY, CANARY_ASCII], header=[CANARY])
     path = repo.write_item(
         "content/internal/staff-affairs/canary.md",
-        body=f"## {CANARY}\n\n正文含{CANARY}与{CANARY_ASCII}。\n",
+        body=f"## {CANARY}\n\n正文含{CANARY}与{CANARY_ASCII}，联系人{CANARY_MOBILE}。\n",
         title=f"{CANARY}名单",
         index_no=f"{ORG}/2026-09999",
         category="staff-affairs",
@@ -158,8 +166,11 @@ def plant_canary(root: Path) -> Path:
         keywords=[CANARY, CANARY_ASCII],
         written="2026-03-01",
         published="2026-03-05",
-        attachments=[{"path": "files/canary.csv", "title": f"{CANARY}附件"}],
+        attachments=[{"path": name, "title": f"{CANARY}附件"} for name in CANARY_FILES],
         changes=[{"date": "2026-03-06", "note": f"更正{CANARY}"}],
+        series=f"{CANARY}系列",
+        stages=[{"name": f"{CANARY}阶段", "due": "2026-03-05", "done": "2026-03-05"}],
+        exemptions=[{"value": CANARY_MOBILE, "reason": f"{CANARY}豁免理由"}],
     )
     repo.approve(path, steps=(("initial", "曹静"), ("leader", "郑国平")), date=dt.date(2026, 3, 6))
     return path

@@ -12,11 +12,20 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
+from conftest import (
+    BUILD_DAY,
+    CANARY,
+    CANARY_ASCII,
+    CANARY_FILES,
+    CANARY_MOBILE,
+    ORG,
+    copy_sample,
+)
 from sitetext import all_bytes, shown_and_hidden
 
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
+from generator.kiosk import pinyin_keys
 from generator.search import bigram_tokens
 from generator.views import item_url
 
@@ -76,11 +85,24 @@ def test_hidden_items_are_absent_everywhere(built_sample: Path) -> None:
 
 
 def test_canary_in_an_internal_item_appears_in_no_file(built_sample: Path) -> None:
+    """The canary sits in every front matter field (exemptions, keywords, doc_no, changes,
+    stages, series included), the body and a CSV, XLSX, PDF and DOCX attachment."""
     needles = [CANARY.encode(), CANARY_ASCII.encode(), CANARY_ASCII.lower().encode()]
+    needles += [CANARY_MOBILE.encode(), b"2026-09999"]
     needles += [t.encode() for t in bigram_tokens(CANARY)]
-    for path, data in all_bytes(public(built_sample)).items():
-        for needle in needles:
-            assert needle not in data, (path, needle)
+    needles += [key.encode() for key in pinyin_keys(CANARY)]  # the kiosk's search keys
+    for output in ("public", "kiosk"):
+        folder = built_sample / "build" / output
+        for path, data in all_bytes(folder).items():  # Pagefind's gzip files decompressed
+            assert CANARY_ASCII not in path.name, path
+            for needle in needles:
+                assert needle not in data, (path, needle)
+    # The canary is real: the staff intranet shows the item and serves every attachment.
+    intranet = built_sample / "build" / "intranet"
+    page = (intranet / item_url(f"{ORG}/2026-09999")).read_text(encoding="utf-8")
+    assert CANARY in page and f"{CANARY}附件" in page
+    copied = {p.name for p in intranet.rglob(f"{CANARY_ASCII}.*")}
+    assert copied == {name.removeprefix("files/") for name in CANARY_FILES}
 
 
 def test_search_index_covers_public_items_only(built_sample: Path) -> None:
