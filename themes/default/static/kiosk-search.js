@@ -41,10 +41,10 @@
     return inTitle.concat(elsewhere);
   }
 
+  // Safe in text and in quoted attribute values alike.
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text;
-    return div.innerHTML;
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
 
   function render() {

@@ -46,10 +46,10 @@
   var original = tableHolder.innerHTML;
   var items = null;
 
+  // Safe in text and in quoted attribute values alike.
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
 
   function itemHref(indexNo) {
