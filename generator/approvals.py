@@ -217,6 +217,10 @@ def record_approval(
         recorded = next((a for a in others if a.step == earlier.key), None)
         if recorded is None or recorded.digest != item.digest:
             reasons.append(f"须先完成“{earlier.name}”（现有审批记录缺失或已失效）")
+        elif recorded.date is not None and date < recorded.date:
+            reasons.append(
+                f"审批日期 {date} 早于前一步骤“{earlier.name}”的审批日期 {recorded.date}"
+            )
     if reasons:
         raise ApprovalRefused(reasons)
 

@@ -145,3 +145,10 @@ def test_approve_refuses_what_policy_forbids(repo: Repo) -> None:
     )
     assert any("不需要审批步骤" in r for r in _refusal(repo, "group-sign", "陈建国"))
     assert any("未在 catalog.yaml 中登记" in r for r in _refusal(repo, "initial", "无名氏"))
+
+
+def test_approve_refuses_a_date_before_the_previous_step(repo: Repo) -> None:
+    path = repo.write_item()
+    repo.approve(path, steps=(("initial", "钱立新"),), date=dt.date(2024, 7, 15))
+    reasons = _refusal(repo, "leader", "林志远", dt.date(2024, 7, 14))
+    assert any("早于前一步骤“科室负责人审核”" in r for r in reasons)
