@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import shutil
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,7 +26,14 @@ from .kiosk import write_kiosk_index
 from .pages import BodyCache, write_site
 from .problems import Problem, errors
 from .render import THEMES_DIR
-from .search import PAGEFIND_DIR, PUBLIC_INDEX_DIR, SearchIndexError, index_site, share_public_index
+from .search import (
+    PAGEFIND_DIR,
+    PUBLIC_INDEX_DIR,
+    SearchIndexError,
+    index_site,
+    shard_names,
+    share_public_index,
+)
 from .select import VARIANTS, Variant, select_items
 from .views import Site, item_view, link_views
 from .writer import staged_output
@@ -70,7 +76,7 @@ def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path)
 
 @dataclass
 class SearchPlan:
-    """Which pages each output's Pagefind index covers.
+    """Which pages each output's Pagefind index covers, and which indexes it merges.
 
     Indexing is the slowest stage, so the public index is built once, in the
     background while the other outputs render, and the intranet indexes only the
@@ -83,32 +89,39 @@ class SearchPlan:
     @classmethod
     def for_sites(cls, sites: list[Site]) -> SearchPlan:
         public = next((s for s in sites if s.variant.exports), None)
-        shared = {v.url for v in public.items} if public else set()
+        shared = [v.url for v in public.items] if public else []
+        in_public = set(shared)
         own_pages: dict[str, list[str]] = {}
         for site in sites:
-            if site.variant.touch or site is public:
+            if site.variant.touch:
                 continue
-            own_pages[site.variant.name] = [v.url for v in site.items if v.url not in shared]
-            if shared and own_pages[site.variant.name]:
-                site.merge_index = PUBLIC_INDEX_DIR
+            own = (
+                shared
+                if site is public
+                else [v.url for v in site.items if v.url not in in_public]
+            )
+            own_pages[site.variant.name] = own
+            site.merge_indexes = shard_names(PAGEFIND_DIR, len(own))[1:] if own else []
+            if site is not public and shared:
+                site.merge_indexes += shard_names(PUBLIC_INDEX_DIR, len(shared))[
+                    1 if not own else 0 :
+                ]
         return cls(public, own_pages)
 
-    def index(self, site: Site, public_indexed: Future[int] | None) -> None:
+    def index(self, site: Site, public_shards: Future[list[str]] | None) -> None:
         if site.variant.touch:
             write_kiosk_index(site)
-        elif site is self.public:
+            return
+        if site is self.public:
             return  # indexed in the background
-        else:
-            own = self.own_pages[site.variant.name]
-            if public_indexed is not None and self.public is not None:
-                public_indexed.result()
-                if not own:  # nothing of its own: the public index is the whole index
-                    shutil.copytree(self.public.out / PAGEFIND_DIR, site.out / PAGEFIND_DIR)
-                    return
-                share_public_index(self.public.out, site.out)
-                index_site(site.out, own)
-            else:
-                index_site(site.out)
+        own = self.own_pages[site.variant.name]
+        copies: list[str] = []
+        if public_shards is not None and self.public is not None:
+            copies = share_public_index(self.public.out, site.out, public_shards.result())
+        if own:
+            index_site(site.out, own)
+        elif copies:  # nothing of its own: the public index is its index
+            (site.out / copies[0]).rename(site.out / PAGEFIND_DIR)
 
 
 INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
@@ -156,7 +169,8 @@ def build_catalogue(
             for site in sites:
                 write_site(catalogue, site, bodies)
                 if site is search.public:
-                    public_indexed = background.submit(index_site, site.out)
+                    pages = search.own_pages[site.variant.name]
+                    public_indexed = background.submit(index_site, site.out, pages)
                 search.index(site, public_indexed)
                 if site.variant.exports:
                     write_exports(site)

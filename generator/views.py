@@ -233,7 +233,7 @@ class Site:
     today: dt.date
     out: Path
     pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
-    merge_index: str | None = None  # another site's search index, searched alongside its own
+    merge_indexes: list[str] = field(default_factory=list)  # index folders searched with its own
 
     @property
     def base_url(self) -> str:

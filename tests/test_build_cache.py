@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
+import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
@@ -67,7 +68,6 @@ def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: P
 
 
 def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) -> None:
-    import pytest
 
     from generator.build import BuildRefused
 
@@ -87,3 +87,26 @@ def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) 
     assert "草稿预览" not in approved
     assert [p.code for p in result.problems if p.path.endswith("draft.md")] == ["A501", "A501"]
     assert draft.exists()
+
+
+def test_large_sites_are_indexed_in_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 20)
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    public = root / "build/public"
+    assert sorted(p.name for p in public.glob("pagefind*")) == [
+        "pagefind",
+        "pagefind-2",
+        "pagefind-3",
+    ]
+    search_page = (public / "search.html").read_text(encoding="utf-8")
+    assert 'data-merge-index="pagefind-2/,pagefind-3/"' in search_page
+    intranet = root / "build/intranet"
+    assert sorted(p.name for p in intranet.glob("pagefind*")) == [
+        "pagefind",
+        "pagefind-public",
+        "pagefind-public-2",
+        "pagefind-public-3",
+    ]

@@ -219,3 +219,54 @@ def test_intranet_search_finds_internal_and_public_items(
         context.close()
         server.shutdown()
     assert guard.blocked == []
+
+
+@pytest.fixture(scope="session")
+def sharded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample (with the canary) indexed in shards of 20 pages."""
+    from conftest import copy_sample, plant_canary
+
+    from generator import search
+    from generator.build import build_catalogue
+
+    root = copy_sample(tmp_path_factory.mktemp("sharded") / "sample")
+    plant_canary(root)
+    limit, search.SHARD_PAGES = search.SHARD_PAGES, 20
+    try:
+        build_catalogue(root, root / "build", BUILD_DAY)
+    finally:
+        search.SHARD_PAGES = limit
+    return root
+
+
+@pytest.mark.parametrize("term", ["采购", "预算执行"])
+def test_sharded_index_finds_what_the_pages_contain(
+    browser: Browser, sharded_sample: Path, term: str
+) -> None:
+    from browser.conftest import Offline, serve
+
+    assert len(list((sharded_sample / "build/public").glob("pagefind*"))) == 3
+    for output in ("public", "intranet"):
+        site = sharded_sample / "build" / output
+        expected = sorted(
+            p.relative_to(site).as_posix()
+            for p in (site / "items").glob("*.html")
+            if term in page_text(p)
+        )
+        server, url = serve(site)
+        context = browser.new_context()
+        guard = Offline(url)
+        page = guard.attach(context.new_page())
+        try:
+            page.goto(url + "search.html")
+            page.evaluate("() => window.catalogueSearch.ready.then(() => true)")
+            found = page.evaluate(
+                "q => window.catalogueSearch.searchAll(q).then(ps => ps.map(p => p.url))", term
+            )
+            assert expected and sorted(u.lstrip("/") for u in found) == expected, output
+            if output == "intranet":  # its own shard, merged with the public shards
+                assert search_ui(page, url, CANARY) == ["items/2026-09999.html"]
+        finally:
+            context.close()
+            server.shutdown()
+        assert guard.blocked == []

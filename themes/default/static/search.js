@@ -52,12 +52,14 @@
   if (!resultsBox || !form) { return; }
   var root = resultsBox.getAttribute("data-root") || "";
   var siteBase = new URL(root || "./", window.location.href);
-  var mergeIndex = resultsBox.getAttribute("data-merge-index");
+  // Large sites are indexed in shards, and the intranet also searches the public index.
+  var merged = (resultsBox.getAttribute("data-merge-index") || "").split(",").filter(Boolean);
   var pagefindPromise = import(new URL("pagefind/pagefind.js", siteBase).href).then(function (pf) {
-    return pf.options({ baseUrl: siteBase.pathname }).then(function () {
-      // The intranet indexes only its own pages and searches the public index too.
-      return mergeIndex ? pf.mergeIndex(new URL(mergeIndex, siteBase).href, { baseUrl: siteBase.pathname }) : null;
-    }).then(function () { return pf; });
+    return merged.reduce(function (ready, folder) {
+      return ready.then(function () {
+        return pf.mergeIndex(new URL(folder, siteBase).href, { baseUrl: siteBase.pathname });
+      });
+    }, pf.options({ baseUrl: siteBase.pathname })).then(function () { return pf; });
   });
 
   // Every page whose text contains every word of ``query``: [{url, meta}].
