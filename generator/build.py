@@ -96,9 +96,7 @@ class SearchPlan:
             if site.variant.touch:
                 continue
             own = (
-                shared
-                if site is public
-                else [v.url for v in site.items if v.url not in in_public]
+                shared if site is public else [v.url for v in site.items if v.url not in in_public]
             )
             own_pages[site.variant.name] = own
             site.merge_indexes = shard_names(PAGEFIND_DIR, len(own))[1:] if own else []

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import click_zh, report
+from . import click_zh
+from . import problem_output as output
 from .approvals import ApprovalRefused, approve_file, check_approvals, short
 from .build import BuildRefused, build_catalogue
 from .catalogue import Catalogue, load_catalogue
@@ -55,9 +56,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 def _print_problems(problems: list[Problem], fmt: str, strict: bool) -> None:
     if problems:
-        click.echo(report.render(problems, fmt))
+        click.echo(output.render(problems, fmt))
     if fmt != "json":
-        click.echo(report.summary(problems, strict), err=True)
+        click.echo(output.summary(problems, strict), err=True)
 
 
 def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
@@ -73,7 +74,7 @@ def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(report.FORMATS),
+    type=click.Choice(output.FORMATS),
     help="输出格式：text（默认）、github（GitHub Actions 注释，在 Actions 中自动启用）、json。",
 )
 @click.option("--today", type=DATE, help="按哪一天检查公示期、更新频率和发布时限（默认今天）。")
@@ -86,7 +87,7 @@ def validate(
         catalogue.problems += lifecycle_problems(catalogue, today or dt.date.today())
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in catalogue.problems if _within(p, root, selected)]
-    _print_problems(problems, fmt or report.default_format(), strict)
+    _print_problems(problems, fmt or output.default_format(), strict)
     if catalogue.config is None or errors(problems, strict):
         sys.exit(1)
 
@@ -246,11 +247,11 @@ def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> 
     try:
         result = build_catalogue(root, out or root / "build", today or dt.date.today(), strict)
     except BuildRefused as refused:
-        _print_problems(refused.problems, report.default_format(), strict)
+        _print_problems(refused.problems, output.default_format(), strict)
         raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
     warnings = [p for p in result.problems if not p.is_error]
     if warnings:
-        _print_problems(warnings, report.default_format(), strict)
+        _print_problems(warnings, output.default_format(), strict)
     for line in result.summary_lines():
         click.echo(line)
 

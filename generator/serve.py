@@ -54,8 +54,8 @@ from .build import BuildRefused, BuildResult, build_catalogue
 from .cliutil import DATE, CatalogueError
 from .config import CATALOG_FILE
 from .items import CONTENT_DIR
+from .problem_output import as_text
 from .problems import Problem
-from .report import as_text
 
 DEBOUNCE_SECONDS = 0.2
 KEEP_GENERATIONS = 2  # the current site and the one before, for requests in flight
