@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
 from sitetext import all_bytes, page_text, shown_and_hidden
 
+from browser.conftest import Offline
 from generator.build import build_catalogue
 from generator.views import item_url
 
@@ -47,23 +48,13 @@ def kiosk_dir(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 def kiosk(browser: Browser) -> Iterator[Page]:
     """A page that may load file:// URLs only; any other request fails the test."""
     context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
-    blocked: list[str] = []
-
-    def route(route_obj: object) -> None:
-        url = route_obj.request.url  # type: ignore[attr-defined]
-        if url.startswith("file://") or url.startswith("data:"):
-            route_obj.continue_()  # type: ignore[attr-defined]
-        else:
-            blocked.append(url)
-            route_obj.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)
-    page = context.new_page()
+    guard = Offline("file://")
+    page = guard.attach(context.new_page())
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     context.close()
-    assert blocked == [], f"requests left the kiosk: {blocked}"
+    assert guard.blocked == [], f"requests left the kiosk: {guard.blocked}"
     assert errors == [], f"JavaScript errors: {errors}"
 
 
