@@ -22,7 +22,7 @@ from conftest import BUILD_DAY, ORG, Repo
 from playwright.sync_api import Browser, Page
 
 from generator.catalogue import load_catalogue
-from generator.report import as_text
+from generator.problem_output import as_text
 from generator.serve import OVERLAY_HEADING, PreviewServer
 from generator.views import item_url
 
