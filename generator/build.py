@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,15 +145,29 @@ def up_to_date(out: Path, fingerprint: str) -> bool:
     return marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint
 
 
+Progress = Callable[[str], None]  # receives one line per finished stage
+
+
 def build_catalogue(
-    root: Path, out: Path, today: dt.date, strict: bool = False, preview: bool = False
+    root: Path,
+    out: Path,
+    today: dt.date,
+    strict: bool = False,
+    preview: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build every output into ``out``; ``preview`` also shows unapproved items as drafts."""
     started = time.monotonic()
+
+    def stage_done(text: str) -> None:
+        if progress is not None:
+            progress(f"[{time.monotonic() - started:6.1f} 秒] {text}")
+
     fingerprint = input_fingerprint(root.resolve(), today, strict) + ("-preview" if preview else "")
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
     catalogue = load_catalogue(root)
+    stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
     if preview:
         catalogue.allow_drafts()
     if catalogue.failed(strict):
@@ -166,6 +181,9 @@ def build_catalogue(
             public_indexed = None
             for site in sites:
                 write_site(catalogue, site, bodies)
+                stage_done(
+                    f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
+                )
                 if site is search.public:
                     pages = search.own_pages[site.variant.name]
                     public_indexed = background.submit(index_site, site.out, pages)
@@ -175,6 +193,7 @@ def build_catalogue(
                 result.counts[site.variant.label] = len(site.items)
             if public_indexed is not None:
                 public_indexed.result()
+            stage_done("搜索索引已生成")
             (stage / INPUTS_FILE).write_text(fingerprint, encoding="utf-8")
     except jinja2.TemplateError as exc:
         raise BuildRefused([_template_problem(catalogue.root, exc)]) from exc

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -245,7 +247,13 @@ def report_command(root: Path, year: int, today: dt.date | None, out: Path | Non
 @click.pass_obj
 def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> None:
     try:
-        result = build_catalogue(root, out or root / "build", today or dt.date.today(), strict)
+        result = build_catalogue(
+            root,
+            out or root / "build",
+            today or dt.date.today(),
+            strict,
+            progress=terminal_progress(sys.stderr),
+        )
     except BuildRefused as refused:
         _print_problems(refused.problems, output.default_format(), strict)
         raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
@@ -254,6 +262,13 @@ def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> 
         _print_problems(warnings, output.default_format(), strict)
     for line in result.summary_lines():
         click.echo(line)
+
+
+def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
+    """Stage-by-stage progress for people at a terminal; logs and CI stay quiet."""
+    if not stream.isatty():
+        return None
+    return lambda line: click.echo(line, file=stream)
 
 
 main.add_command(new)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -174,3 +175,31 @@ def test_python_dash_m_generator_works() -> None:
         [sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, cwd=REPO
     )
     assert result.returncode == 0 and "政务公开目录" in result.stdout
+
+
+def test_build_progress_only_at_a_terminal(repo: Repo) -> None:
+    import io
+
+    from generator.build import build_catalogue
+    from generator.cli import terminal_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    repo.add_item()
+    assert terminal_progress(io.StringIO()) is None
+    screen = Terminal()
+    build_catalogue(
+        repo.root, repo.root / "build", dt.date(2024, 8, 1), progress=terminal_progress(screen)
+    )
+    lines = screen.getvalue().splitlines()
+    assert lines[0].endswith("已读取并校验 1 个条目")
+    assert any("公众网站：1 个条目" in line for line in lines)
+    assert lines[-1].endswith("搜索索引已生成") and all(
+        line.startswith("[") and "秒]" in line for line in lines
+    )
+    code, out, err = run(
+        repo.root, "build", "--today", "2024-08-01", "--out", str(repo.root / "b2")
+    )
+    assert code == 0 and "秒]" not in out + err  # CliRunner is not a terminal
