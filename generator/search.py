@@ -17,14 +17,14 @@ order that changes from build to build, which would break reproducible output.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -98,25 +98,30 @@ def shard_names(base: str, pages: int) -> list[str]:
     return [base] + [f"{base}-{n}" for n in range(2, count + 1)]
 
 
-async def _run_pagefind(pages_dir: Path, output: Path) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex
+def _pagefind(pages_dir: Path, output: Path) -> None:
+    """Run the Pagefind command (the extended build, which segments Chinese) on a folder.
 
-    # An absolute output path: the index writes its files when the context exits,
-    # and a relative one would land in the current directory.
-    config = IndexConfig(force_language="zh", output_path=str(output))
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(pages_dir))
-    return int(result["page_count"])
-
-
-def _pagefind(pages_dir: Path, output: Path) -> int:
-    # A thread of its own, so indexing works even when the caller runs an event loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(asyncio.run, _run_pagefind(pages_dir, output))
+    The command rather than Pagefind's Python service: the service is terminated
+    as soon as it answers, which can cut off files it is still writing.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(pages_dir),
+        "--output-path",
+        str(output),  # absolute: relative paths are taken from the site folder
+        "--force-language",
+        "zh",
+    ]
     try:
-        return future.result()
-    except Exception as exc:  # the service reports failures as assorted exceptions
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    except (OSError, subprocess.SubprocessError) as exc:
         raise SearchIndexError(str(exc)) from exc
+    if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no index written"]
+        raise SearchIndexError(detail[0])
 
 
 def index_site(site_dir: Path, pages: list[str]) -> list[str]:
