@@ -44,9 +44,6 @@ class Catalogue:
         failing = {p.path for p in self.problems if p.is_error}
         return [item for item in self.items if item.path not in failing]
 
-    def by_index_no(self) -> dict[str, Item]:
-        return {item.meta.index_no: item for item in self.items if item.meta.index_no}
-
 
 def load_catalogue(root: Path) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem."""

@@ -27,7 +27,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -457,8 +457,3 @@ def confidentiality_problems(item: Item, config: Config) -> list[Problem]:
 def exemption_rows(item: Item) -> list[tuple[str, str]]:
     """(masked value, reason) of each exemption, for the approval register."""
     return [(mask(e.value), e.reason) for e in item.meta.exemptions if e.value and e.reason]
-
-
-def scan_texts(texts: Iterable[str]) -> list[Finding]:
-    """Findings in free texts (for tests and tools)."""
-    return [f for text in texts for f in find(text)]

@@ -6,7 +6,9 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
@@ -74,11 +76,12 @@ class Offline:
         return page
 
 
-@pytest.fixture
-def offline_page(browser: Browser, public_url: str) -> Iterator[Page]:
-    """A fresh page that may reach only the served site; fails the test otherwise."""
-    context = browser.new_context()
-    guard = Offline(public_url)
+@contextmanager
+def guarded_page(browser: Browser, allowed_prefix: str, **context_options: Any) -> Iterator[Page]:
+    """A fresh page that may load only URLs under ``allowed_prefix`` and must raise no
+    JavaScript error; either fails the test when the page is done with."""
+    context = browser.new_context(**context_options)
+    guard = Offline(allowed_prefix)
     page = guard.attach(context.new_page())
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -86,3 +89,10 @@ def offline_page(browser: Browser, public_url: str) -> Iterator[Page]:
     context.close()
     assert guard.blocked == [], f"requests left the site: {guard.blocked}"
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def offline_page(browser: Browser, public_url: str) -> Iterator[Page]:
+    """A fresh page that may reach only the served site; fails the test otherwise."""
+    with guarded_page(browser, public_url) as page:
+        yield page

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
 from sitetext import all_bytes, page_text, shown_and_hidden
 
-from browser.conftest import Offline
+from browser.conftest import guarded_page
 from generator.build import build_catalogue
 from generator.views import item_url
 
@@ -47,15 +47,9 @@ def kiosk_dir(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 @pytest.fixture
 def kiosk(browser: Browser) -> Iterator[Page]:
     """A page that may load file:// URLs only; any other request fails the test."""
-    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
-    guard = Offline("file://")
-    page = guard.attach(context.new_page())
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert guard.blocked == [], f"requests left the kiosk: {guard.blocked}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    viewport = {"width": 1080, "height": 1920}
+    with guarded_page(browser, "file://", viewport=viewport, has_touch=True) as page:
+        yield page
 
 
 def url_of(folder: Path, page: str) -> str:
