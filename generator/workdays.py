@@ -11,8 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import chinese_calendar
+
+
+@lru_cache(maxsize=8192)
+def _scheduled_workday(day: dt.date) -> bool | None:
+    """Whether ``day`` is a working day by the published schedule; None past its last year.
+
+    Cached because ``chinese_calendar.is_workday`` re-validates the date against the
+    whole holiday table on every call, and the assessment counts the same days for
+    every item and year (hundreds of thousands of calls per build). The schedule is
+    fixed data, so the cache can never go stale; the instance still records the
+    estimated years on each call.
+    """
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
 
 
 @dataclass
@@ -20,11 +37,11 @@ class WorkdayCalendar:
     estimated_years: set[int] = field(default_factory=set)
 
     def is_workday(self, day: dt.date) -> bool:
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
+        scheduled = _scheduled_workday(day)
+        if scheduled is None:
             self.estimated_years.add(day.year)
             return day.weekday() < 5
+        return scheduled
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
