@@ -9,14 +9,16 @@ an item this output does not show becomes plain text rather than a dead link.
 from __future__ import annotations
 
 import posixpath
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import TocTreeprocessor, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .sanitize import sanitize
@@ -32,12 +34,13 @@ LinkResolver = Callable[[Path], str | None]
 
 
 class _LinkRewriter(Treeprocessor):
-    def __init__(
-        self, md: markdown.Markdown, folder: Path, resolve: LinkResolver, external: bool
-    ) -> None:
+    """Rewrites the links of the body being converted; ``folder`` and ``resolve`` are set
+    before each conversion, since one Markdown instance converts many bodies."""
+
+    def __init__(self, md: markdown.Markdown, external: bool) -> None:
         super().__init__(md)
-        self.folder = folder
-        self.resolve = resolve
+        self.folder = Path()
+        self.resolve: LinkResolver = lambda _: None
         self.external = external
 
     def run(self, root: ET.Element) -> None:
@@ -70,23 +73,65 @@ def _unlink(element: ET.Element, attribute: str) -> None:
 
 
 class _LinkExtension(Extension):
-    def __init__(self, folder: Path, resolve: LinkResolver, external: bool) -> None:
+    def __init__(self, external: bool) -> None:
         super().__init__()
-        self.rewriter_args = (folder, resolve, external)
+        self.external = external
+        self.rewriter: _LinkRewriter | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        rewriter = _LinkRewriter(md, *self.rewriter_args)
-        md.treeprocessors.register(rewriter, "catalogue-links", 5)
+        self.rewriter = _LinkRewriter(md, self.external)
+        md.treeprocessors.register(self.rewriter, "catalogue-links", 5)
+
+
+class _BodyConverter:
+    """One configured Markdown instance, reset between bodies.
+
+    Building a ``markdown.Markdown`` (loading and registering every extension) cost
+    about as much as converting a typical body; ``reset()`` clears all per-document
+    state (references, footnotes, abbreviations, the HTML stash), so reusing one
+    instance gives the same HTML.
+    """
+
+    def __init__(self, external: bool) -> None:
+        links = _LinkExtension(external)
+        self.md = markdown.Markdown(
+            extensions=[*EXTENSIONS, links],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+        assert links.rewriter is not None
+        self.rewriter = links.rewriter
+        self.toc = cast(TocTreeprocessor, self.md.treeprocessors["toc"])
+        self.toc_marker = self.toc.marker  # "[TOC]": where an author wants a contents list
+
+    def convert(self, body: str, folder: Path, resolve: LinkResolver) -> str:
+        self.rewriter.folder, self.rewriter.resolve = folder, resolve
+        # The toc extension walks every element looking for a paragraph that is just
+        # the marker; the marker can only be there if the body has its text (escaped
+        # or entity-encoded brackets stay placeholders at that stage), so skip the walk.
+        self.toc.marker = self.toc_marker if self.toc_marker in body else ""
+        try:
+            return self.md.reset().convert(body)
+        finally:
+            self.rewriter.resolve = lambda _: None  # keep no build's resolver alive
+
+
+# Per thread: a Markdown instance is not safe to share, and builds run in worker
+# threads (``catalogue serve`` rebuilds in the background while it serves).
+_converters = threading.local()
+
+
+def _converter(external: bool) -> _BodyConverter:
+    by_setting: dict[bool, _BodyConverter] = _converters.__dict__.setdefault("by_setting", {})
+    if external not in by_setting:
+        by_setting[external] = _BodyConverter(external)
+    return by_setting[external]
 
 
 def render_body(body: str, folder: Path, resolve: LinkResolver, external: bool = True) -> str:
     """HTML for an item body; with ``external=False`` links leaving the site become text."""
-    md = markdown.Markdown(
-        extensions=[*EXTENSIONS, _LinkExtension(folder, resolve, external)],
-        extension_configs=EXTENSION_CONFIGS,
-        output_format="html",
-    )
-    return sanitize(md.convert(body))  # bodies are untrusted: raw HTML, attr_list
+    html = _converter(external).convert(body, folder, resolve)
+    return sanitize(html)  # bodies are untrusted: raw HTML, attr_list
 
 
 def relative_url(from_page: str, to: str) -> str:

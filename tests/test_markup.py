@@ -58,3 +58,15 @@ def test_relative_url_between_pages() -> None:
         relative_url("items/2024-00012.html", "catalogue/index.html") == "../catalogue/index.html"
     )
     assert relative_url("index.html", "items/2024-00012.html") == "items/2024-00012.html"
+
+
+def test_bodies_do_not_share_state(tmp_path: Path) -> None:
+    """Bodies are converted by one reused Markdown instance: nothing may carry over."""
+    defines = "见[原办法][old]和 HTML[^1]。\n\n[old]: old.md\n*[HTML]: 超文本\n[^1]: 注。\n\n[TOC]\n\n## 章\n"
+    uses = "见[原办法][old]和 HTML。\n\n## 章\n"
+    first = render_body(defines, tmp_path, lambda _: "x.html")
+    assert render_body(defines, tmp_path, lambda _: "x.html") == first
+    later = render_body(uses, tmp_path, lambda _: "x.html")
+    assert 'href="x.html"' not in later and "<abbr" not in later
+    assert 'class="toc"' not in later and 'class="toc"' in first
+    assert '<h2 id="章">' in later  # ids are unique per body, not per instance
