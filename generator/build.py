@@ -8,6 +8,7 @@ stage has succeeded, so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import time
@@ -21,23 +22,26 @@ import jinja2
 
 from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
-from .exports import write_exports
+from .exports import EXPORT_FILES, write_exports
+from .itemcache import ItemCache
 from .items import CONTENT_DIR
-from .kiosk import write_kiosk_index
-from .pages import BodyCache, write_site
+from .kiosk import INDEX_SCRIPT, write_kiosk_index
+from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
+from .pages import BodyCache, write_pages, write_reports
 from .problems import Problem, errors
-from .render import THEMES_DIR
+from .render import THEMES_DIR, Renderer, theme_dir
 from .search import (
     PAGEFIND_DIR,
     PUBLIC_INDEX_DIR,
     SearchIndexError,
-    index_site,
+    index_pages,
     shard_names,
-    share_public_index,
+    share_index,
+    split_into_shards,
 )
 from .select import VARIANTS, Variant, select_items
-from .views import Site, item_view, link_views
-from .writer import staged_output
+from .views import ItemView, Site, item_view, link_views
+from .writer import OutputUpdate, staged_output
 
 
 class BuildRefused(Exception):
@@ -55,19 +59,40 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False  # nothing changed since the last build
+    pages_seconds: float = 0.0  # until every changed page was written
+    written: int = 0  # files written or removed
+    updated: bool = False  # only changed files were written, the rest kept
 
     def summary_lines(self) -> list[str]:
         if self.skipped:
             return [f"没有变化：{self.out} 已是最新（用时 {self.seconds:.2f} 秒）。"]
         lines = [f"{name}：{count} 个条目" for name, count in self.counts.items()]
+        if self.updated:
+            lines.append(
+                f"只更新了有变化的 {self.written} 个文件"
+                f"（页面用时 {self.pages_seconds:.2f} 秒，搜索索引等随后更新）。"
+            )
         return [*lines, f"已生成到 {self.out}（用时 {self.seconds:.1f} 秒）。"]
 
 
-def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path) -> Site:
-    """The items ``variant`` shows today, as views with their cross-links resolved."""
+def make_site(
+    catalogue: Catalogue,
+    variant: Variant,
+    today: dt.date,
+    out: Path,
+    made: dict[str, ItemView] | None = None,
+) -> Site:
+    """The items ``variant`` shows today, as views with their cross-links resolved.
+
+    ``made`` keeps views already made for other outputs of the same build, by item path.
+    """
     assert catalogue.config is not None
-    items = select_items(catalogue, variant, today)
-    views = [item_view(i, catalogue.config, today) for i in items]
+    made = {} if made is None else made
+    views = []
+    for item in select_items(catalogue, variant, today):
+        if item.path not in made:
+            made[item.path] = item_view(item, catalogue.config, today)
+        views.append(dataclasses.replace(made[item.path], replaces=[]))  # links differ by output
     for view in views:
         view.draft = view.item.path in catalogue.drafts
     nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
@@ -76,51 +101,83 @@ def make_site(catalogue: Catalogue, variant: Variant, today: dt.date, out: Path)
 
 
 @dataclass
-class SearchPlan:
-    """Which pages each output's Pagefind index covers, and which indexes it merges.
+class IndexShard:
+    """One Pagefind index folder of an output and the item pages it covers."""
 
-    Indexing is the slowest stage, so the public index is built once, in the
-    background while the other outputs render, and the intranet indexes only the
-    pages the public site lacks, merging the public index at search time.
+    variant: str
+    folder: str
+    pages: list[str]
+    copy_of: IndexShard | None = None  # a public shard that the intranet merges
+
+    @property
+    def path(self) -> str:
+        return f"{self.variant}/{self.folder}/"
+
+    def key(self, files: OutputFiles) -> str:
+        """Equal keys: the same pages with the same content, so the same index."""
+        if self.copy_of is not None:
+            return self.copy_of.key(files)
+        pages = [f"{url}={files.manifest.files[f'{self.variant}/{url}']}" for url in self.pages]
+        return hashlib.sha256("\n".join([self.path, *pages]).encode()).hexdigest()
+
+
+def plan_search(sites: list[Site]) -> list[IndexShard]:
+    """Every Pagefind index shard of the build; sets each site's ``merge_indexes``.
+
+    Indexing is the slowest stage, so the public pages are indexed once and the
+    intranet indexes only the pages the public site lacks, merging copies of the
+    public shards at search time. The kiosk has its own script index.
     """
+    public = next((s for s in sites if s.variant.exports), None)
+    in_public = [v.url for v in public.items] if public else []
+    shards = _shards(public.variant.name, PAGEFIND_DIR, in_public) if public else []
+    public_shards = list(shards)
+    for site in sites:
+        if site.variant.touch or site is public:
+            continue
+        shown = set(in_public)
+        own = [v.url for v in site.items if v.url not in shown]
+        mine = _shards(site.variant.name, PAGEFIND_DIR, own) if own else []
+        names = shard_names(PUBLIC_INDEX_DIR, len(public_shards))
+        if not mine:  # nothing of its own: the public index is its index
+            names[0] = PAGEFIND_DIR
+        copies = [
+            IndexShard(site.variant.name, name, shard.pages, shard)
+            for name, shard in zip(names, public_shards, strict=True)
+        ]
+        shards += mine + copies
+    for site in sites:
+        site.merge_indexes = [
+            s.folder for s in shards if s.variant == site.variant.name and s.folder != PAGEFIND_DIR
+        ]
+    return shards
 
-    public: Site | None
-    own_pages: dict[str, list[str]]  # output name → item pages its own index covers
 
-    @classmethod
-    def for_sites(cls, sites: list[Site]) -> SearchPlan:
-        public = next((s for s in sites if s.variant.exports), None)
-        shared = [v.url for v in public.items] if public else []
-        in_public = set(shared)
-        own_pages: dict[str, list[str]] = {}
-        for site in sites:
-            if site.variant.touch:
-                continue
-            own = (
-                shared if site is public else [v.url for v in site.items if v.url not in in_public]
-            )
-            own_pages[site.variant.name] = own
-            site.merge_indexes = shard_names(PAGEFIND_DIR, len(own))[1:] if own else []
-            if site is not public and shared:
-                site.merge_indexes += shard_names(PUBLIC_INDEX_DIR, len(shared))[
-                    1 if not own else 0 :
-                ]
-        return cls(public, own_pages)
+def _shards(variant: str, base: str, pages: list[str]) -> list[IndexShard]:
+    groups = split_into_shards(pages)
+    names = shard_names(base, len(groups))
+    return [IndexShard(variant, name, group) for name, group in zip(names, groups, strict=True)]
 
-    def index(self, site: Site, public_shards: Future[list[str]] | None) -> None:
-        if site.variant.touch:
-            write_kiosk_index(site)
-            return
-        if site is self.public:
-            return  # indexed in the background
-        own = self.own_pages[site.variant.name]
-        copies: list[str] = []
-        if public_shards is not None and self.public is not None:
-            copies = share_public_index(self.public.out, site.out, public_shards.result())
-        if own:
-            index_site(site.out, own)
-        elif copies:  # nothing of its own: the public index is its index
-            (site.out / copies[0]).rename(site.out / PAGEFIND_DIR)
+
+def index_shard(shard: IndexShard, pages_root: Path, write_root: Path) -> None:
+    """Index one shard of the pages under ``pages_root`` into ``write_root``."""
+    target = write_root / shard.path
+    if shard.copy_of is None:
+        index_pages(pages_root / shard.variant, shard.pages, target)
+        return
+    source = write_root / shard.copy_of.path
+    share_index(source if source.is_dir() else pages_root / shard.copy_of.path, target)
+
+
+def write_data(renderer: Renderer) -> None:
+    """Open-data exports and the kiosk's script index, made from every item of the output."""
+    site, files = renderer.site, renderer.files
+    key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
+    name = site.variant.name
+    if site.variant.exports and files.needs_any([f"{name}/{f}" for f in EXPORT_FILES], key):
+        write_exports(site)
+    if site.variant.touch and files.needs(f"{name}/{INDEX_SCRIPT}", key):
+        write_kiosk_index(site)
 
 
 INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
@@ -155,8 +212,17 @@ def build_catalogue(
     strict: bool = False,
     preview: bool = False,
     progress: Progress | None = None,
+    on_pages: Callable[[BuildResult], None] | None = None,
+    items: ItemCache | None = None,
+    reuse: bool = True,
 ) -> BuildResult:
-    """Build every output into ``out``; ``preview`` also shows unapproved items as drafts."""
+    """Build every output into ``out``; ``preview`` also shows unapproved items as drafts.
+
+    With ``reuse``, when ``out`` holds a build made with the same theme,
+    catalog.yaml, generator and day, only the files whose inputs changed are
+    written: pages first (then ``on_pages`` is called), then reports, exports and
+    search indexes. ``items`` keeps items read by earlier builds (itemcache.py).
+    """
     started = time.monotonic()
 
     def stage_done(text: str) -> None:
@@ -166,35 +232,29 @@ def build_catalogue(
     fingerprint = input_fingerprint(root.resolve(), today, strict) + ("-preview" if preview else "")
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
-    catalogue = load_catalogue(root)
+    catalogue = load_catalogue(root, items)
     stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
     if preview:
         catalogue.allow_drafts()
     if catalogue.failed(strict):
         raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
+    mode = "preview" if preview else "strict" if strict else "build"
+    build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
+    files = OutputFiles(build, Manifest.load(out) if reuse else None)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
+
+    def pages_done() -> None:
+        result.pages_seconds = time.monotonic() - started
+        stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+        if on_pages is not None:
+            on_pages(result)
+
     try:
-        with staged_output(out) as stage, ThreadPoolExecutor(max_workers=1) as background:
-            sites = [make_site(catalogue, v, today, stage / v.name) for v in VARIANTS]
-            search = SearchPlan.for_sites(sites)
-            bodies = BodyCache()
-            public_indexed = None
-            for site in sites:
-                write_site(catalogue, site, bodies)
-                stage_done(
-                    f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
-                )
-                if site is search.public:
-                    pages = search.own_pages[site.variant.name]
-                    public_indexed = background.submit(index_site, site.out, pages)
-                search.index(site, public_indexed)
-                if site.variant.exports:
-                    write_exports(site)
-                result.counts[site.variant.label] = len(site.items)
-            if public_indexed is not None:
-                public_indexed.result()
-            stage_done("搜索索引已生成")
-            (stage / INPUTS_FILE).write_text(fingerprint, encoding="utf-8")
+        result.updated = files.reusing
+        if files.reusing:
+            _update(catalogue, out, today, files, result, pages_done, stage_done)
+        else:
+            _build_afresh(catalogue, out, today, files, result, pages_done, stage_done)
     except jinja2.TemplateError as exc:
         raise BuildRefused([_template_problem(catalogue.root, exc)]) from exc
     except SearchIndexError as exc:
@@ -202,8 +262,95 @@ def build_catalogue(
     except OSError as exc:
         where = str(exc.filename or "build")
         raise BuildRefused([Problem.make("B003", where, 1, detail=exc.strerror or exc)]) from exc
+    result.written = len(files.changed()) + len(files.gone())
+    (out / INPUTS_FILE).write_text(fingerprint, encoding="utf-8")
     result.seconds = time.monotonic() - started
     return result
+
+
+def _build_afresh(
+    catalogue: Catalogue,
+    out: Path,
+    today: dt.date,
+    files: OutputFiles,
+    result: BuildResult,
+    pages_done: Callable[[], None],
+    stage_done: Progress,
+) -> None:
+    """Every file into a staging folder that replaces ``out`` when all stages succeed.
+
+    The public index is built in the background while the other outputs render.
+    """
+    with staged_output(out) as stage, ThreadPoolExecutor(max_workers=1) as background:
+        made: dict[str, ItemView] = {}
+        sites = [make_site(catalogue, v, today, stage / v.name, made) for v in VARIANTS]
+        shards = plan_search(sites)
+        bodies = BodyCache()
+        indexing: list[Future[None]] = []
+        for site in sites:
+            renderer = write_pages(catalogue, site, files, bodies)
+            write_reports(catalogue, renderer)
+            write_data(renderer)
+            stage_done(f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面")
+            result.counts[site.variant.label] = len(site.items)
+            for shard in shards:  # one worker: public shards are done before their copies
+                if shard.variant == site.variant.name:
+                    files.needs(shard.path, shard.key(files))
+                    indexing.append(background.submit(index_shard, shard, stage, stage))
+        pages_done()
+        for job in indexing:
+            job.result()
+        stage_done("搜索索引已生成")
+        files.manifest.save(stage)
+
+
+def _update(
+    catalogue: Catalogue,
+    out: Path,
+    today: dt.date,
+    files: OutputFiles,
+    result: BuildResult,
+    pages_done: Callable[[], None],
+    stage_done: Progress,
+) -> None:
+    """Only the changed files, in two steps: pages, then what is made from all of them.
+
+    Each step is written beside ``out`` and moved in only when it has succeeded;
+    between the steps the search index still describes the previous pages. If
+    any step fails, the previous output is put back.
+    """
+    update = OutputUpdate(out)
+    try:
+        with update.step() as overlay:
+            made: dict[str, ItemView] = {}
+            sites = [
+                make_site(catalogue, v, today, overlay.folder / v.name, made) for v in VARIANTS
+            ]
+            shards = plan_search(sites)
+            bodies = BodyCache()
+            renderers = [write_pages(catalogue, site, files, bodies) for site in sites]
+            for site in sites:
+                result.counts[site.variant.label] = len(site.items)
+            overlay.gone = [MANIFEST_FILE, INPUTS_FILE]  # the output is about to change
+        pages_done()
+        with update.step() as overlay, ThreadPoolExecutor(max_workers=1) as background:
+            changed = [s for s in shards if files.needs(s.path, s.key(files))]
+            indexing = [background.submit(index_shard, s, out, overlay.folder) for s in changed]
+            for renderer in renderers:
+                renderer.site.out = overlay.folder / renderer.site.variant.name
+                write_reports(catalogue, renderer)
+                write_data(renderer)
+            for job in indexing:
+                job.result()
+            overlay.whole = {s.path.rstrip("/") for s in changed}
+            overlay.gone = files.gone()
+        files.manifest.save(out)
+    except BaseException:
+        update.undo()
+        raise
+    finally:
+        update.finish()
+    stage_done("报表、数据和搜索索引已更新")
 
 
 def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, load_catalog
+from .itemcache import ItemCache, check_context
 from .items import Item, find_item_files, read_item
 from .problems import Problem, Severity, errors
 from .validate import check_catalogue, check_item
@@ -45,21 +46,34 @@ class Catalogue:
         return [item for item in self.items if item.path not in failing]
 
 
-def load_catalogue(root: Path) -> Catalogue:
-    """Read catalog.yaml and every item under content/, and report every problem."""
+def load_catalogue(root: Path, cache: ItemCache | None = None) -> Catalogue:
+    """Read catalog.yaml and every item under content/, and report every problem.
+
+    With a ``cache``, items whose files are unchanged since it last read them are
+    not read or checked again.
+    """
     root = root.resolve()
     loaded = load_catalog(root)
     catalogue = Catalogue(root, loaded.config, problems=list(loaded.problems))
     if loaded.config is None:
         return catalogue
+    config = loaded.config
     for file in find_item_files(root):
-        item, problems = read_item(root, file)
+        item, problems = cache.read(file) if cache else read_item(root, file)
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)
     by_file = {item.file: item for item in catalogue.items}  # already absolute
+    context = check_context(root) if cache else ""
     for item in catalogue.items:
-        catalogue.problems += check_item(item, loaded.config, by_file)
+        if cache:
+            catalogue.problems += cache.check(
+                item, context, lambda i: check_item(i, config, by_file)
+            )
+        else:
+            catalogue.problems += check_item(item, config, by_file)
+    if cache:
+        cache.forget_unseen()
     catalogue.problems += check_catalogue(catalogue.items)
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

@@ -19,6 +19,7 @@ from .cliutil import DATE, CatalogueError
 from .codeowners import codeowners
 from .config import CATALOG_FILE
 from .history import find_approved_version
+from .itemcache import ItemCache
 from .items import Item
 from .lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
 from .new_item import new
@@ -244,8 +245,12 @@ def report_command(root: Path, year: int, today: dt.date | None, out: Path | Non
 )
 @click.option("--today", type=DATE, help="构建日期（默认今天），用于可重复构建。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option("--no-cache", is_flag=True, help="不使用缓存：重新读取全部条目，重新生成全部文件。")
 @click.pass_obj
-def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> None:
+def build(
+    root: Path, out: Path | None, today: dt.date | None, strict: bool, no_cache: bool
+) -> None:
+    items = None if no_cache else ItemCache.load(root)
     try:
         result = build_catalogue(
             root,
@@ -253,10 +258,17 @@ def build(root: Path, out: Path | None, today: dt.date | None, strict: bool) -> 
             today or dt.date.today(),
             strict,
             progress=terminal_progress(sys.stderr),
+            items=items,
+            reuse=not no_cache,
         )
     except BuildRefused as refused:
+        if items is not None:
+            items.save()
+
         _print_problems(refused.problems, output.default_format(), strict)
         raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
+    if items is not None:
+        items.save()
     warnings = [p for p in result.problems if not p.is_error]
     if warnings:
         _print_problems(warnings, output.default_format(), strict)

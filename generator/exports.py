@@ -25,6 +25,7 @@ SITEMAP_FILE = "sitemap.xml"
 JSON_FILE = "catalogue.json"
 CSV_FILE = "catalogue.csv"
 ROBOTS_FILE = "robots.txt"
+EXPORT_FILES = (FEED_FILE, SITEMAP_FILE, JSON_FILE, CSV_FILE, ROBOTS_FILE)
 
 FEED_LIMIT = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"

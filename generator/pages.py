@@ -16,6 +16,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
+from .pagecache import OutputFiles, PageKeys, item_digest
 from .render import Renderer, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
 from .search import searchable_text
@@ -41,6 +42,10 @@ class Facet:
     @property
     def url(self) -> str:
         return self.base + "index.html"
+
+    def cache_summary(self) -> tuple[str, str, str, int]:
+        """What pages show of a facet besides its own listing: its name and size."""
+        return (self.kind, self.key, self.name, len(self.items))
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,24 @@ def link_resolver(view: ItemView, shown: dict[Path, ItemView]) -> Callable[[Path
     return resolve
 
 
-def copy_attachments(site: Site) -> None:
+def copy_attachments(site: Site, files: OutputFiles) -> None:
     for view in site.items:
+        key = item_digest(view.item)  # covers the attachments' contents
         for attachment in view.attachments:
+            if not files.needs(f"{site.variant.name}/{attachment.url}", key):
+                continue
             target = site.out / attachment.url
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(attachment.source, target)
+
+
+LinkTargets = tuple[str | None, ...]
+
+
+def link_targets(view: ItemView, resolve: Callable[[Path], str | None]) -> LinkTargets:
+    """Where each local link of ``view``'s body leads in this output (None: not shown)."""
+    item = view.item
+    return tuple(resolve((item.folder / t).resolve()) for t, _ in local_links(item.body))
 
 
 class BodyCache:
@@ -150,9 +167,14 @@ class BodyCache:
     def __init__(self) -> None:
         self._html: dict[tuple[object, ...], str] = {}
 
-    def render(self, view: ItemView, resolve: Callable[[Path], str | None], external: bool) -> str:
+    def render(
+        self,
+        view: ItemView,
+        resolve: Callable[[Path], str | None],
+        targets: LinkTargets,
+        external: bool,
+    ) -> str:
         item = view.item
-        targets = tuple(resolve((item.folder / t).resolve()) for t, _ in local_links(item.body))
         leaves_site = external and ("://" in item.body or "mailto:" in item.body)
         key = (item.path, item.digest, leaves_site, targets)
         if key not in self._html:
@@ -160,15 +182,34 @@ class BodyCache:
         return self._html[key]
 
 
-def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None) -> None:
-    """Render every page of ``site`` into ``site.out``."""
-    renderer = Renderer(catalogue.root, site)
+def write_pages(
+    catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache | None = None
+) -> Renderer:
+    """Render the pages of ``site`` that changed since the last build into ``site.out``.
+
+    Returns the renderer, for the reports that follow (``write_reports``).
+    """
+    keys = PageKeys(files.manifest.build, site.variant.name)
+    renderer = Renderer(catalogue.root, site, files, keys)
     bodies = bodies or BodyCache()
-    shown = {v.item.file.resolve(): v for v in site.items}
+    shown = {v.item.file: v for v in site.items}  # absolute, and never a symlink (F006)
     external = not site.variant.touch  # the kiosk must not lead visitors off the build
-    for view in site.items:
-        view.body_html = bodies.render(view, link_resolver(view, shown), external)
-        view.search_text = searchable_text(view)
+
+    links: dict[int, tuple[Callable[[Path], str | None], LinkTargets]] = {}
+    for view in site.items:  # before any key: a view's key includes where its links lead
+        resolve = link_resolver(view, shown)
+        links[id(view)] = (resolve, link_targets(view, resolve))
+        keys.view_extra[id(view)] = repr(links[id(view)][1])
+
+    def item_page(view: ItemView) -> None:
+        resolve, targets = links[id(view)]
+
+        def prepare() -> None:
+            view.body_html = bodies.render(view, resolve, targets, external)
+            view.search_text = searchable_text(view)
+
+        renderer.page(view.url, "item.html", prepare=prepare, item=view)
+        view.body_html = view.search_text = ""  # written; a large site need not hold them all
 
     browse = facets(site)
     listed = current(site)
@@ -178,15 +219,27 @@ def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None
         for facet in kind_facets:
             write_listing(renderer, facet.base, facet.name, facet.items, facets=browse, facet=facet)
     for view in site.items:
-        renderer.page(view.url, "item.html", item=view)
+        item_page(view)
     for url, template in STATIC_PAGES.items():
         renderer.page(url, template, facets=browse)
-    if site.variant.staff:
+    copy_attachments(site, files)
+    if not files.reusing:  # the theme is part of every key: unchanged when reusing
+        shutil.copytree(theme_dir(catalogue.root) / "static", site.out / "static")
+    return renderer
+
+
+def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:
+    """Pages computed from the whole catalogue: staff reports, or the annual statistics."""
+    if renderer.site.variant.staff:
         write_staff_pages(renderer, catalogue)
-    elif site.variant.exports:
+    elif renderer.site.variant.exports:
         write_annual_statistics(renderer, catalogue)
-    copy_attachments(site)
-    shutil.copytree(theme_dir(catalogue.root) / "static", site.out / "static")
+
+
+def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None) -> None:
+    """Render every page of ``site`` into ``site.out``, reusing nothing."""
+    files = OutputFiles("", None)
+    write_reports(catalogue, write_pages(catalogue, site, files, bodies))
 
 
 def annual_url(year: int) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 
 from .config import REFRESH
+from .pagecache import OutputFiles, PageKeys
 from .search import search_terms
 from .views import Site
 from .writer import write_text
@@ -34,14 +36,31 @@ def environment(root: Path) -> jinja2.Environment:
 
 
 class Renderer:
-    """Renders the pages of one site; every page links relative to its own depth."""
+    """Renders the pages of one site; every page links relative to its own depth.
 
-    def __init__(self, root: Path, site: Site) -> None:
+    A page whose key (pagecache.py) is unchanged since the last build is not
+    rendered again: the previous build's file is kept.
+    """
+
+    def __init__(self, root: Path, site: Site, files: OutputFiles, keys: PageKeys) -> None:
         self.env = environment(root)
         self.site = site
+        self.files = files
+        self.keys = keys
 
-    def page(self, url: str, template: str, **context: object) -> None:
-        """Write ``url`` (root-relative, e.g. ``items/2024-00012.html``) from ``template``."""
+    def page(
+        self, url: str, template: str, prepare: Callable[[], None] | None = None, **context: object
+    ) -> None:
+        """Write ``url`` (root-relative, e.g. ``items/2024-00012.html``) from ``template``.
+
+        ``prepare`` fills in costly values (an item's body HTML) only when the page is rendered.
+        """
+        self.site.pages.append(url)
+        key = self.keys.key(url, template, {"site": self.site, **context})
+        if not self.files.needs(f"{self.site.variant.name}/{url}", key):
+            return
+        if prepare is not None:
+            prepare()
         html = self.env.get_template(template).render(
             site=self.site,
             config=self.site.config,
@@ -53,4 +72,3 @@ class Renderer:
             **context,
         )
         write_text(self.site.out / url, html)
-        self.site.pages.append(url)

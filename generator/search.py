@@ -17,6 +17,7 @@ order that changes from build to build, which would break reproducible output.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import os
@@ -92,10 +93,26 @@ PUBLIC_INDEX_DIR = "pagefind-public"  # the public index, merged into the intran
 SHARD_PAGES = 2500
 
 
-def shard_names(base: str, pages: int) -> list[str]:
-    """Index folders for ``pages`` pages: ``base``, ``base-2``, … one per SHARD_PAGES."""
-    count = max(1, math.ceil(pages / SHARD_PAGES))
+def shard_count(pages: int) -> int:
+    return max(1, math.ceil(pages / SHARD_PAGES))
+
+
+def shard_names(base: str, count: int) -> list[str]:
+    """Index folders ``base``, ``base-2``, … for ``count`` shards."""
     return [base] + [f"{base}-{n}" for n in range(2, count + 1)]
+
+
+def split_into_shards(pages: list[str]) -> list[list[str]]:
+    """Pages grouped into shards by a hash of their URL.
+
+    A page stays in its shard while the shard count is unchanged, so an edited
+    item re-indexes one shard, and a new item does not move the others.
+    """
+    count = shard_count(len(pages))
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for url in pages:
+        shards[int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) % count].append(url)
+    return shards
 
 
 def _pagefind(pages_dir: Path, output: Path) -> None:
@@ -124,26 +141,19 @@ def _pagefind(pages_dir: Path, output: Path) -> None:
         raise SearchIndexError(detail[0])
 
 
-def index_site(site_dir: Path, pages: list[str]) -> list[str]:
-    """Index ``pages`` of ``site_dir`` into ``pagefind`` (and ``pagefind-2``, … shards)."""
-    names = shard_names(PAGEFIND_DIR, len(pages))
-    for n, name in enumerate(names):
-        shard = pages[n * SHARD_PAGES : (n + 1) * SHARD_PAGES]
-        with tempfile.TemporaryDirectory(prefix="catalogue-index-") as tmp:
-            for url in shard:  # hard links: a subset costs no copying
-                (Path(tmp) / url).parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / url, Path(tmp) / url)
-            _pagefind(Path(tmp), site_dir / name)
-    return names
+def index_pages(site_dir: Path, pages: list[str], output: Path) -> None:
+    """Index ``pages`` of ``site_dir`` (one shard) into the folder ``output``."""
+    with tempfile.TemporaryDirectory(prefix="catalogue-index-") as tmp:
+        for url in pages:  # hard links: a subset costs no copying
+            (Path(tmp) / url).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site_dir / url, Path(tmp) / url)
+        _pagefind(Path(tmp), output.resolve())
 
 
-def share_public_index(public_dir: Path, site_dir: Path, shards: list[str]) -> list[str]:
-    """Give the intranet the public site's index shards, to merge with its own at search time.
+def share_index(source: Path, copy: Path) -> None:
+    """Give the intranet one of the public site's index shards, to merge at search time.
 
     Indexing is the slowest stage of a build; the intranet only indexes the pages
     the public site does not have, instead of indexing every public page twice.
     """
-    copies = shard_names(PUBLIC_INDEX_DIR, len(shards) * SHARD_PAGES)
-    for shard, copy in zip(shards, copies, strict=True):
-        shutil.copytree(public_dir / shard, site_dir / copy, copy_function=os.link)
-    return copies
+    shutil.copytree(source, copy, copy_function=os.link)

@@ -2,15 +2,14 @@
 
 How it fits together:
 
-- ``PreviewServer.build`` builds into a private folder (never build/): each
-  successful build gets its own generation folder, and the HTTP handler serves
-  whichever generation is current, so a failed build leaves the last good site
-  in place.
+- ``PreviewServer.build`` builds into a private folder (never build/). A
+  rebuild writes only the files that changed (pagecache.py) and re-reads only
+  the items whose files changed (an in-memory ItemCache); a failed build leaves
+  the last good site in place. Each time a build's pages are written the
+  generation number goes up; search indexes follow without holding that up.
 - A watchdog ``Observer`` watches content/, themes/ and catalog.yaml; changes
   are debounced (``DEBOUNCE_SECONDS``) and trigger one rebuild on the builder
-  thread. The rebuild is a ``Rebuild`` callable, given the changed paths, so a
-  cached or incremental build can replace ``full_rebuild`` without touching the
-  rest.
+  thread.
 - Served HTML (only the HTTP response; files on disk stay as built) gets one
   external script tag, ``/__catalogue__/live.js``, carrying the generation the
   page came from. The site's Content-Security-Policy allows only same-origin
@@ -53,12 +52,12 @@ from watchdog.observers import Observer
 from .build import BuildRefused, BuildResult, build_catalogue
 from .cliutil import DATE, CatalogueError
 from .config import CATALOG_FILE
+from .itemcache import ItemCache
 from .items import CONTENT_DIR
 from .problem_output import as_text
 from .problems import Problem
 
 DEBOUNCE_SECONDS = 0.2
-KEEP_GENERATIONS = 2  # the current site and the one before, for requests in flight
 THEMES_DIR = "themes"
 SITE_VARIANT = "public"
 PREFIX = "/__catalogue__/"
@@ -66,13 +65,6 @@ OVERLAY_HEADING = "条目有错误，网站未更新"
 WATCHED_EVENTS = {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED}
 # Editors' swap and backup files: saving an item should not rebuild three times.
 _SCRATCH = re.compile(r"(^\.#|^4913$|~$|\.sw[a-p]$|\.tmp$)")
-
-Rebuild = Callable[[Path, Path, dt.date, frozenset[Path]], BuildResult]
-
-
-def full_rebuild(root: Path, out: Path, today: dt.date, changed: frozenset[Path]) -> BuildResult:
-    """Rebuild everything, unapproved items as drafts; ``changed`` is for a faster builder."""
-    return build_catalogue(root, out, today, preview=True)
 
 
 @dataclass
@@ -117,13 +109,11 @@ class PreviewServer:
         port: int = 8000,
         host: str = "127.0.0.1",
         today: dt.date | None = None,
-        rebuild: Rebuild = full_rebuild,
         debounce: float = DEBOUNCE_SECONDS,
         echo: Callable[[str], None] = click.echo,
     ) -> None:
         self.root = root.resolve()
         self.today = today
-        self.rebuild = rebuild
         self.debounce = debounce
         self.echo = echo
         self.status = Status()
@@ -132,8 +122,8 @@ class PreviewServer:
         self._stopping = threading.Event()
         self._changed: set[Path] = set()
         self._last_change = 0.0
-        self._generations: list[Path] = []
         self.workdir = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
+        self.items = ItemCache(self.root)
         try:
             self.http = PreviewHTTPServer((host, port), self)
         except OSError as exc:
@@ -151,17 +141,25 @@ class PreviewServer:
 
     # Building ---------------------------------------------------------------------------
 
-    def build(self, changed: frozenset[Path] = frozenset()) -> bool:
-        """Build once; on success serve the new generation. True when it succeeded."""
+    def build(self) -> bool:
+        """Build once, unapproved items as drafts; True when it succeeded."""
         with self._lock:
             self.status.building = True
-            number = self.status.generation + 1
-        out = self.workdir / f"gen-{number}"
+        out = self.workdir / "site"
         started = time.monotonic()
         today = self.today or dt.date.today()
         problems: list[dict[str, Any]] = []
+
+        def pages_written(result: BuildResult) -> None:
+            with self._lock:
+                self.status.generation += 1
+                self.status.site = out / SITE_VARIANT
+                self.status.ok, self.status.problems = True, []
+
         try:
-            self.rebuild(self.root, out, today, changed)
+            build_catalogue(
+                self.root, out, today, preview=True, on_pages=pages_written, items=self.items
+            )
         except BuildRefused as refused:
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [
                 problem_row(p) for p in refused.problems
@@ -178,24 +176,17 @@ class PreviewServer:
                     "text": f"生成网站时出现意外错误：{type(exc).__name__}: {exc}",
                 }
             ]
-        if problems:
-            shutil.rmtree(out, ignore_errors=True)
-            with self._lock:
-                self.status.ok, self.status.problems, self.status.building = False, problems, False
+        with self._lock:
+            self.status.building = False
+            if problems:
+                self.status.ok, self.status.problems = False, problems
                 kept = "继续显示上一次的网站" if self.status.site else "改正后才能预览"
+            number = self.status.generation
+        if problems:
             self.echo(f"\n{OVERLAY_HEADING}（{kept}）：")
             for row in problems:
                 self.echo(f"  {row['text']}")
             return False
-        with self._lock:
-            self.status.generation = number
-            self.status.site = out / SITE_VARIANT
-            self.status.ok, self.status.problems, self.status.building = True, [], False
-            self._generations.append(out)
-            retired = self._generations[:-KEEP_GENERATIONS]
-            del self._generations[:-KEEP_GENERATIONS]
-        for folder in retired:
-            shutil.rmtree(folder, ignore_errors=True)
         seconds = time.monotonic() - started
         self.echo(
             f"已生成第 {number} 版（{today}，用时 {seconds:.1f} 秒）；已打开的页面会自动刷新。"
@@ -242,12 +233,12 @@ class PreviewServer:
                 if self._stopping.wait(self.debounce - quiet_for):
                     return
             with self._lock:
-                changed = frozenset(self._changed)
+                changed = sorted(p.relative_to(self.root).as_posix() for p in self._changed)
                 self._changed.clear()
                 self._dirty.clear()
-            shown = "、".join(sorted(p.relative_to(self.root).as_posix() for p in changed)[:3])
-            self.echo(f"\n检测到修改：{shown}{'等' if len(changed) > 3 else ''}，正在重新生成……")
-            self.build(changed)
+            more = "等" if len(changed) > 3 else ""
+            self.echo(f"\n检测到修改：{'、'.join(changed[:3])}{more}，正在重新生成……")
+            self.build()
 
     # Running ----------------------------------------------------------------------------
 

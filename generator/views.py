@@ -68,7 +68,7 @@ class AttachmentView:
     file_name: str
     file_type: str
     size: int
-    source: Path
+    source: Path = field(repr=False)  # where it lies is no part of what a page shows
 
     @property
     def size_label(self) -> str:
@@ -139,8 +139,8 @@ class ItemView:
         return max([self.published, *(c.date for c in self.changes)])
 
 
-def derive_summary(body: str) -> str:
-    text = plain_text(body)
+def derive_summary(text: str) -> str:
+    """A summary for an item without one: the start of its body's plain text."""
     return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
 
 
@@ -191,7 +191,7 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
         validity_label=VALIDITY[meta.validity],
         refresh_label=REFRESH[refresh],
         channel_labels=[CHANNELS[item.scope][c] for c in item.channels(config)],
-        summary=meta.summary or derive_summary(item.body),
+        summary=meta.summary or derive_summary(body_text),
         summary_derived=meta.summary is None,
         major=meta.major,
         attachments=attachment_views(item),
@@ -238,6 +238,10 @@ class Site:
     @property
     def base_url(self) -> str:
         return self.config.site.base_url
+
+    def cache_summary(self) -> tuple[object, ...]:
+        """What pages show of the site as a whole (see pagecache.py)."""
+        return (self.variant.name, len(self.items), self.merge_indexes)
 
     @property
     def page_size(self) -> int:

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -40,3 +41,79 @@ def write_text(path: Path, text: str) -> None:
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+@dataclass
+class Overlay:
+    """Changed files waiting in ``folder`` to replace their namesakes in the output."""
+
+    folder: Path
+    gone: list[str] = field(default_factory=list)  # to remove; a folder ends with "/"
+    whole: set[str] = field(default_factory=set)  # folders that replace the old one whole
+
+
+class OutputUpdate:
+    """Changes to an existing output, made in steps that can all be undone.
+
+    Each step's files are written into a fresh folder beside the output; when the
+    step succeeds they are moved into the output, and whatever they replace or
+    remove is moved aside. ``undo`` puts the previous output back exactly,
+    ``finish`` throws the old files away. So an update that fails at any step
+    leaves the previous output as it was, like a full build.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-previous-", dir=self.out.parent))
+        self._added: list[str] = []  # paths (relative to out) that this update created
+        self._moved: list[str] = []  # paths of the previous output now under ``aside``
+
+    @contextmanager
+    def step(self) -> Iterator[Overlay]:
+        """Yield an empty overlay; on success its files and ``gone`` paths are applied."""
+        overlay = Overlay(Path(tempfile.mkdtemp(prefix=f".{self.out.name}-", dir=self.out.parent)))
+        try:
+            yield overlay
+            for path in overlay.gone:
+                self._set_aside(path.rstrip("/"))
+            self._move_in(overlay.folder, overlay.whole)
+        finally:
+            shutil.rmtree(overlay.folder, ignore_errors=True)
+
+    def undo(self) -> None:
+        for relative in reversed(self._added):
+            target = self.out / relative
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
+        for relative in reversed(self._moved):
+            os.replace(self.aside / relative, self.out / relative)
+        self._added, self._moved = [], []
+
+    def finish(self) -> None:
+        shutil.rmtree(self.aside, ignore_errors=True)
+
+    def _set_aside(self, relative: str) -> None:
+        source = self.out / relative
+        if not source.exists() and not source.is_symlink():
+            return
+        target = self.aside / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        self._moved.append(relative)
+
+    def _move_in(self, folder: Path, whole: set[str], prefix: str = "") -> None:
+        """Move ``folder``'s files into the output; ``whole`` folders replace their namesakes."""
+        for entry in sorted(folder.iterdir()):
+            relative = prefix + entry.name
+            destination = self.out / relative
+            if entry.is_dir() and relative not in whole:
+                if not destination.is_dir():
+                    destination.mkdir()
+                    self._added.append(relative)
+                self._move_in(entry, whole, relative + "/")
+                continue
+            self._set_aside(relative)
+            os.replace(entry, destination)
+            self._added.append(relative)

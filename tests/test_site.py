@@ -295,6 +295,7 @@ def test_build_writes_nothing_outside_its_output(
     build_catalogue(root, tmp_path / "out", BUILD_DAY)
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".catalogue-files.json",
         ".catalogue-inputs",
         "intranet",
         "kiosk",

@@ -1,0 +1,149 @@
+"""Items read by earlier builds, reused while their files are unchanged.
+
+Reading and checking 10,000 items takes seconds (YAML, the schema, the
+confidentiality scan); an edit changes one of them. The cache keeps each item
+as read, keyed by the SHA-256 of its file's bytes and the state of its
+attachments, and each item's check problems keyed by everything else they
+depend on (catalog.yaml, the set of files under content/, the day). A file
+whose size, modification time and inode are unchanged is not even re-read,
+as git does for its index.
+
+``catalogue serve`` keeps one cache in memory; ``catalogue build`` keeps it in
+``.cache/catalogue/items.pickle`` (never committed: see docs/security.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import CATALOG_FILE
+from .items import CONTENT_DIR, Item, read_item
+from .problems import Problem
+from .sources import generator_digest
+
+CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
+
+Stamp = tuple[int, ...]
+
+
+def _stamp(path: Path | None) -> Stamp:
+    """What changes when a file is replaced or written: mode, size, time, inode."""
+    if path is None:
+        return ()
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return ()
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass
+class CachedItem:
+    stamp: Stamp  # of the item file, when it was last read or hashed
+    content: str  # SHA-256 of the file's bytes
+    attachments: tuple[Stamp, ...]  # stamps of the attachment files the item names
+    item: Item | None
+    problems: list[Problem]  # found while reading
+    checked: str = ""  # the check context ``check_problems`` hold for
+    check_problems: list[Problem] = field(default_factory=list)
+
+
+def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
+    if item is None:
+        return ()
+    return tuple(_stamp(item.attachment_files[p]) for p in sorted(item.attachment_files))
+
+
+class ItemCache:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.version = generator_digest()
+        self.entries: dict[str, CachedItem] = {}
+        self._seen: set[str] = set()
+
+    def read(self, file: Path) -> tuple[Item | None, list[Problem]]:
+        """``read_item``, unless the file and its attachments are as last read."""
+        path = file.relative_to(self.root).as_posix()
+        self._seen.add(path)
+        entry = self.entries.get(path)
+        stamp = _stamp(file)
+        if entry is not None and entry.stamp == stamp and self._attachments_same(entry):
+            return entry.item, entry.problems
+        try:
+            content = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError:
+            content = ""
+        if entry is not None and entry.content == content and self._attachments_same(entry):
+            entry.stamp = stamp
+            return entry.item, entry.problems
+        item, problems = read_item(self.root, file)
+        self.entries[path] = CachedItem(stamp, content, _attachment_stamps(item), item, problems)
+        return item, problems
+
+    def _attachments_same(self, entry: CachedItem) -> bool:
+        return entry.content != "" and entry.attachments == _attachment_stamps(entry.item)
+
+    def check(
+        self, item: Item, context: str, check: Callable[[Item], list[Problem]]
+    ) -> list[Problem]:
+        """``check(item)``, unless it ran on the same item in the same ``context``."""
+        entry = self.entries.get(item.path)
+        if entry is None or entry.item is not item:
+            return check(item)
+        if entry.checked != context:
+            entry.check_problems, entry.checked = check(item), context
+        return entry.check_problems
+
+    def forget_unseen(self) -> None:
+        """Drop files not read since the last call: deleted or renamed items."""
+        self.entries = {p: e for p, e in self.entries.items() if p in self._seen}
+        self._seen = set()
+
+    # Kept between ``catalogue build`` runs ------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path) -> ItemCache:
+        """The cache saved under ``root``, or an empty one if it is missing or stale."""
+        cache = cls(root)
+        try:
+            gc.disable()  # unpickling many small objects is several times faster without it
+            with (cache.root / CACHE_FILE).open("rb") as stream:
+                saved = pickle.load(stream)  # written by ``save``; see docs/security.md
+        except Exception:  # a missing, truncated or foreign cache is just not used
+            return cache
+        finally:
+            gc.enable()
+        if (
+            isinstance(saved, dict)
+            and saved.get("root") == str(cache.root)
+            and saved.get("version") == cache.version
+        ):
+            cache.entries = saved["entries"]
+        return cache
+
+    def save(self) -> None:
+        target = self.root / CACHE_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = {"root": str(self.root), "version": self.version, "entries": self.entries}
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, target)
+
+
+def check_context(root: Path) -> str:
+    """What an item's check problems depend on besides the item: catalog.yaml, which
+    files exist under content/ (links to other items and files), and the day
+    (an ID number's birth date may not lie in the future)."""
+    digest = hashlib.sha256(dt.date.today().isoformat().encode())
+    digest.update((root / CATALOG_FILE).read_bytes())
+    for path in sorted(p for p in (root / CONTENT_DIR).rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
+    return digest.hexdigest()

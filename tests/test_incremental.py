@@ -1,0 +1,235 @@
+"""Rebuilds write only what changed, and what they write is what a fresh build writes.
+
+Every scenario edits a copy of the sample, rebuilds it in place with the caches
+(items read before, files whose keys are unchanged) and compares every byte
+with a build of the same input made without any cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_DAY, Repo, copy_sample
+from sitetext import all_bytes
+
+from generator import build as build_module
+from generator import itemcache, search
+from generator.build import BuildRefused, BuildResult, build_catalogue
+from generator.itemcache import CACHE_FILE, ItemCache
+from generator.search import SearchIndexError
+
+RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
+FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
+PERSONNEL = "content/internal/personnel/2026-rotation-plan.md"
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every output file's bytes, except the build's own records at the top."""
+    return {p.relative_to(out).as_posix(): d for p, d in all_bytes(out).items() if p.parent != out}
+
+
+def replace_in(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def body_edit(root: Path) -> None:
+    replace_in(root, RULE, "第一条", "第 一 条")
+
+
+def new_item(root: Path) -> None:
+    Repo(root, fresh=False).write_item(
+        "content/external/budget/2026-new.md",
+        index_no="11330109002468135T/2026-00077",
+        title="新增的预算公开条目",
+        published="2026-11-20",
+        written="2026-11-18",
+    )
+
+
+def deleted_item(root: Path) -> None:
+    (root / "content/external/procurement/2025-catalogue-thresholds.md").unlink()
+
+
+def internal_title(root: Path) -> None:
+    replace_in(root, PERSONNEL, "title: ", "title: 修订：")
+
+
+def moved_in_listings(root: Path) -> None:
+    replace_in(root, RULE, "published: 2026-05-20", "published: 2026-06-20")
+
+
+def attachment_bytes(root: Path) -> None:
+    csv = next((root / "content/external/funds/files").glob("2025-farmland-subsidy.csv"))
+    csv.write_bytes(csv.read_bytes() + "合计,1,1\n".encode())
+
+
+SCENARIOS: list[Callable[[Path], None]] = [
+    body_edit,
+    new_item,
+    deleted_item,
+    internal_title,
+    moved_in_listings,
+    attachment_bytes,
+]
+
+
+def preview(root: Path, out: Path, items: ItemCache | None, reuse: bool = True) -> BuildResult:
+    """Previews accept unapproved edits (as drafts), so any edit can be built."""
+    return build_catalogue(root, out, BUILD_DAY, preview=True, items=items, reuse=reuse)
+
+
+def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    preview(root, root / "build", items)
+    for scenario in SCENARIOS:
+        scenario(root)
+        result = preview(root, root / "build", items)
+        assert result.updated, scenario.__name__
+        fresh = tmp_path / f"fresh-{scenario.__name__}"
+        preview(root, fresh, None, reuse=False)
+        assert outputs(root / "build") == outputs(fresh), scenario.__name__
+
+
+def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    preview(root, root / "build", items)
+    untouched = root / "build/public/items/2025-00001.html"
+    before = os.stat(untouched)
+    pages: list[float] = []
+    body_edit(root)
+    result = build_catalogue(
+        root,
+        root / "build",
+        BUILD_DAY,
+        preview=True,
+        items=items,
+        on_pages=lambda r: pages.append(r.pages_seconds),
+    )
+    after = os.stat(untouched)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert pages == [result.pages_seconds] and 0 < result.pages_seconds <= result.seconds
+    # its page in each output, the listings that show it, exports, indexes
+    assert 3 <= result.written < 60
+    assert "第 一 条" in (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
+
+
+def test_unchanged_items_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    preview(root, root / "build", items)
+    read: list[str] = []
+    real = itemcache.read_item
+    monkeypatch.setattr(itemcache, "read_item", lambda r, f: read.append(f.name) or real(r, f))
+    body_edit(root)
+    preview(root, root / "build", items)
+    assert read == ["2026-budget-performance.md"]
+    (root / RULE).touch()  # a new time but the same bytes: hashed, not parsed
+    preview(root, root / "build", items)
+    assert read == ["2026-budget-performance.md"]
+
+
+def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    before = outputs(root / "build")
+    attachment_bytes(root)
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    assert {(p.code, p.path) for p in refused.value.problems} >= {("A507", FUNDS)}
+    assert outputs(root / "build") == before
+
+
+def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    first = ItemCache(root)
+    build_catalogue(root, root / "build", BUILD_DAY, items=first)
+    first.save()
+    again = ItemCache.load(root)
+    assert again.entries.keys() == first.entries.keys() and len(again.entries) > 50
+    (root / CACHE_FILE).write_bytes(b"not a pickle")
+    assert ItemCache.load(root).entries == {}
+    moved = tmp_path / "moved"
+    shutil.move(root, moved)
+    # the saved cache names its root: a moved catalogue starts with an empty one
+    (moved / CACHE_FILE).write_bytes(
+        pickle.dumps({"root": str(root), "version": again.version, "entries": again.entries})
+    )
+    assert ItemCache.load(moved).entries == {}
+
+
+def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", 20)
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    preview(root, root / "build", items)
+    indexed: list[str] = []
+    real = build_module.index_pages
+    monkeypatch.setattr(
+        build_module,
+        "index_pages",
+        lambda site, pages, out: (
+            indexed.append(f"{site.name}/{out.name}") or real(site, pages, out)
+        ),
+    )
+    body_edit(root)
+    preview(root, root / "build", items)
+    assert len(indexed) == 1 and indexed[0].startswith("public/pagefind")
+    fresh = tmp_path / "fresh"
+    preview(root, fresh, None, reuse=False)
+    assert outputs(root / "build") == outputs(fresh)
+
+
+def test_a_failed_update_puts_the_previous_output_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    preview(root, root / "build", items)
+    before = all_bytes(root / "build")
+    body_edit(root)
+
+    def broken(*args: object) -> None:
+        raise SearchIndexError("磁盘已满")
+
+    written: list[float] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "index_pages", broken)
+        with pytest.raises(BuildRefused) as refused:
+            build_catalogue(
+                root, root / "build", BUILD_DAY, preview=True, items=items, on_pages=written.append
+            )
+    assert [p.code for p in refused.value.problems] == ["B002"]
+    assert written  # the pages had been moved in when indexing failed
+    assert all_bytes(root / "build") == before  # markers and records included
+    assert sorted(p.name for p in root.iterdir()) == ["build", "catalog.yaml", "content", "themes"]
+    assert preview(root, root / "build", items).updated
+    fresh = tmp_path / "fresh"
+    preview(root, fresh, None, reuse=False)
+    assert outputs(root / "build") == outputs(fresh)
+
+
+def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    preview(root, root / "build", None)
+    assert not build_catalogue(
+        root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True
+    ).updated
+    css = root / "themes/default/static/style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* 新样式 */\n", encoding="utf-8")
+    result = build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True)
+    assert not result.updated
+    assert "新样式" in (root / "build/kiosk/static/style.css").read_text(encoding="utf-8")
