@@ -16,7 +16,9 @@ PyPI into a separate venv (--work/tools-venv, once), then, --runs times each:
   ours-cold      `catalogue --root CORPUS build --today 2026-11-26 --out DIR`, DIR and any
                  build cache removed first: public site with Pagefind, kiosk, intranet
   ours-noop      the same build again, nothing changed
-  ours-edit      one published item's body changed (and re-approved), then the same build
+  ours-edit      one published item's body changed (and re-approved), then the same build:
+                 it writes only the files that changed, using the item cache and the
+                 previous output; its own "页面用时" line says when the pages were written
 
 Every command is timed as a child process: wall time, CPU time (user + system of the
 child and its descendants, from os.wait4) and peak memory, both as the largest single
@@ -542,16 +544,20 @@ def found_in_output(out: Path, marker: str) -> list[str]:
 
 
 SELF_TIMED = re.compile(r"用时\s*([\d.]+)\s*秒")
+PAGES_TIMED = re.compile(r"页面用时\s*([\d.]+)\s*秒")  # an update: until its pages were written
 
 
 def _self_timed(log: Path) -> dict[str, object]:
     """What the build says about itself: its own timings and its last lines (no warnings)."""
     text = log.read_text(encoding="utf-8", errors="replace")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("content/")]
-    return {
+    found: dict[str, object] = {
         "self_timed_s": [float(s) for s in SELF_TIMED.findall(text)],
         "tail": lines[-8:],
     }
+    if pages := PAGES_TIMED.findall(text):
+        found["pages_s"] = float(pages[-1])
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -702,6 +708,7 @@ def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | i
             "maxrss_mib": _median([s.maxrss_mib for s in ok]),
             "tree_mib": _median([s.tree_mib for s in ok]),
             "peak_mib": _median([s.peak_mib for s in ok]),
+            "pages_s": _median([float(s.extra["pages_s"]) for s in ok if "pages_s" in s.extra]),
         }
         if not ok:  # how far the failed runs got: a killed build is still a figure
             worst = max(samples[step], key=lambda s: s.peak_mib)
@@ -755,6 +762,9 @@ def ratios(summary: dict, items: int) -> list[tuple[str, float | None, str]]:
         ):
             wall = get(step)
             lines.append((label, wall / limit if wall else None, _check(wall, limit)))
+        pages = get("ours-edit", "pages_s")
+        label = "ours one edit, pages written / 0.5 s"
+        lines.append((label, pages / EDIT_S if pages else None, _check(pages, EDIT_S)))
     return lines
 
 
