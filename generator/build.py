@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
 from .exports import EXPORT_FILES, write_exports
 from .itemcache import ItemCache
-from .items import CONTENT_DIR
+from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
 from .pages import BodyCache, write_pages, write_reports
@@ -188,8 +189,9 @@ def input_fingerprint(root: Path, today: dt.date, strict: bool) -> str:
     the generator's own source: equal fingerprints mean an identical output."""
     digest = hashlib.sha256(f"{today}|{strict}".encode())
     sources = [root / CATALOG_FILE, *sorted(Path(__file__).parent.glob("*.py"))]
-    for folder in (root / CONTENT_DIR, root / THEMES_DIR):
-        sources += sorted(p for p in folder.rglob("*") if p.is_file())
+    sources += content_files(root)
+    for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
+        sources += [Path(folder, name) for name in sorted(names)]
     for path in sources:
         with contextlib.suppress(OSError):
             stat = path.stat()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_catalog
 from .itemcache import ItemCache, check_context
-from .items import Item, find_item_files, read_item
+from .items import Item, content_files, find_item_files, read_item
 from .problems import Problem, Severity, errors
 from .validate import check_catalogue, check_item
 
@@ -58,13 +58,14 @@ def load_catalogue(root: Path, cache: ItemCache | None = None) -> Catalogue:
     if loaded.config is None:
         return catalogue
     config = loaded.config
-    for file in find_item_files(root):
+    files = content_files(root)
+    for file in find_item_files(root, files):
         item, problems = cache.read(file) if cache else read_item(root, file)
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)
     by_file = {item.file: item for item in catalogue.items}  # already absolute
-    context = check_context(root) if cache else ""
+    context = check_context(root, files) if cache else ""
     for item in catalogue.items:
         if cache:
             catalogue.problems += cache.check(

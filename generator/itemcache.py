@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CATALOG_FILE
-from .items import CONTENT_DIR, Item, read_item
+from .items import Item, read_item
 from .problems import Problem
 from .sources import generator_digest
 
@@ -138,12 +138,11 @@ class ItemCache:
         os.replace(partial, target)
 
 
-def check_context(root: Path) -> str:
+def check_context(root: Path, files: list[Path]) -> str:
     """What an item's check problems depend on besides the item: catalog.yaml, which
-    files exist under content/ (links to other items and files), and the day
+    ``files`` exist under content/ (links to other items and files), and the day
     (an ID number's birth date may not lie in the future)."""
     digest = hashlib.sha256(dt.date.today().isoformat().encode())
     digest.update((root / CATALOG_FILE).read_bytes())
-    for path in sorted(p for p in (root / CONTENT_DIR).rglob("*") if p.is_file()):
-        digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
+    digest.update("\n".join(str(p) for p in files).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

@@ -7,6 +7,7 @@ problems it found, each located at ``path:line``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,14 +169,23 @@ def scope_of(relative: PurePosixPath) -> str | None:
     return None
 
 
-def find_item_files(root: Path) -> list[Path]:
-    """Every item file under content/, in a stable order."""
-    files = []
-    for scope in SCOPES:
-        folder = root / CONTENT_DIR / scope
-        if folder.is_dir():
-            files.extend(p for p in folder.rglob(f"*{ITEM_SUFFIX}") if p.is_file())
-    return sorted(files)
+def content_files(root: Path) -> list[Path]:
+    """Every file under content/ (symlinked folders are not entered), in a stable order."""
+    found = []
+    for folder, _, names in os.walk(root / CONTENT_DIR):  # much faster than Path.rglob
+        found += [Path(folder, name) for name in names]
+    return sorted(found, key=lambda p: p.parts)
+
+
+def find_item_files(root: Path, files: list[Path] | None = None) -> list[Path]:
+    """Every item file under content/ (of ``files``, if given), in a stable order."""
+    scopes = {(root / CONTENT_DIR / scope).parts for scope in SCOPES}
+    depth = len(root.parts) + 2
+    return [
+        p
+        for p in (content_files(root) if files is None else files)
+        if p.suffix == ITEM_SUFFIX and p.parts[:depth] in scopes and p.is_file()
+    ]
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:

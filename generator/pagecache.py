@@ -62,8 +62,9 @@ class PageKeys:
     why the memo keeps a reference to every value it has seen.
     """
 
-    def __init__(self, build: str, variant: str) -> None:
-        self.build = build
+    def __init__(self, files: OutputFiles, variant: str) -> None:
+        self.files = files
+        self.build = files.manifest.build
         self.variant = variant
         self._memo: dict[int, tuple[object, str]] = {}
         self.view_extra: dict[int, str] = {}  # id(view) → what else its page shows (links)
@@ -87,7 +88,7 @@ class PageKeys:
         if isinstance(value, ItemView):
             return self._describe_view(value)
         if isinstance(value, Item):
-            return item_digest(value)
+            return self.files.item_digest(value)
         summary = getattr(value, "cache_summary", None)  # objects that say what pages show
         if callable(summary):
             return self.digest(summary())
@@ -108,7 +109,9 @@ class PageKeys:
         """A view is made from its item, catalog.yaml and the day (in the build digest),
         plus what it says about other items and where its body's links lead."""
         links = (view.superseded_by, view.replaces, view.draft)
-        return "|".join([item_digest(view.item), self.view_extra.get(id(view), ""), repr(links)])
+        return "|".join(
+            [self.files.item_digest(view.item), self.view_extra.get(id(view), ""), repr(links)]
+        )
 
 
 @dataclass
@@ -145,6 +148,14 @@ class OutputFiles:
         self.manifest = Manifest(build)
         self.previous = previous.files if previous is not None and previous.build == build else {}
         self.reusing = bool(self.previous)
+        self._item_digests: dict[int, tuple[Item, str]] = {}
+
+    def item_digest(self, item: Item) -> str:
+        """``item_digest``, computed once per item for all the outputs of a build."""
+        known = self._item_digests.get(id(item))
+        if known is None or known[0] is not item:
+            known = self._item_digests[id(item)] = (item, item_digest(item))
+        return known[1]
 
     def needs(self, path: str, key: str) -> bool:
         """Record ``path``'s key; True when it must be (re)written."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
-from .pagecache import OutputFiles, PageKeys, item_digest
+from .pagecache import OutputFiles, PageKeys
 from .render import Renderer, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
 from .search import searchable_text
@@ -61,6 +61,9 @@ class Pagination:
     @property
     def next(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
+
+    def cache_summary(self) -> tuple[int, int, list[str]]:
+        return (self.number, self.count, self.urls)  # the same list for every page of a listing
 
 
 def current(site: Site) -> list[ItemView]:
@@ -139,7 +142,7 @@ def link_resolver(view: ItemView, shown: dict[Path, ItemView]) -> Callable[[Path
 
 def copy_attachments(site: Site, files: OutputFiles) -> None:
     for view in site.items:
-        key = item_digest(view.item)  # covers the attachments' contents
+        key = files.item_digest(view.item)  # covers the attachments' contents
         for attachment in view.attachments:
             if not files.needs(f"{site.variant.name}/{attachment.url}", key):
                 continue
@@ -189,7 +192,7 @@ def write_pages(
 
     Returns the renderer, for the reports that follow (``write_reports``).
     """
-    keys = PageKeys(files.manifest.build, site.variant.name)
+    keys = PageKeys(files, site.variant.name)
     renderer = Renderer(catalogue.root, site, files, keys)
     bodies = bodies or BodyCache()
     shown = {v.item.file: v for v in site.items}  # absolute, and never a symlink (F006)

@@ -116,6 +116,8 @@ _REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MUL
 
 def local_links(body: str) -> Iterator[tuple[str, int]]:
     """Relative link targets in a Markdown body, with their 0-based line in the body."""
+    if "](" not in body and "]:" not in body:  # most bodies: no link, and no regex scan
+        return
     for pattern in (_INLINE_LINK, _REFERENCE_LINK):
         for match in pattern.finditer(body):
             target = match.group(1)
