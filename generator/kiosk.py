@@ -17,7 +17,6 @@ from pypinyin.core import Pinyin
 
 from .search import searchable_text
 from .views import Site
-from .writer import write_text
 
 INDEX_SCRIPT = "static/kiosk-index.js"
 _NON_HAN = "\x00"  # marks what pypinyin passed through unchanged
@@ -73,7 +72,16 @@ def index_entry(site: Site, index: int) -> dict[str, str]:
 
 
 def write_kiosk_index(site: Site) -> None:
-    """Write ``static/kiosk-index.js``, defining ``window.KIOSK_INDEX``."""
-    entries = [index_entry(site, i) for i in range(len(site.items))]
-    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-    write_text(site.out / INDEX_SCRIPT, f"window.KIOSK_INDEX={data};\n")
+    """Write ``static/kiosk-index.js``, defining ``window.KIOSK_INDEX``.
+
+    Written entry by entry: for 100,000 items the whole index as one string
+    would take several hundred MB while the build is at its largest.
+    """
+    target = site.out / INDEX_SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("window.KIOSK_INDEX=[")
+        for index in range(len(site.items)):
+            entry = json.dumps(index_entry(site, index), ensure_ascii=False, separators=(",", ":"))
+            out.write(("," if index else "") + entry)
+        out.write("];\n")
