@@ -14,7 +14,7 @@ import hashlib
 import os
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,7 @@ from .itemcache import ItemCache
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
-from .pages import BodyCache, write_pages, write_reports
+from .pages import BodyCache, write_item_pages, write_pages, write_reports
 from .problems import Problem, errors
 from .render import THEMES_DIR, Renderer, theme_dir
 from .search import (
@@ -41,7 +41,8 @@ from .search import (
     split_into_shards,
 )
 from .select import VARIANTS, Variant, select_items
-from .views import ItemView, Site, item_view, link_views
+from .sources import GENERATOR
+from .views import ItemView, Site, item_url, item_view, link_views
 from .writer import OutputUpdate, staged_output
 
 
@@ -60,7 +61,8 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False  # nothing changed since the last build
-    pages_seconds: float = 0.0  # until every changed page was written
+    pages_seconds: float = 0.0  # until the first changed pages were written (an edited item's)
+    all_pages_seconds: float = 0.0  # until every changed page was written
     written: int = 0  # files written or removed
     updated: bool = False  # only changed files were written, the rest kept
 
@@ -70,8 +72,9 @@ class BuildResult:
         lines = [f"{name}：{count} 个条目" for name, count in self.counts.items()]
         if self.updated:
             lines.append(
-                f"只更新了有变化的 {self.written} 个文件"
-                f"（页面用时 {self.pages_seconds:.2f} 秒，搜索索引等随后更新）。"
+                f"只更新了有变化的 {self.written} 个文件：修改的条目页面用时 "
+                f"{self.pages_seconds:.2f} 秒，全部页面用时 {self.all_pages_seconds:.2f} 秒，"
+                "搜索索引等随后更新。"
             )
         return [*lines, f"已生成到 {self.out}（用时 {self.seconds:.1f} 秒）。"]
 
@@ -82,23 +85,30 @@ def make_site(
     today: dt.date,
     out: Path,
     made: dict[str, ItemView] | None = None,
+    only: Collection[str] | None = None,
 ) -> Site:
     """The items ``variant`` shows today, as views with their cross-links resolved.
 
-    ``made`` keeps views already made for other outputs of the same build, by item path.
+    ``made`` keeps views already made for other outputs of the same build, by item
+    path; ``only`` limits the views to those items (to write just their pages).
     """
     assert catalogue.config is not None
     made = {} if made is None else made
+    shown = select_items(catalogue, variant, today)
     views = []
-    for item in select_items(catalogue, variant, today):
+    for item in shown:
+        if only is not None and item.path not in only:
+            continue
         if item.path not in made:
             made[item.path] = item_view(item, catalogue.config, today)
-        views.append(dataclasses.replace(made[item.path], replaces=[]))  # links differ by output
-    for view in views:
-        view.draft = view.item.path in catalogue.drafts
+        view = dataclasses.replace(made[item.path])  # links differ by output
+        view.draft = item.path in catalogue.drafts
+        views.append(view)
     nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
-    link_views(views, nameable)
-    return Site(catalogue.config, variant, views, today, out)
+    link_views(views, {i.meta.index_no: i for i in shown}, nameable)
+    site = Site(catalogue.config, variant, views, today, out)
+    site.shown = {i.file: item_url(i.meta.index_no) for i in shown}
+    return site
 
 
 @dataclass
@@ -184,17 +194,18 @@ def write_data(renderer: Renderer) -> None:
 INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
 
 
-def input_fingerprint(root: Path, today: dt.date, strict: bool) -> str:
-    """A digest of every input's path, size and modification time, the build day and
-    the generator's own source: equal fingerprints mean an identical output."""
+def input_fingerprint(root: Path, today: dt.date, strict: bool, content: list[str]) -> str:
+    """A digest of every input's path, size and modification time (``content`` lists
+    the files under content/), the build day and the generator's own source:
+    equal fingerprints mean an identical output."""
     digest = hashlib.sha256(f"{today}|{strict}".encode())
-    sources = [root / CATALOG_FILE, *sorted(Path(__file__).parent.glob("*.py"))]
-    sources += content_files(root)
+    sources = [str(root / CATALOG_FILE), *sorted(str(p) for p in GENERATOR.glob("*.py"))]
+    sources += content
     for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
-        sources += [Path(folder, name) for name in sorted(names)]
+        sources += [os.path.join(folder, name) for name in sorted(names)]
     for path in sources:
         with contextlib.suppress(OSError):
-            stat = path.stat()
+            stat = os.stat(path)
             digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
@@ -205,6 +216,7 @@ def up_to_date(out: Path, fingerprint: str) -> bool:
 
 
 Progress = Callable[[str], None]  # receives one line per finished stage
+EDITED_FIRST = 20  # up to this many edited items get their pages written ahead of the rest
 
 
 def build_catalogue(
@@ -231,10 +243,12 @@ def build_catalogue(
         if progress is not None:
             progress(f"[{time.monotonic() - started:6.1f} 秒] {text}")
 
-    fingerprint = input_fingerprint(root.resolve(), today, strict) + ("-preview" if preview else "")
+    content = content_files(root.resolve())
+    fingerprint = input_fingerprint(root.resolve(), today, strict, content)
+    fingerprint += "-preview" if preview else ""
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
-    catalogue = load_catalogue(root, items)
+    catalogue = load_catalogue(root, items, content)
     stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
     if preview:
         catalogue.allow_drafts()
@@ -245,16 +259,21 @@ def build_catalogue(
     files = OutputFiles(build, Manifest.load(out) if reuse else None)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
 
-    def pages_done() -> None:
-        result.pages_seconds = time.monotonic() - started
-        stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+    def pages_done(edited_only: bool = False) -> None:
+        result.all_pages_seconds = time.monotonic() - started
+        result.pages_seconds = result.pages_seconds or result.all_pages_seconds
+        if edited_only:
+            stage_done("修改的条目页面已写入")
+        else:
+            stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
         if on_pages is not None:
             on_pages(result)
 
     try:
         result.updated = files.reusing
         if files.reusing:
-            _update(catalogue, out, today, files, result, pages_done, stage_done)
+            edited = items.changed if items is not None else set()
+            _update(catalogue, out, today, files, edited, result, pages_done, stage_done)
         else:
             _build_afresh(catalogue, out, today, files, result, pages_done, stage_done)
     except jinja2.TemplateError as exc:
@@ -311,25 +330,35 @@ def _update(
     out: Path,
     today: dt.date,
     files: OutputFiles,
+    edited: set[str],
     result: BuildResult,
-    pages_done: Callable[[], None],
+    pages_done: Callable[..., None],
     stage_done: Progress,
 ) -> None:
-    """Only the changed files, in two steps: pages, then what is made from all of them.
+    """Only the changed files, in steps: the pages of the ``edited`` items (a preview
+    shows them at once), every changed page, then what is made from all pages.
 
     Each step is written beside ``out`` and moved in only when it has succeeded;
-    between the steps the search index still describes the previous pages. If
-    any step fails, the previous output is put back.
+    until the last, the search index still describes the previous pages. If any
+    step fails, the previous output is put back.
     """
     update = OutputUpdate(out)
+    bodies = BodyCache()
     try:
+        if edited and len(edited) <= EDITED_FIRST:
+            with update.step() as overlay:
+                made: dict[str, ItemView] = {}
+                for variant in VARIANTS:
+                    folder = overlay.folder / variant.name
+                    site = make_site(catalogue, variant, today, folder, made, only=edited)
+                    write_item_pages(catalogue, site, bodies)
+            pages_done(edited_only=True)
         with update.step() as overlay:
             made: dict[str, ItemView] = {}
             sites = [
                 make_site(catalogue, v, today, overlay.folder / v.name, made) for v in VARIANTS
             ]
             shards = plan_search(sites)
-            bodies = BodyCache()
             renderers = [write_pages(catalogue, site, files, bodies) for site in sites]
             for site in sites:
                 result.counts[site.variant.label] = len(site.items)

@@ -46,11 +46,14 @@ class Catalogue:
         return [item for item in self.items if item.path not in failing]
 
 
-def load_catalogue(root: Path, cache: ItemCache | None = None) -> Catalogue:
+def load_catalogue(
+    root: Path, cache: ItemCache | None = None, files: list[str] | None = None
+) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem.
 
     With a ``cache``, items whose files are unchanged since it last read them are
-    not read or checked again.
+    not read or checked again. ``files`` is ``content_files(root)`` if the caller
+    has it already.
     """
     root = root.resolve()
     loaded = load_catalog(root)
@@ -58,7 +61,7 @@ def load_catalogue(root: Path, cache: ItemCache | None = None) -> Catalogue:
     if loaded.config is None:
         return catalogue
     config = loaded.config
-    files = content_files(root)
+    files = content_files(root) if files is None else files
     for file in find_item_files(root, files):
         item, problems = cache.read(file) if cache else read_item(root, file)
         catalogue.problems += problems

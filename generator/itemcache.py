@@ -66,7 +66,9 @@ class ItemCache:
         self.root = root.resolve()
         self.version = generator_digest()
         self.entries: dict[str, CachedItem] = {}
+        self.changed: set[str] = set()  # files read afresh by the last load: new or edited
         self._seen: set[str] = set()
+        self._parsed: set[str] = set()
 
     def read(self, file: Path) -> tuple[Item | None, list[Problem]]:
         """``read_item``, unless the file and its attachments are as last read."""
@@ -84,6 +86,7 @@ class ItemCache:
             entry.stamp = stamp
             return entry.item, entry.problems
         item, problems = read_item(self.root, file)
+        self._parsed.add(path)
         self.entries[path] = CachedItem(stamp, content, _attachment_stamps(item), item, problems)
         return item, problems
 
@@ -102,9 +105,10 @@ class ItemCache:
         return entry.check_problems
 
     def forget_unseen(self) -> None:
-        """Drop files not read since the last call: deleted or renamed items."""
+        """End a load: drop files it did not read (deleted or renamed items) and
+        remember which it read afresh."""
         self.entries = {p: e for p, e in self.entries.items() if p in self._seen}
-        self._seen = set()
+        self.changed, self._seen, self._parsed = self._parsed, set(), set()
 
     # Kept between ``catalogue build`` runs ------------------------------------------------
 
@@ -138,11 +142,11 @@ class ItemCache:
         os.replace(partial, target)
 
 
-def check_context(root: Path, files: list[Path]) -> str:
+def check_context(root: Path, files: list[str]) -> str:
     """What an item's check problems depend on besides the item: catalog.yaml, which
     ``files`` exist under content/ (links to other items and files), and the day
     (an ID number's birth date may not lie in the future)."""
     digest = hashlib.sha256(dt.date.today().isoformat().encode())
     digest.update((root / CATALOG_FILE).read_bytes())
-    digest.update("\n".join(str(p) for p in files).encode("utf-8", "surrogateescape"))
+    digest.update("\n".join(files).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

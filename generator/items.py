@@ -169,22 +169,25 @@ def scope_of(relative: PurePosixPath) -> str | None:
     return None
 
 
-def content_files(root: Path) -> list[Path]:
-    """Every file under content/ (symlinked folders are not entered), in a stable order."""
+def content_files(root: Path) -> list[str]:
+    """Every file under content/ (symlinked folders are not entered), in a stable order.
+
+    Plain strings: with tens of thousands of files, making Path objects costs more
+    than walking the folders, and most callers only stat or digest them.
+    """
     found = []
     for folder, _, names in os.walk(root / CONTENT_DIR):  # much faster than Path.rglob
-        found += [Path(folder, name) for name in names]
-    return sorted(found, key=lambda p: p.parts)
+        found += [os.path.join(folder, name) for name in names]
+    return sorted(found, key=lambda p: p.split(os.sep))  # the order of sorted Paths
 
 
-def find_item_files(root: Path, files: list[Path] | None = None) -> list[Path]:
+def find_item_files(root: Path, files: list[str] | None = None) -> list[Path]:
     """Every item file under content/ (of ``files``, if given), in a stable order."""
-    scopes = {(root / CONTENT_DIR / scope).parts for scope in SCOPES}
-    depth = len(root.parts) + 2
+    scopes = tuple(os.path.join(root, CONTENT_DIR, scope) + os.sep for scope in SCOPES)
     return [
-        p
+        Path(p)
         for p in (content_files(root) if files is None else files)
-        if p.suffix == ITEM_SUFFIX and p.parts[:depth] in scopes and p.is_file()
+        if p.endswith(ITEM_SUFFIX) and p.startswith(scopes) and os.path.isfile(p)
     ]
 
 

@@ -126,14 +126,14 @@ def write_listing(
         )
 
 
-def link_resolver(view: ItemView, shown: dict[Path, ItemView]) -> Callable[[Path], str | None]:
-    """Resolve links in ``view``'s body: other shown items, and its own attachments."""
+def link_resolver(view: ItemView, shown: dict[Path, str]) -> Callable[[Path], str | None]:
+    """Resolve links in ``view``'s body: other shown items (file → URL), and its own attachments."""
     attachments = {a.source.resolve(): a.url for a in view.attachments}
     page = view.url
 
     def resolve(target: Path) -> str | None:
         if target in shown:
-            return relative_url(page, shown[target].url)
+            return relative_url(page, shown[target])
         if target in attachments:
             return relative_url(page, attachments[target])
         return None
@@ -189,6 +189,31 @@ class BodyCache:
         return html
 
 
+class ItemPages:
+    """The item pages of one site: each body's links resolved once, rendered on demand."""
+
+    def __init__(self, renderer: Renderer, bodies: BodyCache) -> None:
+        self.renderer = renderer
+        self.bodies = bodies
+        site = renderer.site
+        self.external = not site.variant.touch  # the kiosk must not lead visitors off the build
+        self.links: dict[int, tuple[Callable[[Path], str | None], LinkTargets]] = {}
+        for view in site.items:  # before any key: a view's key includes where its links lead
+            resolve = link_resolver(view, site.shown)
+            self.links[id(view)] = (resolve, link_targets(view, resolve))
+            renderer.keys.view_extra[id(view)] = repr(self.links[id(view)][1])
+
+    def write(self, view: ItemView) -> None:
+        resolve, targets = self.links[id(view)]
+
+        def prepare() -> None:
+            view.body_html = self.bodies.render(view, resolve, targets, self.external)
+            view.search_text = searchable_text(view)
+
+        self.renderer.page(view.url, "item.html", prepare=prepare, item=view)
+        view.body_html = view.search_text = ""  # written; a large site need not hold them all
+
+
 def write_pages(
     catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache | None = None
 ) -> Renderer:
@@ -196,28 +221,8 @@ def write_pages(
 
     Returns the renderer, for the reports that follow (``write_reports``).
     """
-    keys = PageKeys(files, site.variant.name)
-    renderer = Renderer(catalogue.root, site, files, keys)
-    bodies = bodies or BodyCache()
-    shown = {v.item.file: v for v in site.items}  # absolute, and never a symlink (F006)
-    external = not site.variant.touch  # the kiosk must not lead visitors off the build
-
-    links: dict[int, tuple[Callable[[Path], str | None], LinkTargets]] = {}
-    for view in site.items:  # before any key: a view's key includes where its links lead
-        resolve = link_resolver(view, shown)
-        links[id(view)] = (resolve, link_targets(view, resolve))
-        keys.view_extra[id(view)] = repr(links[id(view)][1])
-
-    def item_page(view: ItemView) -> None:
-        resolve, targets = links[id(view)]
-
-        def prepare() -> None:
-            view.body_html = bodies.render(view, resolve, targets, external)
-            view.search_text = searchable_text(view)
-
-        renderer.page(view.url, "item.html", prepare=prepare, item=view)
-        view.body_html = view.search_text = ""  # written; a large site need not hold them all
-
+    renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
+    item_pages = ItemPages(renderer, bodies or BodyCache())
     browse = facets(site)
     listed = current(site)
     renderer.page("index.html", "home.html", latest=listed[:LATEST_ON_HOME], facets=browse)
@@ -226,13 +231,23 @@ def write_pages(
         for facet in kind_facets:
             write_listing(renderer, facet.base, facet.name, facet.items, facets=browse, facet=facet)
     for view in site.items:
-        item_page(view)
+        item_pages.write(view)
     for url, template in STATIC_PAGES.items():
         renderer.page(url, template, facets=browse)
     copy_attachments(site, files)
     if not files.reusing:  # the theme is part of every key: unchanged when reusing
         shutil.copytree(theme_dir(catalogue.root) / "static", site.out / "static")
     return renderer
+
+
+def write_item_pages(catalogue: Catalogue, site: Site, bodies: BodyCache) -> None:
+    """Only the pages of ``site``'s items, whatever the last build wrote: the pages an
+    edit changes first, written ahead of the listings that also show the item."""
+    files = OutputFiles("", None)
+    renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
+    item_pages = ItemPages(renderer, bodies)
+    for view in site.items:
+        item_pages.write(view)
 
 
 def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,10 @@ def theme_dir(root: Path) -> Path:
     return root / THEMES_DIR / THEME
 
 
+@functools.cache
 def environment(root: Path) -> jinja2.Environment:
+    """One Jinja environment per theme: templates compile once per process, and
+    jinja's auto-reload still notices a template edited under ``catalogue serve``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme_dir(root) / "templates"),
         autoescape=True,

@@ -201,31 +201,38 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     )
 
 
-def link_views(views: list[ItemView], all_items: dict[str, Item]) -> None:
+def link_views(views: list[ItemView], shown: dict[str, Item], nameable: dict[str, Item]) -> None:
     """Fill ``superseded_by`` and ``replaces``; a link stays text when its target is not shown.
 
-    ``all_items`` must hold only items this output may name (its scopes), so an
-    internal item's title can never reach a public page through a link.
+    ``shown`` holds the items the output shows, in its order, by 索引号; ``views``
+    may be all of them or a few. ``nameable`` must hold only items this output may
+    name (its scopes), so an internal item's title can never reach a public page
+    through a link.
     """
-    shown = {v.index_no: v for v in views}
 
     def link(index_no: str) -> LinkView:
-        target = shown.get(index_no)
-        if target is not None:
-            return LinkView(target.title, index_no, target.url)
-        return LinkView(all_items[index_no].meta.title, index_no, None)
+        if index_no in shown:
+            return LinkView(shown[index_no].meta.title, index_no, item_url(index_no))
+        return LinkView(nameable[index_no].meta.title, index_no, None)
 
+    replaced: dict[str, list[str]] = {}  # successor → the shown items it replaces
+    for item in shown.values():
+        if item.meta.superseded_by in shown:
+            replaced.setdefault(item.meta.superseded_by, []).append(item.meta.index_no)
     for view in views:
         successor = view.item.meta.superseded_by
-        if successor and successor in all_items:
+        if successor and successor in nameable:
             view.superseded_by = link(successor)
-            if successor in shown:
-                shown[successor].replaces.append(link(view.index_no))
+        view.replaces = [link(n) for n in replaced.get(view.index_no, [])]
 
 
 @dataclass
 class Site:
-    """One output being built: its items (newest first) and the pages written so far."""
+    """One output being built: its items (newest first) and the pages written so far.
+
+    ``items`` may be a few of the items the output shows (``shown``), to render just
+    their pages.
+    """
 
     config: Config
     variant: Variant
@@ -234,6 +241,7 @@ class Site:
     out: Path
     pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
     merge_indexes: list[str] = field(default_factory=list)  # index folders searched with its own
+    shown: dict[Path, str] = field(default_factory=dict)  # every shown item's file → URL
 
     @property
     def base_url(self) -> str:

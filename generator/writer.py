@@ -65,7 +65,7 @@ class OutputUpdate:
     def __init__(self, out: Path) -> None:
         self.out = out.resolve()
         self.aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-previous-", dir=self.out.parent))
-        self._added: list[str] = []  # paths (relative to out) that this update created
+        self._added: dict[str, None] = {}  # paths (relative to out) this update wrote, in order
         self._moved: list[str] = []  # paths of the previous output now under ``aside``
 
     @contextmanager
@@ -89,7 +89,7 @@ class OutputUpdate:
                 target.unlink(missing_ok=True)
         for relative in reversed(self._moved):
             os.replace(self.aside / relative, self.out / relative)
-        self._added, self._moved = [], []
+        self._added, self._moved = {}, []
 
     def finish(self) -> None:
         shutil.rmtree(self.aside, ignore_errors=True)
@@ -97,6 +97,12 @@ class OutputUpdate:
     def _set_aside(self, relative: str) -> None:
         source = self.out / relative
         if not source.exists() and not source.is_symlink():
+            return
+        if relative in self._added:  # written by an earlier step: the original is aside already
+            if source.is_dir() and not source.is_symlink():
+                shutil.rmtree(source)
+            else:
+                source.unlink()
             return
         target = self.aside / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,9 +117,9 @@ class OutputUpdate:
             if entry.is_dir() and relative not in whole:
                 if not destination.is_dir():
                     destination.mkdir()
-                    self._added.append(relative)
+                    self._added[relative] = None
                 self._move_in(entry, whole, relative + "/")
                 continue
             self._set_aside(relative)
             os.replace(entry, destination)
-            self._added.append(relative)
+            self._added[relative] = None

@@ -106,22 +106,27 @@ def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> Non
     preview(root, root / "build", items)
     untouched = root / "build/public/items/2025-00001.html"
     before = os.stat(untouched)
-    pages: list[float] = []
+    page = root / "build/public/items/2026-00016.html"
+    listing = root / "build/public/catalogue/category/rules/index.html"
+    seen: list[tuple[bool, int]] = []
+
+    def pages_written(result: BuildResult) -> None:
+        text = page.read_text(encoding="utf-8")
+        seen.append(("第 一 条" in text, listing.stat().st_mtime_ns))
+
+    listed_before = listing.stat().st_mtime_ns
     body_edit(root)
     result = build_catalogue(
-        root,
-        root / "build",
-        BUILD_DAY,
-        preview=True,
-        items=items,
-        on_pages=lambda r: pages.append(r.pages_seconds),
+        root, root / "build", BUILD_DAY, preview=True, items=items, on_pages=pages_written
     )
+    # first the edited item's own pages, then every changed page (its listings too)
+    assert seen == [(True, listed_before), (True, listing.stat().st_mtime_ns)]
+    assert seen[1][1] != listed_before
+    assert 0 < result.pages_seconds <= result.all_pages_seconds <= result.seconds
     after = os.stat(untouched)
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert pages == [result.pages_seconds] and 0 < result.pages_seconds <= result.seconds
     # its page in each output, the listings that show it, exports, indexes
     assert 3 <= result.written < 60
-    assert "第 一 条" in (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
 
 
 def test_unchanged_items_are_not_read_again(
@@ -233,3 +238,32 @@ def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
     result = build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True)
     assert not result.updated
     assert "新样式" in (root / "build/kiosk/static/style.css").read_text(encoding="utf-8")
+
+
+def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path) -> None:
+    from generator.writer import OutputUpdate
+
+    out = tmp_path / "out"
+    (out / "items").mkdir(parents=True)
+    (out / "items/a.html").write_text("a1", encoding="utf-8")
+    (out / "gone.html").write_text("g", encoding="utf-8")
+    (out / "pagefind").mkdir()
+    (out / "pagefind/old.pf").write_text("old", encoding="utf-8")
+    before = all_bytes(out)
+    update = OutputUpdate(out)
+    for text in ("a2", "a3"):  # the same page written by two steps
+        with update.step() as overlay:
+            (overlay.folder / "items").mkdir()
+            (overlay.folder / "items/a.html").write_text(text, encoding="utf-8")
+            (overlay.folder / "items/new.html").write_text(text, encoding="utf-8")
+    with update.step() as overlay:
+        (overlay.folder / "pagefind").mkdir()
+        (overlay.folder / "pagefind/new.pf").write_text("new", encoding="utf-8")
+        overlay.whole, overlay.gone = {"pagefind"}, ["gone.html"]
+    assert (out / "items/a.html").read_text(encoding="utf-8") == "a3"
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["new.pf"]
+    assert not (out / "gone.html").exists()
+    update.undo()
+    update.finish()
+    assert all_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no folder left beside it
