@@ -138,18 +138,24 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while True:  # one sample straight away: a short command may be gone in 50 ms
-            pending, seen, total = [self.pid], set(), 0.0
+            pending: list[tuple[int, str]] = [(self.pid, "")]
+            seen: set[int] = set()
+            total = 0.0
             while pending:
-                pid = pending.pop()
+                pid, parent = pending.pop()
                 if pid in seen:
                     continue
                 seen.add(pid)
                 name, mib = _rss(pid)
+                if name and name == parent:
+                    # Forked (or vforked) and not yet exec'd: its pages are its parent's,
+                    # shared, and counting them again would double the parent.
+                    mib = 0.0
                 total += mib
                 if name:
                     self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
                     self.largest = max(self.largest, mib)
-                pending += _children(pid)
+                pending += [(child, name) for child in _children(pid)]
             self.peak = max(self.peak, total)
             if total > self.kill_above_mib and self.killed is None:
                 self.killed = f"memory above {self.kill_above_mib:.0f} MiB"
