@@ -300,7 +300,8 @@ def _build_afresh(
 ) -> None:
     """Every file into a staging folder that replaces ``out`` when all stages succeed.
 
-    The public index is built in the background while the other outputs render.
+    Indexing is the slowest stage, so each output's index shards are built in the
+    background as soon as its pages are written, while the rest renders.
     """
     with staged_output(out) as stage, ThreadPoolExecutor(max_workers=1) as background:
         made: dict[str, ItemView] = {}
@@ -308,10 +309,9 @@ def _build_afresh(
         shards = plan_search(sites)
         bodies = BodyCache()
         indexing: list[Future[None]] = []
+        renderers = []
         for site in sites:
-            renderer = write_pages(catalogue, site, files, bodies)
-            write_reports(catalogue, renderer)
-            write_data(renderer)
+            renderers.append(write_pages(catalogue, site, files, bodies))
             stage_done(f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面")
             result.counts[site.variant.label] = len(site.items)
             for shard in shards:  # one worker: public shards are done before their copies
@@ -319,6 +319,9 @@ def _build_afresh(
                     files.needs(shard.path, shard.key(files))
                     indexing.append(background.submit(index_shard, shard, stage, stage))
         pages_done()
+        for renderer in renderers:  # while the indexes are built
+            write_reports(catalogue, renderer)
+            write_data(renderer)
         for job in indexing:
             job.result()
         stage_done("搜索索引已生成")
