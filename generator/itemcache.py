@@ -62,10 +62,12 @@ def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
 
 
 class ItemCache:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, saved: Path | None = None) -> None:
+        """An empty cache, or the one ``saved`` in a file, read when first needed."""
         self.root = root.resolve()
         self.version = generator_digest()
-        self.entries: dict[str, CachedItem] = {}
+        self._entries: dict[str, CachedItem] | None = None if saved else {}
+        self._saved = saved
         self.changed: set[str] = set()  # files read afresh by the last load: new or edited
         self._seen: set[str] = set()
         self._parsed: set[str] = set()
@@ -89,6 +91,16 @@ class ItemCache:
         self._parsed.add(path)
         self.entries[path] = CachedItem(stamp, content, _attachment_stamps(item), item, problems)
         return item, problems
+
+    @property
+    def entries(self) -> dict[str, CachedItem]:
+        if self._entries is None:
+            self._entries = self._read_saved()
+        return self._entries
+
+    @entries.setter
+    def entries(self, entries: dict[str, CachedItem]) -> None:
+        self._entries = entries
 
     def _attachments_same(self, entry: CachedItem) -> bool:
         return entry.content != "" and entry.attachments == _attachment_stamps(entry.item)
@@ -114,25 +126,31 @@ class ItemCache:
 
     @classmethod
     def load(cls, root: Path) -> ItemCache:
-        """The cache saved under ``root``, or an empty one if it is missing or stale."""
-        cache = cls(root)
+        """The cache saved under ``root``; a build with nothing to do never reads it."""
+        return cls(root, saved=root.resolve() / CACHE_FILE)
+
+    def _read_saved(self) -> dict[str, CachedItem]:
+        """The saved entries, or none if the file is missing or stale."""
+        assert self._saved is not None
         try:
             gc.disable()  # unpickling many small objects is several times faster without it
-            with (cache.root / CACHE_FILE).open("rb") as stream:
+            with self._saved.open("rb") as stream:
                 saved = pickle.load(stream)  # written by ``save``; see docs/security.md
         except Exception:  # a missing, truncated or foreign cache is just not used
-            return cache
+            return {}
         finally:
             gc.enable()
         if (
             isinstance(saved, dict)
-            and saved.get("root") == str(cache.root)
-            and saved.get("version") == cache.version
+            and saved.get("root") == str(self.root)
+            and saved.get("version") == self.version
         ):
-            cache.entries = saved["entries"]
-        return cache
+            return dict(saved["entries"])
+        return {}
 
     def save(self) -> None:
+        if self._entries is None:
+            return  # never read, so the saved file is still what it holds
         target = self.root / CACHE_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
         data = {"root": str(self.root), "version": self.version, "entries": self.entries}

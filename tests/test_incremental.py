@@ -267,3 +267,20 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
     update.finish()
     assert all_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no folder left beside it
+
+
+def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    items.save()
+
+    def unexpected(*args: object) -> None:
+        raise AssertionError("the item cache was read")
+
+    monkeypatch.setattr(itemcache.pickle, "load", unexpected)
+    saved = ItemCache.load(root)
+    assert build_catalogue(root, root / "build", BUILD_DAY, items=saved).skipped
+    saved.save()  # nothing read, nothing to write
