@@ -550,7 +550,9 @@ def found_in_output(out: Path, marker: str) -> list[str]:
 
 
 SELF_TIMED = re.compile(r"用时\s*([\d.]+)\s*秒")
-PAGES_TIMED = re.compile(r"页面用时\s*([\d.]+)\s*秒")  # an update: until its pages were written
+# An update's own account: when the edited item's pages, then all changed pages, were written.
+ITEM_PAGES_TIMED = re.compile(r"条目页面用时\s*([\d.]+)\s*秒")
+ALL_PAGES_TIMED = re.compile(r"全部页面用时\s*([\d.]+)\s*秒")
 
 
 def _self_timed(log: Path) -> dict[str, object]:
@@ -561,8 +563,9 @@ def _self_timed(log: Path) -> dict[str, object]:
         "self_timed_s": [float(s) for s in SELF_TIMED.findall(text)],
         "tail": lines[-8:],
     }
-    if pages := PAGES_TIMED.findall(text):
-        found["pages_s"] = float(pages[-1])
+    for key, pattern in (("item_pages_s", ITEM_PAGES_TIMED), ("pages_s", ALL_PAGES_TIMED)):
+        if seconds := pattern.findall(text):
+            found[key] = float(seconds[-1])
     return found
 
 
@@ -714,7 +717,10 @@ def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | i
             "maxrss_mib": _median([s.maxrss_mib for s in ok]),
             "tree_mib": _median([s.tree_mib for s in ok]),
             "peak_mib": _median([s.peak_mib for s in ok]),
-            "pages_s": _median([float(s.extra["pages_s"]) for s in ok if "pages_s" in s.extra]),
+            **{
+                key: _median([float(str(s.extra[key])) for s in ok if key in s.extra])
+                for key in ("item_pages_s", "pages_s")
+            },
         }
         if not ok:  # how far the failed runs got: a killed build is still a figure
             worst = max(samples[step], key=lambda s: s.peak_mib)
@@ -768,9 +774,12 @@ def ratios(summary: dict, items: int) -> list[tuple[str, float | None, str]]:
         ):
             wall = get(step)
             lines.append((label, wall / limit if wall else None, _check(wall, limit)))
-        pages = get("ours-edit", "pages_s")
-        label = "ours one edit, pages written / 0.5 s"
-        lines.append((label, pages / EDIT_S if pages else None, _check(pages, EDIT_S)))
+        for key, label in (
+            ("item_pages_s", "ours one edit, its item pages written / 0.5 s"),
+            ("pages_s", "ours one edit, all changed pages / 0.5 s"),
+        ):
+            pages = get("ours-edit", key)
+            lines.append((label, pages / EDIT_S if pages else None, _check(pages, EDIT_S)))
     return lines
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_catalog
 from .itemcache import ItemCache, check_context
-from .items import Item, content_files, find_item_files, read_item
+from .items import Item, content_files, item_files, read_item
 from .problems import Problem, Severity, errors
 from .validate import check_catalogue, check_item
 
@@ -62,8 +62,8 @@ def load_catalogue(
         return catalogue
     config = loaded.config
     files = content_files(root) if files is None else files
-    for file in find_item_files(root, files):
-        item, problems = cache.read(file) if cache else read_item(root, file)
+    for file in item_files(root, files):
+        item, problems = cache.read(file) if cache else read_item(root, Path(file))
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)

@@ -33,7 +33,7 @@ CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
 Stamp = tuple[int, ...]
 
 
-def _stamp(path: Path | None) -> Stamp:
+def _stamp(path: Path | str | None) -> Stamp:
     """What changes when a file is replaced or written: mode, size, time, inode."""
     if path is None:
         return ()
@@ -72,22 +72,24 @@ class ItemCache:
         self._seen: set[str] = set()
         self._parsed: set[str] = set()
 
-    def read(self, file: Path) -> tuple[Item | None, list[Problem]]:
-        """``read_item``, unless the file and its attachments are as last read."""
-        path = file.relative_to(self.root).as_posix()
+    def read(self, file: str) -> tuple[Item | None, list[Problem]]:
+        """``read_item`` of the file at ``file`` (under the root), unless it and its
+        attachments are as last read."""
+        path = os.path.relpath(file, self.root).replace(os.sep, "/")
         self._seen.add(path)
         entry = self.entries.get(path)
         stamp = _stamp(file)
         if entry is not None and entry.stamp == stamp and self._attachments_same(entry):
             return entry.item, entry.problems
         try:
-            content = hashlib.sha256(file.read_bytes()).hexdigest()
+            with open(file, "rb") as stream:
+                content = hashlib.sha256(stream.read()).hexdigest()
         except OSError:
             content = ""
         if entry is not None and entry.content == content and self._attachments_same(entry):
             entry.stamp = stamp
             return entry.item, entry.problems
-        item, problems = read_item(self.root, file)
+        item, problems = read_item(self.root, Path(file))
         self._parsed.add(path)
         self.entries[path] = CachedItem(stamp, content, _attachment_stamps(item), item, problems)
         return item, problems

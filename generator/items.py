@@ -181,14 +181,18 @@ def content_files(root: Path) -> list[str]:
     return sorted(found, key=lambda p: p.split(os.sep))  # the order of sorted Paths
 
 
-def find_item_files(root: Path, files: list[str] | None = None) -> list[Path]:
+def item_files(root: Path, files: list[str] | None = None) -> list[str]:
     """Every item file under content/ (of ``files``, if given), in a stable order."""
     scopes = tuple(os.path.join(root, CONTENT_DIR, scope) + os.sep for scope in SCOPES)
     return [
-        Path(p)
+        p
         for p in (content_files(root) if files is None else files)
         if p.endswith(ITEM_SUFFIX) and p.startswith(scopes) and os.path.isfile(p)
     ]
+
+
+def find_item_files(root: Path) -> list[Path]:
+    return [Path(p) for p in item_files(root)]
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
