@@ -195,7 +195,7 @@ INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
 
 
 def input_fingerprint(root: Path, today: dt.date, strict: bool, content: list[str]) -> str:
-    """A digest of every input's path, size and modification time (``content`` lists
+    """A digest of every input's path, size and change times (``content`` lists
     the files under content/), the build day and the generator's own source:
     equal fingerprints mean an identical output."""
     digest = hashlib.sha256(f"{today}|{strict}".encode())
@@ -205,8 +205,8 @@ def input_fingerprint(root: Path, today: dt.date, strict: bool, content: list[st
         sources += [os.path.join(folder, name) for name in sorted(names)]
     for path in sources:
         with contextlib.suppress(OSError):
-            stat = os.stat(path)
-            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+            st = os.stat(path)  # ctime too: restoring a file's mtime cannot restore it
+            digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}\n".encode())
     return digest.hexdigest()
 
 

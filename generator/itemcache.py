@@ -19,6 +19,7 @@ import gc
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,19 +35,30 @@ Stamp = tuple[int, ...]
 
 
 def _stamp(path: Path | str | None) -> Stamp:
-    """What changes when a file is replaced or written: mode, size, time, inode."""
+    """What changes when a file is replaced or written: mode, size, times, inode."""
     if path is None:
         return ()
     try:
         st = os.lstat(path)
     except (OSError, ValueError):
         return ()
-    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+# A file changed again within the clock's granularity after it was hashed can keep
+# its size and time; like git's "racily clean" entries, such stamps are not trusted.
+RACY_NS = 2_000_000_000
+
+
+def _settled(stamp: Stamp, hashed_at: int) -> bool:
+    """Was the file last modified well before it was hashed (or is it missing)?"""
+    return not stamp or stamp[2] < hashed_at - RACY_NS
 
 
 @dataclass
 class CachedItem:
     stamp: Stamp  # of the item file, when it was last read or hashed
+    hashed_at: int  # time.time_ns() when its content was hashed
     content: str  # SHA-256 of the file's bytes
     attachments: tuple[Stamp, ...]  # stamps of the attachment files the item names
     item: Item | None
@@ -79,19 +91,26 @@ class ItemCache:
         self._seen.add(path)
         entry = self.entries.get(path)
         stamp = _stamp(file)
-        if entry is not None and entry.stamp == stamp and self._attachments_same(entry):
+        if (
+            entry is not None
+            and entry.stamp == stamp
+            and _settled(stamp, entry.hashed_at)
+            and self._attachments_same(entry)
+        ):
             return entry.item, entry.problems
+        hashed_at = time.time_ns()
         try:
             with open(file, "rb") as stream:
                 content = hashlib.sha256(stream.read()).hexdigest()
         except OSError:
             content = ""
         if entry is not None and entry.content == content and self._attachments_same(entry):
-            entry.stamp = stamp
+            entry.stamp, entry.hashed_at = stamp, hashed_at
             return entry.item, entry.problems
         item, problems = read_item(self.root, Path(file))
         self._parsed.add(path)
-        self.entries[path] = CachedItem(stamp, content, _attachment_stamps(item), item, problems)
+        attachments = _attachment_stamps(item)
+        self.entries[path] = CachedItem(stamp, hashed_at, content, attachments, item, problems)
         return item, problems
 
     @property
@@ -105,7 +124,12 @@ class ItemCache:
         self._entries = entries
 
     def _attachments_same(self, entry: CachedItem) -> bool:
-        return entry.content != "" and entry.attachments == _attachment_stamps(entry.item)
+        current = _attachment_stamps(entry.item)
+        return (
+            entry.content != ""
+            and entry.attachments == current
+            and all(_settled(stamp, entry.hashed_at) for stamp in current)
+        )
 
     def check(
         self, item: Item, context: str, check: Callable[[Item], list[Problem]]

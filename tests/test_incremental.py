@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import pickle
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sitetext import all_bytes
 from generator import build as build_module
 from generator import itemcache, search
 from generator.build import BuildRefused, BuildResult, build_catalogue
+from generator.catalogue import load_catalogue
 from generator.itemcache import CACHE_FILE, ItemCache
 from generator.search import SearchIndexError
 
@@ -284,3 +286,31 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
     saved = ItemCache.load(root)
     assert build_catalogue(root, root / "build", BUILD_DAY, items=saved).skipped
     saved.save()  # nothing read, nothing to write
+
+
+def test_a_same_size_rewrite_with_its_old_mtime_is_still_seen(tmp_path: Path) -> None:
+    """Size and modification time can be put back; the change time cannot."""
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    preview(root, root / "build", items)
+    rule = root / RULE
+    before = os.stat(rule)
+    replace_in(root, RULE, "第一条", "第Ｘ条")  # as many bytes as before
+    os.utime(rule, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(rule).st_size == before.st_size
+    preview(root, root / "build", items)
+    page = (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
+    assert "第Ｘ条" in page
+
+
+def test_a_stamp_taken_right_after_hashing_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    stamp = (0, 0, time.time_ns(), 0, 0)  # every file: one stamp, from just now
+    monkeypatch.setattr(itemcache, "_stamp", lambda path: stamp)
+    load_catalogue(root, items)
+    replace_in(root, RULE, "第一条", "第Ｘ条")  # the same stamp, as within one clock tick
+    rule = next(i for i in load_catalogue(root, items).items if i.path == RULE)
+    assert "第Ｘ条" in rule.body
