@@ -508,6 +508,11 @@ def edit_and_reapprove(corpus: Path, file: Path, marker: str) -> None:
     """Append a sentence to the body and record every approval again, as approvers would."""
     with file.open("a", encoding="utf-8") as f:
         f.write(f"\n{marker}本段为性能测试追加的说明。\n")
+    reapprove(corpus, file)
+
+
+def reapprove(corpus: Path, file: Path) -> None:
+    """Record every approval of ``file`` again (same steps, approvers and dates)."""
     config = load_catalog(corpus).config
     assert config is not None
     item, _ = read_item(corpus, file)

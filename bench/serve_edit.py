@@ -29,11 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from compare import TODAY, ensure_corpus, pick_item, sync_corpus
+from compare import TODAY, ensure_corpus, pick_item, reapprove, sync_corpus
 
-from generator.approvals import approve_file
-from generator.config import load_catalog
-from generator.items import read_item
 from generator.serve import DEBOUNCE_SECONDS, PreviewServer
 
 
@@ -44,14 +41,7 @@ def approved_edit(corpus: Path, file: Path, marker: str) -> Path:
         file.read_text(encoding="utf-8") + f"\n{marker}本段为预览性能测试追加的说明。\n",
         encoding="utf-8",
     )
-    config = load_catalog(corpus).config
-    assert config is not None
-    item, _ = read_item(corpus, scratch)
-    assert item is not None
-    for approval in item.meta.approvals:
-        current, _ = read_item(corpus, scratch)
-        assert current is not None
-        approve_file(current, config, approval.step, approval.by, approval.date)
+    reapprove(corpus, scratch)
     return scratch
 
 
