@@ -89,23 +89,31 @@ def preview(root: Path, out: Path, items: ItemCache | None, reuse: bool = True) 
     return build_catalogue(root, out, BUILD_DAY, preview=True, items=items, reuse=reuse)
 
 
-def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path) -> None:
+def previewed_sample(tmp_path: Path) -> tuple[Path, ItemCache]:
+    """A copy of the sample, previewed into its build/, and the item cache that read it."""
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
     preview(root, root / "build", items)
+    return root, items
+
+
+def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
+    """``root``'s build/ holds the bytes that a build made without any cache writes."""
+    preview(root, fresh, None, reuse=False)
+    assert outputs(root / "build") == outputs(fresh), what
+
+
+def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path) -> None:
+    root, items = previewed_sample(tmp_path)
     for scenario in SCENARIOS:
         scenario(root)
         result = preview(root, root / "build", items)
         assert result.updated, scenario.__name__
-        fresh = tmp_path / f"fresh-{scenario.__name__}"
-        preview(root, fresh, None, reuse=False)
-        assert outputs(root / "build") == outputs(fresh), scenario.__name__
+        assert_as_fresh_build(root, tmp_path / f"fresh-{scenario.__name__}", scenario.__name__)
 
 
 def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "s")
-    items = ItemCache(root)
-    preview(root, root / "build", items)
+    root, items = previewed_sample(tmp_path)
     untouched = root / "build/public/items/2025-00001.html"
     before = os.stat(untouched)
     page = root / "build/public/items/2026-00016.html"
@@ -134,9 +142,7 @@ def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> Non
 def test_unchanged_items_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = copy_sample(tmp_path / "s")
-    items = ItemCache(root)
-    preview(root, root / "build", items)
+    root, items = previewed_sample(tmp_path)
     read: list[str] = []
     real = itemcache.read_item
     monkeypatch.setattr(itemcache, "read_item", lambda r, f: read.append(f.name) or real(r, f))
@@ -180,9 +186,7 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(tmp_path
 
 def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_PAGES", 20)
-    root = copy_sample(tmp_path / "s")
-    items = ItemCache(root)
-    preview(root, root / "build", items)
+    root, items = previewed_sample(tmp_path)
     indexed: list[str] = []
     real = build_module.index_pages
     monkeypatch.setattr(
@@ -195,17 +199,13 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.Mo
     body_edit(root)
     preview(root, root / "build", items)
     assert len(indexed) == 1 and indexed[0].startswith("public/pagefind")
-    fresh = tmp_path / "fresh"
-    preview(root, fresh, None, reuse=False)
-    assert outputs(root / "build") == outputs(fresh)
+    assert_as_fresh_build(root, tmp_path / "fresh")
 
 
 def test_a_failed_update_puts_the_previous_output_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = copy_sample(tmp_path / "s")
-    items = ItemCache(root)
-    preview(root, root / "build", items)
+    root, items = previewed_sample(tmp_path)
     before = all_bytes(root / "build")
     body_edit(root)
 
@@ -224,9 +224,7 @@ def test_a_failed_update_puts_the_previous_output_back(
     assert all_bytes(root / "build") == before  # markers and records included
     assert sorted(p.name for p in root.iterdir()) == ["build", "catalog.yaml", "content", "themes"]
     assert preview(root, root / "build", items).updated
-    fresh = tmp_path / "fresh"
-    preview(root, fresh, None, reuse=False)
-    assert outputs(root / "build") == outputs(fresh)
+    assert_as_fresh_build(root, tmp_path / "fresh")
 
 
 def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
@@ -290,9 +288,7 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
 
 def test_a_same_size_rewrite_with_its_old_mtime_is_still_seen(tmp_path: Path) -> None:
     """Size and modification time can be put back; the change time cannot."""
-    root = copy_sample(tmp_path / "s")
-    items = ItemCache(root)
-    preview(root, root / "build", items)
+    root, items = previewed_sample(tmp_path)
     rule = root / RULE
     before = os.stat(rule)
     replace_in(root, RULE, "第一条", "第Ｘ条")  # as many bytes as before
