@@ -68,16 +68,18 @@ def load_catalogue(
         if item is not None:
             catalogue.items.append(item)
     by_file = {item.file: item for item in catalogue.items}  # already absolute
-    context = check_context(root, files) if cache else ""
-    for item in catalogue.items:
-        if cache:
-            catalogue.problems += cache.check(
-                item, context, lambda i: check_item(i, config, by_file)
-            )
-        else:
-            catalogue.problems += check_item(item, config, by_file)
+
+    def check(item: Item) -> list[Problem]:
+        return check_item(item, config, by_file)
+
     if cache:
+        context = check_context(root, files)
+        for item in catalogue.items:
+            catalogue.problems += cache.check(item, context, check)
         cache.forget_unseen()
+    else:
+        for item in catalogue.items:
+            catalogue.problems += check(item)
     catalogue.problems += check_catalogue(catalogue.items)
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

@@ -92,8 +92,6 @@ class PageKeys:
         summary = getattr(value, "cache_summary", None)  # objects that say what pages show
         if callable(summary):
             return self.digest(summary())
-        if isinstance(value, Path):  # where a source lies never shows; its content is digested
-            return value.name
         if isinstance(value, Mapping):
             return "{" + ",".join(f"{k!r}:{self.digest(v)}" for k, v in value.items()) + "}"
         if isinstance(value, list | tuple | set | frozenset):

@@ -68,7 +68,7 @@ class AttachmentView:
     file_name: str
     file_type: str
     size: int
-    source: Path = field(repr=False)  # where it lies is no part of what a page shows
+    source: Path
 
     @property
     def size_label(self) -> str:
