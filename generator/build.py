@@ -24,7 +24,7 @@ import jinja2
 from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
 from .exports import EXPORT_FILES, write_exports
-from .itemcache import ItemCache
+from .itemcache import RACY_NS, ItemCache
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
@@ -194,25 +194,47 @@ def write_data(renderer: Renderer) -> None:
 INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
 
 
-def input_fingerprint(root: Path, today: dt.date, strict: bool, content: list[str]) -> str:
+def input_fingerprint(
+    root: Path, today: dt.date, strict: bool, content: list[str], now_ns: int
+) -> str | None:
     """A digest of every input's path, size and change times (``content`` lists
     the files under content/), the build day and the generator's own source:
-    equal fingerprints mean an identical output."""
+    equal fingerprints mean an identical output.
+
+    None when an input changed within ``RACY_NS`` of ``now_ns``: a second write
+    in the same clock tick could keep every stamp, so, as in git's "racily
+    clean" rule, such a fingerprint cannot vouch for the output.
+    """
     digest = hashlib.sha256(f"{today}|{strict}".encode())
     sources = [str(root / CATALOG_FILE), *sorted(str(p) for p in GENERATOR.glob("*.py"))]
     sources += content
     for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
         sources += [os.path.join(folder, name) for name in sorted(names)]
+    newest = 0
     for path in sources:
         with contextlib.suppress(OSError):
             st = os.stat(path)  # ctime too: restoring a file's mtime cannot restore it
             digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}\n".encode())
-    return digest.hexdigest()
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+    return None if newest >= now_ns - RACY_NS else digest.hexdigest()
 
 
-def up_to_date(out: Path, fingerprint: str) -> bool:
+def up_to_date(out: Path, fingerprint: str | None) -> bool:
     marker = out / INPUTS_FILE
-    return marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint
+    return (
+        fingerprint is not None
+        and marker.is_file()
+        and marker.read_text(encoding="utf-8") == fingerprint
+    )
+
+
+def record_inputs(out: Path, fingerprint: str | None) -> None:
+    """Mark ``out`` as built from ``fingerprint``, or as unvouched for when it is None."""
+    marker = out / INPUTS_FILE
+    if fingerprint is None:
+        marker.unlink(missing_ok=True)
+    else:
+        marker.write_text(fingerprint, encoding="utf-8")
 
 
 Progress = Callable[[str], None]  # receives one line per finished stage
@@ -244,8 +266,9 @@ def build_catalogue(
             progress(f"[{time.monotonic() - started:6.1f} 秒] {text}")
 
     content = content_files(root.resolve())
-    fingerprint = input_fingerprint(root.resolve(), today, strict, content)
-    fingerprint += "-preview" if preview else ""
+    fingerprint = input_fingerprint(root.resolve(), today, strict, content, time.time_ns())
+    if fingerprint is not None and preview:
+        fingerprint += "-preview"
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
     catalogue = load_catalogue(root, items, content)
@@ -284,7 +307,7 @@ def build_catalogue(
         where = str(exc.filename or "build")
         raise BuildRefused([Problem.make("B003", where, 1, detail=exc.strerror or exc)]) from exc
     result.written = len(files.changed()) + len(files.gone())
-    (out / INPUTS_FILE).write_text(fingerprint, encoding="utf-8")
+    record_inputs(out, fingerprint)
     result.seconds = time.monotonic() - started
     return result
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
+from generator import build
 from generator.build import build_catalogue
 from generator.pages import BodyCache
 
@@ -20,7 +21,8 @@ def outputs(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): d for p, d in all_bytes(out).items() if p.parent != out}
 
 
-def test_unchanged_inputs_skip_the_build(tmp_path: Path) -> None:
+def test_unchanged_inputs_skip_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "RACY_NS", 0)  # the sample was copied just now
     root = copy_sample(tmp_path / "s")
     first = build_catalogue(root, root / "build", BUILD_DAY)
     before = outputs(root / "build")
@@ -29,6 +31,16 @@ def test_unchanged_inputs_skip_the_build(tmp_path: Path) -> None:
     assert outputs(root / "build") == before
     # A new day may publish scheduled items: it is never skipped.
     assert not build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1)).skipped
+
+
+def test_inputs_changed_as_the_build_started_never_skip_the_next(tmp_path: Path) -> None:
+    """A rewrite in the clock tick of the build's start could keep every stamp."""
+    root = copy_sample(tmp_path / "s")  # every file changed just now
+    first = build_catalogue(root, root / "build", BUILD_DAY)
+    assert not (root / "build" / build.INPUTS_FILE).exists()
+    again = build_catalogue(root, root / "build", BUILD_DAY)
+    assert not first.skipped and not again.skipped
+    assert again.updated and again.written == 0  # checked, and nothing had changed
 
 
 def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> None:
