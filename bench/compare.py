@@ -23,7 +23,9 @@ PyPI into a separate venv (--work/tools-venv, once), then, --runs times each:
 Every command is timed as a child process: wall time, CPU time (user + system of the
 child and its descendants, from os.wait4) and peak memory, both as the largest single
 process (ru_maxrss) and as the sampled sum of the whole process tree (every 50 ms; our
-build runs Pagefind as a second process beside Python). The table quotes medians over
+build runs Pagefind beside Python, and forks page workers that share the catalogue's
+memory with the build). The sum adds each process's proportional set size (PSS), so
+pages shared between processes count once. The table quotes medians over
 the runs; the results, every run and the environment go to --work/results-N.json
 (results-N-ours.json and so on for a partial run).
 """
@@ -114,15 +116,22 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _rss(pid: int) -> tuple[str, float]:
+def _memory(pid: int) -> tuple[str, float]:
+    """A process's name and its proportional set size (PSS, MiB): its resident pages,
+    each shared page divided among the processes sharing it, so that a sum over
+    processes counts forked (copy-on-write) memory once. RSS where PSS is not shown."""
     try:
-        with open(f"/proc/{pid}/statm") as f:
-            resident = int(f.read().split()[1])
         with open(f"/proc/{pid}/comm") as f:
             name = f.read().strip()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                pss = next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            return name, pss / 1024
+        except (OSError, StopIteration):
+            with open(f"/proc/{pid}/statm") as f:
+                return name, int(f.read().split()[1]) * PAGE / MIB
     except (OSError, IndexError, ValueError):
         return "", 0.0
-    return name, resident * PAGE / MIB
 
 
 class TreeSampler(threading.Thread):
@@ -138,24 +147,20 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while True:  # one sample straight away: a short command may be gone in 50 ms
-            pending: list[tuple[int, str]] = [(self.pid, "")]
+            pending = [self.pid]
             seen: set[int] = set()
             total = 0.0
             while pending:
-                pid, parent = pending.pop()
+                pid = pending.pop()
                 if pid in seen:
                     continue
                 seen.add(pid)
-                name, mib = _rss(pid)
-                if name and name == parent:
-                    # Forked (or vforked) and not yet exec'd: its pages are its parent's,
-                    # shared, and counting them again would double the parent.
-                    mib = 0.0
+                name, mib = _memory(pid)
                 total += mib
                 if name:
                     self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
                     self.largest = max(self.largest, mib)
-                pending += [(child, name) for child in _children(pid)]
+                pending += _children(pid)
             self.peak = max(self.peak, total)
             if total > self.kill_above_mib and self.killed is None:
                 self.killed = f"memory above {self.kill_above_mib:.0f} MiB"
