@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable, Collection
@@ -28,7 +30,8 @@ from .itemcache import RACY_NS, ItemCache
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
-from .pages import BodyCache, write_item_pages, write_pages, write_reports
+from .pages import BodyCache, SitePages, write_item_pages, write_pages, write_reports
+from .parallel import PageWorkers, WorkerFailed, processes_for
 from .problems import Problem, errors
 from .render import THEMES_DIR, Renderer, theme_dir
 from .search import (
@@ -170,14 +173,57 @@ def _shards(variant: str, base: str, pages: list[str]) -> list[IndexShard]:
     return [IndexShard(variant, name, group) for name, group in zip(names, groups, strict=True)]
 
 
-def index_shard(shard: IndexShard, pages_root: Path, write_root: Path) -> None:
-    """Index one shard of the pages under ``pages_root`` into ``write_root``."""
-    target = write_root / shard.path
-    if shard.copy_of is None:
-        index_pages(pages_root / shard.variant, shard.pages, target)
-        return
-    source = write_root / shard.copy_of.path
-    share_index(source if source.is_dir() else pages_root / shard.copy_of.path, target)
+class Indexing:
+    """Pagefind runs in the background while the build goes on.
+
+    One run at a time while pages are rendering on every core; then ``widen``
+    lets as many run at once as processes rendered the pages (each run over a
+    1,000-page shard holds about 300 MB).
+
+    A public shard that the intranet merges is copied once it is indexed; the
+    copies are made by ``wait``, after every index run has finished.
+    """
+
+    def __init__(self, pages_root: Path, write_root: Path, runs_at_once: int = 1) -> None:
+        self.pages_root, self.write_root = pages_root, write_root
+        self.pool = ThreadPoolExecutor(max_workers=runs_at_once)
+        self.slots = threading.Semaphore(1)
+        self.held = runs_at_once - 1  # slots released by ``widen``
+        self.runs: list[Future[None]] = []
+        self.copies: list[IndexShard] = []
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(cancel_futures=True)  # waits for the runs already started
+
+    def add(self, shard: IndexShard) -> None:
+        if shard.copy_of is not None:
+            self.copies.append(shard)
+            return
+        self.runs.append(self.pool.submit(self._index, shard))
+
+    def _index(self, shard: IndexShard) -> None:
+        with self.slots:
+            index_pages(self.pages_root / shard.variant, shard.pages, self.write_root / shard.path)
+
+    def widen(self) -> None:
+        """The pages are written: let the runs use every core the pages used."""
+        for _ in range(self.held):
+            self.slots.release()
+        self.held = 0
+
+    def wait(self) -> None:
+        """Until every shard is indexed or copied; raises the first index run's error."""
+        for run in self.runs:
+            run.result()
+        for shard in self.copies:
+            assert shard.copy_of is not None
+            source = self.write_root / shard.copy_of.path
+            if not source.is_dir():  # not indexed again: the output's copy is current
+                source = self.pages_root / shard.copy_of.path
+            share_index(source, self.write_root / shard.path)
 
 
 def write_data(renderer: Renderer) -> None:
@@ -299,13 +345,15 @@ def build_catalogue(
             _update(catalogue, out, today, files, edited, result, pages_done, stage_done)
         else:
             _build_afresh(catalogue, out, today, files, result, pages_done, stage_done)
-    except jinja2.TemplateError as exc:
-        raise BuildRefused([_template_problem(catalogue.root, exc)]) from exc
-    except SearchIndexError as exc:
-        raise BuildRefused([Problem.make("B002", "build", 1, detail=exc)]) from exc
-    except OSError as exc:
-        where = str(exc.filename or "build")
-        raise BuildRefused([Problem.make("B003", where, 1, detail=exc.strerror or exc)]) from exc
+    except WorkerFailed as exc:
+        if exc.problem is None:
+            raise RuntimeError(exc.trace) from exc  # a bug, as if it had happened here
+        raise BuildRefused([exc.problem]) from exc
+    except Exception as exc:
+        problem = stage_problem(catalogue.root, exc)
+        if problem is None:
+            raise
+        raise BuildRefused([problem]) from exc
     result.written = len(files.changed()) + len(files.gone())
     record_inputs(out, fingerprint)
     result.seconds = time.monotonic() - started
@@ -326,27 +374,33 @@ def _build_afresh(
     Indexing is the slowest stage, so each output's index shards are built in the
     background as soon as its pages are written, while the rest renders.
     """
-    with staged_output(out) as stage, ThreadPoolExecutor(max_workers=1) as background:
+    processes = processes_for(len(catalogue.items))
+    with staged_output(out) as stage, Indexing(stage, stage, processes) as indexing:
         made: dict[str, ItemView] = {}
         sites = [make_site(catalogue, v, today, stage / v.name, made) for v in VARIANTS]
         shards = plan_search(sites)
         bodies = BodyCache()
-        indexing: list[Future[None]] = []
-        renderers = []
-        for site in sites:
-            renderers.append(write_pages(catalogue, site, files, bodies))
-            stage_done(f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面")
-            result.counts[site.variant.label] = len(site.items)
-            for shard in shards:  # one worker: public shards are done before their copies
-                if shard.variant == site.variant.name:
-                    files.needs(shard.path, shard.key(files))
-                    indexing.append(background.submit(index_shard, shard, stage, stage))
+        pages = [SitePages(catalogue, site, files, bodies) for site in sites]
+        problem_for = functools.partial(stage_problem, catalogue.root)
+        with PageWorkers(pages, files, processes, problem_for) as workers:
+            for site_pages in pages:
+                site = site_pages.site
+                site_pages.write(workers.share)  # while the workers write theirs
+                workers.wait_for(site.variant.name)
+                stage_done(
+                    f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
+                )
+                result.counts[site.variant.label] = len(site.items)
+                for shard in shards:
+                    if shard.variant == site.variant.name:
+                        files.needs(shard.path, shard.key(files))
+                        indexing.add(shard)
+        indexing.widen()
         pages_done()
-        for renderer in renderers:  # while the indexes are built
-            write_reports(catalogue, renderer)
-            write_data(renderer)
-        for job in indexing:
-            job.result()
+        for site_pages in pages:  # while the indexes are built
+            write_reports(catalogue, site_pages.renderer)
+            write_data(site_pages.renderer)
+        indexing.wait()
         stage_done("搜索索引已生成")
         files.manifest.save(stage)
 
@@ -390,15 +444,15 @@ def _update(
                 result.counts[site.variant.label] = len(site.items)
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]  # the output is about to change
         pages_done()
-        with update.step() as overlay, ThreadPoolExecutor(max_workers=1) as background:
+        with update.step() as overlay, Indexing(out, overlay.folder) as indexing:
             changed = [s for s in shards if files.needs(s.path, s.key(files))]
-            indexing = [background.submit(index_shard, s, out, overlay.folder) for s in changed]
+            for shard in changed:
+                indexing.add(shard)
             for renderer in renderers:
                 renderer.site.out = overlay.folder / renderer.site.variant.name
                 write_reports(catalogue, renderer)
                 write_data(renderer)
-            for job in indexing:
-                job.result()
+            indexing.wait()
             overlay.whole = {s.path.rstrip("/") for s in changed}
             overlay.gone = files.gone()
         files.manifest.save(out)
@@ -408,6 +462,18 @@ def _update(
     finally:
         update.finish()
     stage_done("报表、数据和搜索索引已更新")
+
+
+def stage_problem(root: Path, exc: BaseException) -> Problem | None:
+    """The problem to report for a stage that raised ``exc``; None for a bug."""
+    if isinstance(exc, jinja2.TemplateError):
+        return _template_problem(root, exc)
+    if isinstance(exc, SearchIndexError):
+        return Problem.make("B002", "build", 1, detail=exc)
+    if isinstance(exc, OSError):
+        where = str(exc.filename or "build")
+        return Problem.make("B003", where, 1, detail=exc.strerror or exc)
+    return None
 
 
 def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import shutil
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .catalogue import Catalogue
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .pagecache import OutputFiles, PageKeys
-from .render import Renderer, theme_dir
+from .render import WHOLE, Page, Renderer, Share, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
 from .search import searchable_text
 from .validate import local_links
@@ -105,25 +105,18 @@ def archive_facet(site: Site) -> list[Facet]:
     return [Facet("archive", "", "历史信息", ended)] if ended else []
 
 
-def write_listing(
-    renderer: Renderer, base: str, title: str, items: list[ItemView], **context: object
-) -> None:
+def listing_pages(
+    site: Site, base: str, title: str, items: list[ItemView], **context: object
+) -> Iterator[Page]:
     """A listing split into pages of ``page_size`` rows: index.html, page-2.html, …"""
-    size = renderer.site.page_size
+    size = site.page_size
     count = max(1, math.ceil(len(items) / size))
     urls = [base + ("index.html" if n == 1 else f"page-{n}.html") for n in range(1, count + 1)]
     for number, url in enumerate(urls, start=1):
         rows = items[(number - 1) * size : number * size]
         pagination = Pagination(number, count, urls)
-        renderer.page(
-            url,
-            "list.html",
-            title=title,
-            rows=rows,
-            total=len(items),
-            pagination=pagination,
-            **context,
-        )
+        page = {"title": title, "rows": rows, "total": len(items), "pagination": pagination}
+        yield Page(url, "list.html", {**page, **context})
 
 
 def link_resolver(view: ItemView, shown: dict[Path, str]) -> Callable[[Path], str | None]:
@@ -203,15 +196,59 @@ class ItemPages:
             self.links[id(view)] = (resolve, link_targets(view, resolve))
             renderer.keys.view_extra[id(view)] = repr(self.links[id(view)][1])
 
-    def write(self, view: ItemView) -> None:
+    def write(self, view: ItemView, share: Share = WHOLE) -> None:
         resolve, targets = self.links[id(view)]
 
         def prepare() -> None:
             view.body_html = self.bodies.render(view, resolve, targets, self.external)
             view.search_text = searchable_text(view)
 
-        self.renderer.page(view.url, "item.html", prepare=prepare, item=view)
+        # Owned by the item: a process rendering its pages in every output renders its body once.
+        page = Page(view.url, "item.html", {"item": view}, prepare, owner=str(view.item.path))
+        self.renderer.write(page, share)
         view.body_html = view.search_text = ""  # written; a large site need not hold them all
+
+
+class SitePages:
+    """Every page of one site, ready to be rendered whole or in shares (parallel.py)."""
+
+    def __init__(
+        self, catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache
+    ) -> None:
+        self.catalogue = catalogue
+        self.site = site
+        self.renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
+        self.item_pages = ItemPages(self.renderer, bodies)
+
+    def write(self, share: Share = WHOLE) -> None:
+        """Render the pages in ``share`` that changed since the last build into ``site.out``.
+
+        Every page is listed in ``site.pages``, in the same order whatever the share.
+        """
+        site, renderer = self.site, self.renderer
+        browse = facets(site)
+        listed = current(site)
+        home = {"latest": listed[:LATEST_ON_HOME], "facets": browse}
+        renderer.write(Page("index.html", "home.html", home), share)
+        listings = [
+            listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None)
+        ]
+        for kind_facets in browse.values():
+            listings += [
+                listing_pages(site, f.base, f.name, f.items, facets=browse, facet=f)
+                for f in kind_facets
+            ]
+        for listing in listings:
+            for page in listing:
+                renderer.write(page, share)
+        for view in site.items:
+            self.item_pages.write(view, share)
+        for url, template in STATIC_PAGES.items():
+            renderer.write(Page(url, template, {"facets": browse}), share)
+        if share.first:
+            copy_attachments(site, renderer.files)
+            if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
+                shutil.copytree(theme_dir(self.catalogue.root) / "static", site.out / "static")
 
 
 def write_pages(
@@ -221,31 +258,15 @@ def write_pages(
 
     Returns the renderer, for the reports that follow (``write_reports``).
     """
-    renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
-    item_pages = ItemPages(renderer, bodies or BodyCache())
-    browse = facets(site)
-    listed = current(site)
-    renderer.page("index.html", "home.html", latest=listed[:LATEST_ON_HOME], facets=browse)
-    write_listing(renderer, "catalogue/", "公开目录", listed, facets=browse, facet=None)
-    for kind_facets in browse.values():
-        for facet in kind_facets:
-            write_listing(renderer, facet.base, facet.name, facet.items, facets=browse, facet=facet)
-    for view in site.items:
-        item_pages.write(view)
-    for url, template in STATIC_PAGES.items():
-        renderer.page(url, template, facets=browse)
-    copy_attachments(site, files)
-    if not files.reusing:  # the theme is part of every key: unchanged when reusing
-        shutil.copytree(theme_dir(catalogue.root) / "static", site.out / "static")
-    return renderer
+    pages = SitePages(catalogue, site, files, bodies or BodyCache())
+    pages.write()
+    return pages.renderer
 
 
 def write_item_pages(catalogue: Catalogue, site: Site, bodies: BodyCache) -> None:
     """Only the pages of ``site``'s items, whatever the last build wrote: the pages an
     edit changes first, written ahead of the listings that also show the item."""
-    files = OutputFiles("", None)
-    renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
-    item_pages = ItemPages(renderer, bodies)
+    item_pages = SitePages(catalogue, site, OutputFiles("", None), bodies).item_pages
     for view in site.items:
         item_pages.write(view)
 

@@ -169,6 +169,11 @@ CODES: dict[str, Code] = {
         "确认已安装 pagefind[extended]（make build 会自动安装），然后重试。",
     ),
     "B003": Code(E, "写入输出失败：{detail}", "检查磁盘空间和 build/ 所在文件夹的写权限。"),
+    "B004": Code(
+        E,
+        "生成页面的子进程意外退出（{how}）",
+        "通常是内存不足：关闭其他程序后重试；仍然失败请联系维护人员。",
+    ),
     # Approvals
     "A501": Code(
         E, "缺少审批步骤“{step}”（{name}）", "请有权限的人员执行 catalogue approve 完成该步骤。"

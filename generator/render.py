@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -39,6 +41,39 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
+@dataclass
+class Page:
+    """One HTML page: its root-relative URL, its template and what the template shows."""
+
+    url: str
+    template: str
+    context: dict[str, object]
+    prepare: Callable[[], None] | None = None  # fills in costly values, only if rendered
+    owner: str = ""  # pages with one owner are rendered by one process (default: the URL)
+
+
+@dataclass(frozen=True)
+class Share:
+    """The pages one process renders when several render a build together: those
+    whose owner hashes to ``index`` of ``count``."""
+
+    index: int = 0
+    count: int = 1
+
+    def owns(self, page: Page) -> bool:
+        if self.count == 1:
+            return True
+        return zlib.crc32((page.owner or page.url).encode()) % self.count == self.index
+
+    @property
+    def first(self) -> bool:
+        """The share that also writes what is not a page (attachments, static files)."""
+        return self.index == 0
+
+
+WHOLE = Share()
+
+
 class Renderer:
     """Renders the pages of one site; every page links relative to its own depth.
 
@@ -59,20 +94,26 @@ class Renderer:
 
         ``prepare`` fills in costly values (an item's body HTML) only when the page is rendered.
         """
-        self.site.pages.append(url)
-        key = self.keys.key(url, template, {"site": self.site, **context})
-        if not self.files.needs(f"{self.site.variant.name}/{url}", key):
+        self.write(Page(url, template, context, prepare))
+
+    def write(self, page: Page, share: Share = WHOLE) -> None:
+        """Write ``page`` if it is in ``share`` and changed; it is listed in the site either way."""
+        self.site.pages.append(page.url)
+        if not share.owns(page):
+            return  # another process renders it
+        key = self.keys.key(page.url, page.template, {"site": self.site, **page.context})
+        if not self.files.needs(f"{self.site.variant.name}/{page.url}", key):
             return
-        if prepare is not None:
-            prepare()
-        html = self.env.get_template(template).render(
+        if page.prepare is not None:
+            page.prepare()
+        html = self.env.get_template(page.template).render(
             site=self.site,
             config=self.site.config,
             org=self.site.config.organisation,
-            root="../" * url.count("/"),
+            root="../" * page.url.count("/"),
             kiosk=self.site.variant.touch,
             staff=self.site.variant.staff,
-            page_url=url,
-            **context,
+            page_url=page.url,
+            **page.context,
         )
-        write_text(self.site.out / url, html)
+        write_text(self.site.out / page.url, html)

@@ -89,9 +89,9 @@ def searchable_text(view: ItemView) -> str:
 
 PUBLIC_INDEX_DIR = "pagefind-public"  # the public index, merged into the intranet's searches
 # Pagefind's memory grows with the index it builds (about 3 GB for 10,000 pages
-# with bigram tokens, 850 MB for 2,500), so large sites are indexed in shards
-# merged at search time.
-SHARD_PAGES = 2000
+# with bigram tokens, 575 MB for 2,000, 310 MB for 1,000), so large sites are
+# indexed in shards merged at search time; small enough for two to run at once.
+SHARD_PAGES = 1000
 
 
 def shard_count(pages: int) -> int:

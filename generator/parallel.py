@@ -1,0 +1,152 @@
+"""Rendering a cold build's pages on every core.
+
+After the catalogue is loaded and its sites planned, the build forks worker
+processes; the build's own process and each worker render a share of every
+site's pages (render.Share). An item's pages in all outputs fall in one share,
+so each body is still rendered once. A worker reports each site when its share
+of it is written, with the keys of the files it wrote, so the build can start
+indexing a site while the next renders.
+
+Forking shares the loaded catalogue without copying or pickling it. It is only
+safe from a process with a single thread (``catalogue serve`` rebuilds in a
+thread, so it renders alone), and each worker's memory grows towards a copy of
+the catalogue as it touches it, so very large catalogues render in one process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+from .pagecache import OutputFiles
+from .pages import SitePages
+from .problems import Problem
+from .render import WHOLE, Share
+
+MAX_WORKERS = 4  # processes in all, the build's own included
+MIN_ITEMS = 1_000  # below this, forking costs more than it saves
+# Beyond this many items a worker's copy-on-write memory could break the memory
+# target (4 GB for 100,000 items); one process renders them.
+MAX_ITEMS = 40_000
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def processes_for(items: int) -> int:
+    """How many processes should render a build of ``items`` items, the build's own included."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    if not MIN_ITEMS <= items <= MAX_ITEMS:
+        return 1
+    return min(cores(), MAX_WORKERS)
+
+
+class WorkerFailed(Exception):
+    """A worker could not render its share; ``problem`` says why, or ``trace`` for a bug."""
+
+    def __init__(self, problem: Problem | None, trace: str = "") -> None:
+        super().__init__(trace or (problem.message if problem else "worker failed"))
+        self.problem = problem
+        self.trace = trace
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    sites: set[str] = field(default_factory=set)  # the sites it has finished
+
+
+ProblemFor = Callable[[BaseException], Problem | None]
+
+
+class PageWorkers:
+    """The worker processes of one build; a context manager that forks them on entry.
+
+    ``share`` is the build's own share. Workers record their files' keys in
+    ``files``. ``problem_for`` turns an exception raised in a worker into the
+    problem to report (None: a bug, reported with its trace).
+    """
+
+    def __init__(
+        self, sites: list[SitePages], files: OutputFiles, processes: int, problem_for: ProblemFor
+    ) -> None:
+        self.sites = sites
+        self.files = files
+        self.count = processes
+        self.problem_for = problem_for
+        self.share = Share(0, processes) if processes > 1 else WHOLE
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> PageWorkers:
+        if self.count > 1:
+            gc.freeze()  # the collector would otherwise write to every shared object
+            context = multiprocessing.get_context("fork")
+            for index in range(1, self.count):
+                ours, theirs = context.Pipe(duplex=False)
+                share = Share(index, self.count)
+                process = context.Process(target=self._render, args=(share, theirs))
+                process.start()
+                theirs.close()
+                self.workers.append(_Worker(process, ours))
+            gc.unfreeze()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join()
+            worker.connection.close()
+
+    def _render(self, share: Share, connection: Connection) -> None:
+        """In a worker: render ``share`` of every site, reporting each with its files' keys."""
+        written = self.files.manifest.files
+        try:
+            for pages in self.sites:
+                written.clear()
+                pages.write(share)
+                connection.send(("site", (pages.site.variant.name, dict(written))))
+        except BaseException as exc:  # reported to the build, which stops
+            problem = self.problem_for(exc)
+            if problem is not None:
+                connection.send(("problem", problem))
+            else:
+                connection.send(("bug", traceback.format_exc()))
+        finally:
+            connection.close()
+
+    def wait_for(self, variant: str) -> None:
+        """Until every worker has written its share of ``variant``'s pages; their
+        files' keys are added to the build's manifest as they report."""
+        while pending := [w for w in self.workers if variant not in w.sites]:
+            ready = wait([w.connection for w in pending])
+            for worker in pending:
+                if worker.connection in ready:
+                    self._receive(worker)
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            kind, payload = worker.connection.recv()
+        except EOFError:  # killed, most likely for want of memory
+            worker.process.join()
+            code = worker.process.exitcode or 0
+            how = f"被系统信号 {-code} 终止" if code < 0 else f"退出码 {code}"
+            raise WorkerFailed(Problem.make("B004", "build", 1, how=how)) from None
+        if kind == "site":
+            variant, keys = payload
+            self.files.manifest.files.update(keys)
+            worker.sites.add(variant)
+        elif kind == "problem":
+            raise WorkerFailed(payload)
+        else:
+            raise WorkerFailed(None, payload)

@@ -1,0 +1,107 @@
+"""A cold build rendered by forked workers writes exactly what one process writes."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_DAY, copy_sample
+from sitetext import all_bytes
+
+from generator import build, parallel, render
+from generator.build import BuildRefused, build_catalogue
+from generator.pages import SitePages
+
+ITEM_TEMPLATE = "themes/default/templates/item.html"
+
+
+def output(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): data for p, data in all_bytes(out).items()}
+
+
+def use_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    monkeypatch.setattr(build, "processes_for", lambda items: count)
+
+
+def test_workers_write_the_bytes_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    use_processes(monkeypatch, 1)
+    build_catalogue(root, tmp_path / "one", BUILD_DAY)
+    writers = tmp_path / "writers.log"
+    real_write = render.write_text
+
+    def logged(path: Path, text: str) -> None:
+        with writers.open("a") as log:  # forked workers cannot report through a list
+            log.write(f"{os.getpid()}\n")
+        real_write(path, text)
+
+    monkeypatch.setattr(render, "write_text", logged)
+    use_processes(monkeypatch, 3)
+    build_catalogue(root, tmp_path / "three", BUILD_DAY)
+    assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
+    assert output(tmp_path / "three") == output(tmp_path / "one")
+
+
+def built_before_a_worker_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample built once; the next build renders every page in its one worker."""
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    use_processes(monkeypatch, 2)
+    monkeypatch.setattr(render.Share, "owns", lambda share, page: share.index == 1)
+    return root
+
+
+def test_a_template_error_in_a_worker_names_the_template_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = built_before_a_worker_fails(tmp_path, monkeypatch)
+    before = all_bytes(root / "build")
+    template = root / ITEM_TEMPLATE
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(5, "{{ item.no_such_field }}\n")
+    template.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(root, root / "build", BUILD_DAY)
+    (problem,) = refused.value.problems
+    assert (problem.code, problem.path, problem.line) == ("B001", ITEM_TEMPLATE, 6)
+    assert "no_such_field" in problem.message
+    assert all_bytes(root / "build") == before
+
+
+def test_a_worker_that_dies_is_reported_and_the_output_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = built_before_a_worker_fails(tmp_path, monkeypatch)
+    before = all_bytes(root / "build")
+    real = SitePages.write
+
+    def killed(pages: SitePages, share: render.Share = render.WHOLE) -> None:
+        if share.index == 1:
+            os._exit(9)  # as if the system had killed it for memory
+        real(pages, share)
+
+    monkeypatch.setattr(SitePages, "write", killed)
+    (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(root, root / "build", BUILD_DAY, reuse=False)
+    (problem,) = refused.value.problems
+    assert problem.code == "B004" and "9" in problem.message
+    assert all_bytes(root / "build") == before
+
+
+def test_only_a_single_threaded_process_of_a_fitting_size_forks() -> None:
+    assert parallel.processes_for(parallel.MIN_ITEMS - 1) == 1
+    assert parallel.processes_for(parallel.MAX_ITEMS + 1) == 1
+    assert parallel.processes_for(parallel.MIN_ITEMS) == min(parallel.cores(), parallel.MAX_WORKERS)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:  # as in `catalogue serve`, which rebuilds beside its server threads
+        assert parallel.processes_for(parallel.MIN_ITEMS) == 1
+    finally:
+        release.set()
+        other.join()
