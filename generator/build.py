@@ -8,15 +8,15 @@ stage has succeeded, so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +45,7 @@ from .search import (
 )
 from .select import VARIANTS, Variant, select_items
 from .sources import GENERATOR
-from .views import ItemView, Site, item_url, item_view, link_views
+from .views import Site, ViewCache, item_url, link_views
 from .writer import OutputUpdate, staged_output
 
 
@@ -87,30 +87,28 @@ def make_site(
     variant: Variant,
     today: dt.date,
     out: Path,
-    made: dict[str, ItemView] | None = None,
+    views: ViewCache | None = None,
     only: Collection[str] | None = None,
 ) -> Site:
     """The items ``variant`` shows today, as views with their cross-links resolved.
 
-    ``made`` keeps views already made for other outputs of the same build, by item
-    path; ``only`` limits the views to those items (to write just their pages).
+    ``views`` keeps views already made, for other outputs or earlier builds;
+    ``only`` limits the views to those items (to write just their pages).
     """
     assert catalogue.config is not None
-    made = {} if made is None else made
+    views = ViewCache() if views is None else views
     shown = select_items(catalogue, variant, today)
-    views = []
+    site_views = []
     for item in shown:
         if only is not None and item.path not in only:
             continue
-        if item.path not in made:
-            made[item.path] = item_view(item, catalogue.config, today)
-        view = dataclasses.replace(made[item.path])  # links differ by output
+        view = views.view(item, catalogue.config, today).for_output()
         view.draft = item.path in catalogue.drafts
-        views.append(view)
+        site_views.append(view)
     nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
-    link_views(views, {i.meta.index_no: i for i in shown}, nameable)
-    site = Site(catalogue.config, variant, views, today, out)
-    site.shown = {i.file: item_url(i.meta.index_no) for i in shown}
+    link_views(site_views, {i.meta.index_no: i for i in shown}, nameable)
+    site = Site(catalogue.config, variant, site_views, today, out)
+    site.shown = {str(i.file): item_url(i.meta.index_no) for i in shown}
     return site
 
 
@@ -265,6 +263,24 @@ def input_fingerprint(
     return None if newest >= now_ns - RACY_NS else digest.hexdigest()
 
 
+@contextlib.contextmanager
+def paused_collector() -> Iterator[None]:
+    """No cyclic garbage collection while the catalogue is read.
+
+    Reading makes millions of long-lived objects and few cycles, and each full
+    collection walks all of them: a large share of a build's time went there.
+    After reading, the catalogue is frozen (``gc.freeze``) for the rest of the
+    build, so collections only look at what rendering makes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def up_to_date(out: Path, fingerprint: str | None) -> bool:
     marker = out / INPUTS_FILE
     return (
@@ -297,13 +313,15 @@ def build_catalogue(
     on_pages: Callable[[BuildResult], None] | None = None,
     items: ItemCache | None = None,
     reuse: bool = True,
+    views: ViewCache | None = None,
 ) -> BuildResult:
     """Build every output into ``out``; ``preview`` also shows unapproved items as drafts.
 
     With ``reuse``, when ``out`` holds a build made with the same theme,
     catalog.yaml, generator and day, only the files whose inputs changed are
     written: pages first (then ``on_pages`` is called), then reports, exports and
-    search indexes. ``items`` keeps items read by earlier builds (itemcache.py).
+    search indexes. ``items`` keeps items read by earlier builds (itemcache.py),
+    ``views`` their views (a preview keeps both between rebuilds).
     """
     started = time.monotonic()
 
@@ -317,7 +335,8 @@ def build_catalogue(
         fingerprint += "-preview"
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
-    catalogue = load_catalogue(root, items, content)
+    with paused_collector():
+        catalogue = load_catalogue(root, items, content)
     stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
     if preview:
         catalogue.allow_drafts()
@@ -326,6 +345,8 @@ def build_catalogue(
     mode = "preview" if preview else "strict" if strict else "build"
     build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
     files = OutputFiles(build, Manifest.load(out) if reuse else None)
+    views = ViewCache() if views is None else views
+    views.start(build, catalogue.items)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
 
     def pages_done(edited_only: bool = False) -> None:
@@ -339,12 +360,13 @@ def build_catalogue(
             on_pages(result)
 
     try:
+        gc.freeze()  # see paused_collector
         result.updated = files.reusing
         if files.reusing:
             edited = items.changed if items is not None else set()
-            _update(catalogue, out, today, files, edited, result, pages_done, stage_done)
+            _update(catalogue, out, today, files, views, edited, result, pages_done, stage_done)
         else:
-            _build_afresh(catalogue, out, today, files, result, pages_done, stage_done)
+            _build_afresh(catalogue, out, today, files, views, result, pages_done, stage_done)
     except WorkerFailed as exc:
         if exc.problem is None:
             raise RuntimeError(exc.trace) from exc  # a bug, as if it had happened here
@@ -354,6 +376,8 @@ def build_catalogue(
         if problem is None:
             raise
         raise BuildRefused([problem]) from exc
+    finally:
+        gc.unfreeze()
     result.written = len(files.changed()) + len(files.gone())
     record_inputs(out, fingerprint)
     result.seconds = time.monotonic() - started
@@ -365,6 +389,7 @@ def _build_afresh(
     out: Path,
     today: dt.date,
     files: OutputFiles,
+    views: ViewCache,
     result: BuildResult,
     pages_done: Callable[[], None],
     stage_done: Progress,
@@ -376,8 +401,7 @@ def _build_afresh(
     """
     processes = processes_for(len(catalogue.items))
     with staged_output(out) as stage, Indexing(stage, stage, processes) as indexing:
-        made: dict[str, ItemView] = {}
-        sites = [make_site(catalogue, v, today, stage / v.name, made) for v in VARIANTS]
+        sites = [make_site(catalogue, v, today, stage / v.name, views) for v in VARIANTS]
         shards = plan_search(sites)
         bodies = BodyCache()
         pages = [SitePages(catalogue, site, files, bodies) for site in sites]
@@ -410,6 +434,7 @@ def _update(
     out: Path,
     today: dt.date,
     files: OutputFiles,
+    views: ViewCache,
     edited: set[str],
     result: BuildResult,
     pages_done: Callable[..., None],
@@ -427,16 +452,14 @@ def _update(
     try:
         if edited and len(edited) <= EDITED_FIRST:
             with update.step() as overlay:
-                made: dict[str, ItemView] = {}
                 for variant in VARIANTS:
                     folder = overlay.folder / variant.name
-                    site = make_site(catalogue, variant, today, folder, made, only=edited)
+                    site = make_site(catalogue, variant, today, folder, views, only=edited)
                     write_item_pages(catalogue, site, bodies)
             pages_done(edited_only=True)
         with update.step() as overlay:
-            made: dict[str, ItemView] = {}
             sites = [
-                make_site(catalogue, v, today, overlay.folder / v.name, made) for v in VARIANTS
+                make_site(catalogue, v, today, overlay.folder / v.name, views) for v in VARIANTS
             ]
             shards = plan_search(sites)
             renderers = [write_pages(catalogue, site, files, bodies) for site in sites]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 import frontmatter
 
@@ -22,6 +23,8 @@ from .guard import drop_incomplete, read_item_bytes, resolve_under, shares_conta
 from .problems import Problem
 from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
 from .yamlsource import LineMap, load_yaml
+
+T = TypeVar("T")
 
 CONTENT_DIR = "content"
 ITEM_SUFFIX = ".md"
@@ -113,10 +116,19 @@ class Item:
     body_line: int  # the file line the body starts on
     digest: str
     attachment_files: dict[str, Path | None] = field(default_factory=dict)  # None: escapes
+    # Values computed from the item alone, kept with it (and in the item cache): an
+    # item is never changed once read, a changed file is read into a new Item.
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def folder(self) -> Path:
         return self.file.parent
+
+    def remember(self, name: str, make: Callable[[], T]) -> T:
+        """``make()``, computed once for this item."""
+        if name not in self.derived:
+            self.derived[name] = make()
+        return self.derived[name]  # type: ignore[return-value]
 
     def line_of(self, key: str) -> int:
         return self.raw.line_of(key)

@@ -146,14 +146,10 @@ class OutputFiles:
         self.manifest = Manifest(build)
         self.previous = previous.files if previous is not None and previous.build == build else {}
         self.reusing = bool(self.previous)
-        self._item_digests: dict[int, tuple[Item, str]] = {}
 
     def item_digest(self, item: Item) -> str:
-        """``item_digest``, computed once per item for all the outputs of a build."""
-        known = self._item_digests.get(id(item))
-        if known is None or known[0] is not item:
-            known = self._item_digests[id(item)] = (item, item_digest(item))
-        return known[1]
+        """``item_digest``, computed once per item."""
+        return item.remember("page digest", lambda: item_digest(item))
 
     def needs(self, path: str, key: str) -> bool:
         """Record ``path``'s key; True when it must be (re)written."""

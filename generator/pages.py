@@ -75,27 +75,31 @@ def current(site: Site) -> list[ItemView]:
 def facets(site: Site) -> dict[str, list[Facet]]:
     """Every category of the site's scopes (empty ones too), every section and year in use."""
     config = site.config
-    items = current(site)
-    by = lambda pick: [v for v in items if pick(v)]  # noqa: E731
+    by_category: dict[str, list[ItemView]] = {}
+    by_section: dict[str, list[ItemView]] = {}
+    by_year: dict[int, list[ItemView]] = {}
+    for view in current(site):  # one pass: a site has tens of facets and thousands of items
+        by_category.setdefault(view.category, []).append(view)
+        by_section.setdefault(view.owner, []).append(view)
+        by_year.setdefault(view.year, []).append(view)
     scopes = [s for s in ("external", "internal") if s in site.variant.scopes]
     categories = [
-        Facet("category", key, c.name, by(lambda v, k=key: v.category == k))
+        Facet("category", key, c.name, by_category.get(key, []))
         for scope in scopes
         for key, c in config.categories_of(scope).items()
     ]
     if site.variant.touch:  # the kiosk browses by category; fewer pages to page through
         return {"category": categories, "section": [], "year": [], "archive": archive_facet(site)}
     sections = [
-        Facet("section", key, s.name, owned)
+        Facet("section", key, s.name, by_section[key])
         for key, s in config.sections.items()
-        if (owned := by(lambda v, k=key: v.owner == k))
+        if key in by_section
     ]
-    years = sorted({v.year for v in items}, reverse=True)
-    year_facets = [Facet("year", str(y), f"{y}年", by(lambda v, y=y: v.year == y)) for y in years]
+    years = [Facet("year", str(y), f"{y}年", by_year[y]) for y in sorted(by_year, reverse=True)]
     return {
         "category": categories,
         "section": sections,
-        "year": year_facets,
+        "year": years,
         "archive": archive_facet(site),
     }
 
@@ -119,16 +123,18 @@ def listing_pages(
         yield Page(url, "list.html", {**page, **context})
 
 
-def link_resolver(view: ItemView, shown: dict[Path, str]) -> Callable[[Path], str | None]:
+def link_resolver(view: ItemView, shown: dict[str, str]) -> Callable[[Path], str | None]:
     """Resolve links in ``view``'s body: other shown items (file → URL), and its own attachments."""
-    attachments = {a.source.resolve(): a.url for a in view.attachments}
     page = view.url
 
     def resolve(target: Path) -> str | None:
-        if target in shown:
-            return relative_url(page, shown[target])
-        if target in attachments:
-            return relative_url(page, attachments[target])
+        if (file := str(target)) in shown:
+            return relative_url(page, shown[file])
+        attachments = view.item.remember(  # only bodies with links ask
+            "attachment urls", lambda: {str(a.source.resolve()): a.url for a in view.attachments}
+        )
+        if file in attachments:
+            return relative_url(page, attachments[file])
         return None
 
     return resolve
@@ -151,7 +157,11 @@ LinkTargets = tuple[str | None, ...]
 def link_targets(view: ItemView, resolve: Callable[[Path], str | None]) -> LinkTargets:
     """Where each local link of ``view``'s body leads in this output (None: not shown)."""
     item = view.item
-    return tuple(resolve((item.folder / t).resolve()) for t, _ in local_links(item.body))
+    files = item.remember(
+        "linked files",
+        lambda: tuple((item.folder / t).resolve() for t, _ in local_links(item.body)),
+    )
+    return tuple(resolve(file) for file in files)
 
 
 class BodyCache:

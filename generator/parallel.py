@@ -89,7 +89,7 @@ class PageWorkers:
 
     def __enter__(self) -> PageWorkers:
         if self.count > 1:
-            gc.freeze()  # the collector would otherwise write to every shared object
+            gc.freeze()  # until the build ends: collecting would write to every shared object
             context = multiprocessing.get_context("fork")
             for index in range(1, self.count):
                 ours, theirs = context.Pipe(duplex=False)
@@ -98,7 +98,6 @@ class PageWorkers:
                 process.start()
                 theirs.close()
                 self.workers.append(_Worker(process, ours))
-            gc.unfreeze()
         return self
 
     def __exit__(self, *exc: object) -> None:

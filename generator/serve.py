@@ -56,6 +56,7 @@ from .itemcache import ItemCache
 from .items import CONTENT_DIR
 from .problem_output import as_text
 from .problems import Problem
+from .views import ViewCache
 
 DEBOUNCE_SECONDS = 0.2
 THEMES_DIR = "themes"
@@ -124,6 +125,7 @@ class PreviewServer:
         self._last_change = 0.0
         self.workdir = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
         self.items = ItemCache(self.root)
+        self.views = ViewCache()
         try:
             self.http = PreviewHTTPServer((host, port), self)
         except OSError as exc:
@@ -158,7 +160,13 @@ class PreviewServer:
 
         try:
             build_catalogue(
-                self.root, out, today, preview=True, on_pages=pages_written, items=self.items
+                self.root,
+                out,
+                today,
+                preview=True,
+                on_pages=pages_written,
+                items=self.items,
+                views=self.views,
             )
         except BuildRefused as refused:
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [

@@ -133,6 +133,16 @@ class ItemView:
     def year(self) -> int:
         return self.published.year
 
+    def for_output(self) -> ItemView:
+        """A shallow copy, to fill in what differs between outputs (links, draft, body).
+
+        ``dataclasses.replace`` would re-run ``__init__``: several times slower,
+        which tells over the tens of thousands of views of every build.
+        """
+        copy = object.__new__(ItemView)
+        copy.__dict__.update(self.__dict__)
+        return copy
+
     @property
     def updated(self) -> dt.date:
         """The last day the public saw a material change: published or the latest change note."""
@@ -201,6 +211,30 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     )
 
 
+class ViewCache:
+    """Views of items, kept while the items are: a view is made from its item,
+    catalog.yaml and the day only, so within one build every output shares it,
+    and ``catalogue serve`` keeps it between rebuilds for an unchanged item (the
+    same object, from the item cache) while the build digest is the same."""
+
+    def __init__(self) -> None:
+        self.build = ""
+        self._views: dict[str, tuple[Item, ItemView]] = {}
+
+    def start(self, build: str, items: list[Item]) -> None:
+        """Begin a build with digest ``build`` (pagecache.build_digest) of ``items``."""
+        if build != self.build:
+            self.build, self._views = build, {}
+        current = {item.path for item in items}
+        self._views = {path: v for path, v in self._views.items() if path in current}
+
+    def view(self, item: Item, config: Config, today: dt.date) -> ItemView:
+        known = self._views.get(item.path)
+        if known is None or known[0] is not item:
+            known = self._views[item.path] = (item, item_view(item, config, today))
+        return known[1]
+
+
 def link_views(views: list[ItemView], shown: dict[str, Item], nameable: dict[str, Item]) -> None:
     """Fill ``superseded_by`` and ``replaces``; a link stays text when its target is not shown.
 
@@ -223,7 +257,8 @@ def link_views(views: list[ItemView], shown: dict[str, Item], nameable: dict[str
         successor = view.item.meta.superseded_by
         if successor and successor in nameable:
             view.superseded_by = link(successor)
-        view.replaces = [link(n) for n in replaced.get(view.index_no, [])]
+        if view.index_no in replaced:
+            view.replaces = [link(n) for n in replaced[view.index_no]]
 
 
 @dataclass
@@ -241,7 +276,8 @@ class Site:
     out: Path
     pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
     merge_indexes: list[str] = field(default_factory=list)  # index folders searched with its own
-    shown: dict[Path, str] = field(default_factory=dict)  # every shown item's file → URL
+    # Every shown item's file (as a string: hashing a Path is slow) → URL.
+    shown: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
