@@ -9,11 +9,11 @@ title and keywords, which is what a visitor spells out on the on-screen keyboard
 
 from __future__ import annotations
 
+import functools
 import json
 from functools import lru_cache
-
-from pypinyin import Style, pinyin
-from pypinyin.core import Pinyin
+from types import ModuleType
+from typing import Any
 
 from .search import searchable_text
 from .views import Site
@@ -34,18 +34,28 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     # take their reading in the word), and each word's pinyin does not depend on its
     # neighbours. Titles share a small vocabulary, so segmenting here and caching per
     # word gives the same keys for a fraction of the conversions.
-    keys = [_word_keys(word) for word in _SEGMENTER.seg(text)]
+    keys = [_word_keys(word) for word in _pypinyin()[1].seg(text)]
     return "".join(k[0] for k in keys), "".join(k[1] for k in keys)
 
 
-_SEGMENTER = Pinyin()  # what pinyin() segments a text with
+@functools.cache
+def _pypinyin() -> tuple[ModuleType, Any]:
+    """pypinyin and the segmenter its ``pinyin()`` uses, imported when first needed:
+    loading its dictionaries takes a sixth of a second that other commands (a
+    build with nothing to do, ``validate``) should not pay."""
+    import pypinyin
+    from pypinyin.core import Pinyin
+
+    return pypinyin, Pinyin()
 
 
 @lru_cache(maxsize=65536)
 def _word_keys(word: str) -> tuple[str, str]:
     initials, full = [], []
     # A list is taken as already segmented: the word is converted as it is.
-    for (syllable,) in pinyin([word], style=Style.NORMAL, errors=lambda s: [_NON_HAN + s]):
+    pypinyin = _pypinyin()[0]
+    not_han = lambda s: [_NON_HAN + s]  # noqa: E731
+    for (syllable,) in pypinyin.pinyin([word], style=pypinyin.Style.NORMAL, errors=not_han):
         if syllable.startswith(_NON_HAN):
             key = _ascii_key(syllable[1:])
             initials.append(key)

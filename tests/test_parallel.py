@@ -93,10 +93,9 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
     assert all_bytes(root / "build") == before
 
 
-def test_only_a_single_threaded_process_of_a_fitting_size_forks() -> None:
-    assert parallel.processes_for(parallel.MIN_ITEMS - 1) == 1
-    assert parallel.processes_for(parallel.MAX_ITEMS + 1) == 1
-    assert parallel.processes_for(parallel.MIN_ITEMS) == min(parallel.cores(), parallel.MAX_WORKERS)
+def test_only_a_single_threaded_process_of_a_fitting_size_forks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
@@ -105,3 +104,7 @@ def test_only_a_single_threaded_process_of_a_fitting_size_forks() -> None:
     finally:
         release.set()
         other.join()
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests' threads
+    assert parallel.processes_for(parallel.MIN_ITEMS - 1) == 1
+    assert parallel.processes_for(parallel.MAX_ITEMS + 1) == 1
+    assert parallel.processes_for(parallel.MIN_ITEMS) == min(parallel.cores(), parallel.MAX_WORKERS)
