@@ -31,8 +31,9 @@ from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
 from .pages import BodyCache, SitePages, write_item_pages, write_pages, write_reports
-from .parallel import PageWorkers, WorkerFailed, processes_for
+from .parallel import PageWorkers, WorkerFailed
 from .problems import Problem, errors
+from .processes import processes_for
 from .render import THEMES_DIR, Renderer, theme_dir
 from .search import (
     PAGEFIND_DIR,

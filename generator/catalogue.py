@@ -6,6 +6,7 @@ validate); ``validate`` and ``build`` both start here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .config import Config, load_catalog
 from .itemcache import ItemCache, check_context
 from .items import Item, content_files, item_files, read_item
 from .problems import Problem, Severity, errors
+from .processes import map_in_processes
 from .validate import check_catalogue, check_item
 
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
@@ -62,8 +64,12 @@ def load_catalogue(
         return catalogue
     config = loaded.config
     files = content_files(root) if files is None else files
-    for file in item_files(root, files):
-        item, problems = cache.read(file) if cache else read_item(root, Path(file))
+    found = list(item_files(root, files))
+    if cache:
+        read = cache.read_all(found)
+    else:
+        read = map_in_processes(functools.partial(read_item, root), [Path(f) for f in found])
+    for item, problems in read:
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)

@@ -15,6 +15,7 @@ as git does for its index.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -27,6 +28,7 @@ from pathlib import Path
 from .config import CATALOG_FILE
 from .items import Item, read_item
 from .problems import Problem
+from .processes import map_in_processes
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
@@ -67,6 +69,18 @@ class CachedItem:
     check_problems: list[Problem] = field(default_factory=list)
 
 
+def _content_digest(file: str) -> str:
+    try:
+        with open(file, "rb") as stream:
+            return hashlib.sha256(stream.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _read(root: Path, file: str) -> tuple[Item | None, list[Problem]]:
+    return read_item(root, Path(file))  # looked up when called, so tests can watch it
+
+
 def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
     if item is None:
         return ()
@@ -87,31 +101,41 @@ class ItemCache:
     def read(self, file: str) -> tuple[Item | None, list[Problem]]:
         """``read_item`` of the file at ``file`` (under the root), unless it and its
         attachments are as last read."""
-        path = os.path.relpath(file, self.root).replace(os.sep, "/")
-        self._seen.add(path)
-        entry = self.entries.get(path)
-        stamp = _stamp(file)
-        if (
-            entry is not None
-            and entry.stamp == stamp
-            and _settled(stamp, entry.hashed_at)
-            and self._attachments_same(entry)
+        return self.read_all([file])[0]
+
+    def read_all(self, files: list[str]) -> list[tuple[Item | None, list[Problem]]]:
+        """``read`` of each of ``files``; those read afresh are parsed on every core."""
+        found: dict[str, tuple[Item | None, list[Problem]]] = {}
+        fresh: list[tuple[str, str, Stamp, int, str]] = []
+        for file in files:
+            path = os.path.relpath(file, self.root).replace(os.sep, "/")
+            self._seen.add(path)
+            entry = self.entries.get(path)
+            stamp = _stamp(file)
+            if (
+                entry is not None
+                and entry.stamp == stamp
+                and _settled(stamp, entry.hashed_at)
+                and self._attachments_same(entry)
+            ):
+                found[file] = entry.item, entry.problems
+                continue
+            hashed_at = time.time_ns()
+            content = _content_digest(file)
+            if entry is not None and entry.content == content and self._attachments_same(entry):
+                entry.stamp, entry.hashed_at = stamp, hashed_at
+                found[file] = entry.item, entry.problems
+                continue
+            fresh.append((file, path, stamp, hashed_at, content))
+        parsed = map_in_processes(functools.partial(_read, self.root), [f[0] for f in fresh])
+        for (file, path, stamp, hashed_at, content), (item, problems) in zip(
+            fresh, parsed, strict=True
         ):
-            return entry.item, entry.problems
-        hashed_at = time.time_ns()
-        try:
-            with open(file, "rb") as stream:
-                content = hashlib.sha256(stream.read()).hexdigest()
-        except OSError:
-            content = ""
-        if entry is not None and entry.content == content and self._attachments_same(entry):
-            entry.stamp, entry.hashed_at = stamp, hashed_at
-            return entry.item, entry.problems
-        item, problems = read_item(self.root, Path(file))
-        self._parsed.add(path)
-        attachments = _attachment_stamps(item)
-        self.entries[path] = CachedItem(stamp, hashed_at, content, attachments, item, problems)
-        return item, problems
+            self._parsed.add(path)
+            attachments = _attachment_stamps(item)
+            self.entries[path] = CachedItem(stamp, hashed_at, content, attachments, item, problems)
+            found[file] = item, problems
+        return [found[file] for file in files]
 
     @property
     def entries(self) -> dict[str, CachedItem]:

@@ -5,20 +5,13 @@ processes; the build's own process and each worker render a share of every
 site's pages (render.Share). An item's pages in all outputs fall in one share,
 so each body is still rendered once. A worker reports each site when its share
 of it is written, with the keys of the files it wrote, so the build can start
-indexing a site while the next renders.
-
-Forking shares the loaded catalogue without copying or pickling it. It is only
-safe from a process with a single thread (``catalogue serve`` rebuilds in a
-thread, so it renders alone), and each worker's memory grows towards a copy of
-the catalogue as it touches it, so very large catalogues render in one process.
+indexing a site while the next renders. When to fork: processes.py.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
-import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,26 +21,6 @@ from .pagecache import OutputFiles
 from .pages import SitePages
 from .problems import Problem
 from .render import WHOLE, Share
-
-MAX_WORKERS = 4  # processes in all, the build's own included
-MIN_ITEMS = 1_000  # below this, forking costs more than it saves
-# Beyond this many items a worker's copy-on-write memory could break the memory
-# target (4 GB for 100,000 items); one process renders them.
-MAX_ITEMS = 40_000
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def processes_for(items: int) -> int:
-    """How many processes should render a build of ``items`` items, the build's own included."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
-    if not MIN_ITEMS <= items <= MAX_ITEMS:
-        return 1
-    return min(cores(), MAX_WORKERS)
 
 
 class WorkerFailed(Exception):

@@ -1,4 +1,4 @@
-"""A cold build rendered by forked workers writes exactly what one process writes."""
+"""Forked workers read and render a cold build exactly as one process does."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 from conftest import BUILD_DAY, copy_sample
 from sitetext import all_bytes
 
-from generator import build, parallel, render
+from generator import build, catalogue, itemcache, processes, render
 from generator.build import BuildRefused, build_catalogue
+from generator.catalogue import load_catalogue
+from generator.itemcache import ItemCache
 from generator.pages import SitePages
 
 ITEM_TEMPLATE = "themes/default/templates/item.html"
@@ -100,11 +102,39 @@ def test_only_a_single_threaded_process_of_a_fitting_size_forks(
     other = threading.Thread(target=release.wait)
     other.start()
     try:  # as in `catalogue serve`, which rebuilds beside its server threads
-        assert parallel.processes_for(parallel.MIN_ITEMS) == 1
+        assert processes.processes_for(processes.MIN_ITEMS) == 1
     finally:
         release.set()
         other.join()
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests' threads
-    assert parallel.processes_for(parallel.MIN_ITEMS - 1) == 1
-    assert parallel.processes_for(parallel.MAX_ITEMS + 1) == 1
-    assert parallel.processes_for(parallel.MIN_ITEMS) == min(parallel.cores(), parallel.MAX_WORKERS)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)  # other tests' threads
+    assert processes.processes_for(processes.MIN_ITEMS - 1) == 1
+    assert processes.processes_for(processes.MAX_ITEMS + 1) == 1
+    assert processes.processes_for(processes.MIN_ITEMS) == min(
+        processes.cores(), processes.MAX_WORKERS
+    )
+
+
+def test_items_read_by_workers_equal_items_read_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    alone = load_catalogue(root)  # the sample is below MIN_ITEMS: one process
+    readers = tmp_path / "readers.log"
+    real_read = catalogue.read_item
+
+    def logged(root: Path, file: Path) -> object:
+        with readers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real_read(root, file)
+
+    monkeypatch.setattr(catalogue, "read_item", logged)
+    monkeypatch.setattr(itemcache, "read_item", logged)
+    monkeypatch.setattr(processes, "MIN_ITEMS", 1)
+    monkeypatch.setattr(processes, "cores", lambda: 3)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+    together = load_catalogue(root)
+    assert len(set(readers.read_text().split())) == 3  # this process and two workers
+    cached = load_catalogue(root, ItemCache(root))
+    for other in (together, cached):
+        assert other.items == alone.items and other.problems == alone.problems
+    assert len(alone.items) == len(list((root / "content").rglob("*.md")))
