@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -134,6 +135,16 @@ def _memory(pid: int) -> tuple[str, float]:
         return "", 0.0
 
 
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # kcmp(2) syscall number
+_KCMP_VM = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _same_memory(pid: int, other: int) -> bool:
+    """Do two processes share one address space (kcmp(2) KCMP_VM)?"""
+    return _KCMP is not None and _libc.syscall(_KCMP, pid, other, _KCMP_VM, 0, 0) == 0
+
+
 class TreeSampler(threading.Thread):
     """Polls the resident memory of a process and all its descendants."""
 
@@ -147,20 +158,24 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while True:  # one sample straight away: a short command may be gone in 50 ms
-            pending = [self.pid]
+            pending = [(self.pid, 0)]
             seen: set[int] = set()
             total = 0.0
             while pending:
-                pid = pending.pop()
+                pid, parent = pending.pop()
                 if pid in seen:
                     continue
                 seen.add(pid)
                 name, mib = _memory(pid)
+                if parent and _same_memory(pid, parent):
+                    # vforked, not yet exec'd (how Python starts Pagefind): the very
+                    # same memory as its parent, which PSS cannot split.
+                    mib = 0.0
                 total += mib
                 if name:
                     self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
                     self.largest = max(self.largest, mib)
-                pending += _children(pid)
+                pending += [(child, pid) for child in _children(pid)]
             self.peak = max(self.peak, total)
             if total > self.kill_above_mib and self.killed is None:
                 self.killed = f"memory above {self.kill_above_mib:.0f} MiB"
