@@ -95,6 +95,7 @@ class Sample:
     killed: str | None = None
     maxrss_floored: bool = False  # ru_maxrss was only this script's own; sampled instead
     by_process: dict[str, float] = field(default_factory=dict)  # sampled peak MiB per name
+    at_peak: list[str] = field(default_factory=list)  # "name pid MiB" of each, at the peak
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -153,6 +154,7 @@ class TreeSampler(threading.Thread):
         self.pid, self.kill_above_mib, self.interval = pid, kill_above_mib, interval
         self.peak = self.largest = 0.0
         self.by_process: dict[str, float] = {}
+        self.at_peak: list[str] = []
         self.killed: str | None = None
         self.done = threading.Event()
 
@@ -161,22 +163,26 @@ class TreeSampler(threading.Thread):
             pending = [(self.pid, 0)]
             seen: set[int] = set()
             total = 0.0
+            sampled = []
             while pending:
                 pid, parent = pending.pop()
                 if pid in seen:
                     continue
                 seen.add(pid)
+                # Asked before reading the memory, which takes long enough for a vforked
+                # child (how Python starts Pagefind) to exec meanwhile: until it execs it
+                # runs in its parent's very address space, which PSS cannot split.
+                shared = bool(parent) and _same_memory(pid, parent)
                 name, mib = _memory(pid)
-                if parent and _same_memory(pid, parent):
-                    # vforked, not yet exec'd (how Python starts Pagefind): the very
-                    # same memory as its parent, which PSS cannot split.
-                    mib = 0.0
+                mib = 0.0 if shared else mib
                 total += mib
+                sampled.append(f"{name} {pid} {mib:.0f}")
                 if name:
                     self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
                     self.largest = max(self.largest, mib)
                 pending += [(child, pid) for child in _children(pid)]
-            self.peak = max(self.peak, total)
+            if total > self.peak:
+                self.peak, self.at_peak = total, sampled
             if total > self.kill_above_mib and self.killed is None:
                 self.killed = f"memory above {self.kill_above_mib:.0f} MiB"
                 _kill_group(self.pid)
@@ -234,6 +240,7 @@ def measure(
         rc=rc,
         killed=killed,
         by_process={k: round(v, 1) for k, v in sorted(sampler.by_process.items())},
+        at_peak=sampler.at_peak,
     )
 
 

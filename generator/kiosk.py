@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -27,7 +26,7 @@ def _ascii_key(chunk: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else _BREAK for c in chunk.lower())
 
 
-@lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(initials, full pinyin) of ``text``; Latin letters and digits are kept as typed."""
     # pypinyin reads a text word by word after segmenting it (so polyphonic characters
@@ -49,7 +48,7 @@ def _pypinyin() -> tuple[ModuleType, Any]:
     return pypinyin, Pinyin()
 
 
-@lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def _word_keys(word: str) -> tuple[str, str]:
     initials, full = [], []
     # A list is taken as already segmented: the word is converted as it is.
