@@ -11,15 +11,16 @@ indexing a site while the next renders. When to fork: processes.py.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
 from .pagecache import OutputFiles
 from .pages import SitePages
 from .problems import Problem
+from .processes import fork, stop
 from .render import WHOLE, Share
 
 
@@ -34,7 +35,7 @@ class WorkerFailed(Exception):
 
 @dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    process: BaseProcess
     connection: Connection
     sites: set[str] = field(default_factory=set)  # the sites it has finished
 
@@ -63,22 +64,12 @@ class PageWorkers:
     def __enter__(self) -> PageWorkers:
         if self.count > 1:
             gc.freeze()  # until the build ends: collecting would write to every shared object
-            context = multiprocessing.get_context("fork")
             for index in range(1, self.count):
-                ours, theirs = context.Pipe(duplex=False)
-                share = Share(index, self.count)
-                process = context.Process(target=self._render, args=(share, theirs))
-                process.start()
-                theirs.close()
-                self.workers.append(_Worker(process, ours))
+                self.workers.append(_Worker(*fork(self._render, Share(index, self.count))))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for worker in self.workers:
-            if worker.process.is_alive():
-                worker.process.kill()
-            worker.process.join()
-            worker.connection.close()
+        stop([(w.process, w.connection) for w in self.workers])
 
     def _render(self, share: Share, connection: Connection) -> None:
         """In a worker: render ``share`` of every site, reporting each with its files' keys."""

@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
 MAX_WORKERS = 4  # processes in all, the build's own included
@@ -41,6 +42,29 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 
+Worker = tuple[BaseProcess, Connection]  # a forked process and the pipe end it reports to
+
+
+def fork(target: Callable[..., None], *args: object) -> Worker:
+    """Start ``target(*args, connection)`` in a forked process; ``connection`` is
+    the end of a pipe the caller reads from."""
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(*args, theirs))
+    process.start()
+    theirs.close()
+    return process, ours
+
+
+def stop(workers: Sequence[Worker]) -> None:
+    """End ``workers``: those still running (after a failure elsewhere) are killed."""
+    for process, connection in workers:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        connection.close()
+
+
 def map_in_processes(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
     """``[function(x) for x in inputs]``, in shares: the first in this process, the
     others in forked workers (``processes_for``) that send their results back."""
@@ -49,14 +73,7 @@ def map_in_processes(function: Callable[[In], Out], inputs: Sequence[In]) -> lis
         return [function(x) for x in inputs]
     size = -(-len(inputs) // count)
     shares = [inputs[i : i + size] for i in range(0, len(inputs), size)]
-    context = multiprocessing.get_context("fork")
-    workers = []
-    for share in shares[1:]:
-        ours, theirs = context.Pipe(duplex=False)
-        process = context.Process(target=_map_share, args=(function, share, theirs))
-        process.start()
-        theirs.close()
-        workers.append((process, ours))
+    workers = [fork(_map_share, function, share) for share in shares[1:]]
     try:
         results = [function(x) for x in shares[0]]
         for process, connection in workers:
@@ -69,11 +86,7 @@ def map_in_processes(function: Callable[[In], Out], inputs: Sequence[In]) -> lis
             results += payload
         return results
     finally:
-        for process, connection in workers:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            connection.close()
+        stop(workers)
 
 
 def _map_share(function: Callable[[In], Out], share: Sequence[In], connection: Connection) -> None:
