@@ -16,7 +16,7 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,24 +264,6 @@ def input_fingerprint(
     return None if newest >= now_ns - RACY_NS else digest.hexdigest()
 
 
-@contextlib.contextmanager
-def paused_collector() -> Iterator[None]:
-    """No cyclic garbage collection while the catalogue is read.
-
-    Reading makes millions of long-lived objects and few cycles, and each full
-    collection walks all of them: a large share of a build's time went there.
-    After reading, the catalogue is frozen (``gc.freeze``) for the rest of the
-    build, so collections only look at what rendering makes.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def up_to_date(out: Path, fingerprint: str | None) -> bool:
     marker = out / INPUTS_FILE
     return (
@@ -336,8 +318,7 @@ def build_catalogue(
         fingerprint += "-preview"
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
-    with paused_collector():
-        catalogue = load_catalogue(root, items, content)
+    catalogue = load_catalogue(root, items, content)
     stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
     if preview:
         catalogue.allow_drafts()
@@ -361,7 +342,8 @@ def build_catalogue(
             on_pages(result)
 
     try:
-        gc.freeze()  # see paused_collector
+        # Collections after reading look only at what rendering makes (collector.py).
+        gc.freeze()
         result.updated = files.reusing
         if files.reusing:
             edited = items.changed if items is not None else set()

@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .collector import paused_collector
 from .config import Config, load_catalog
 from .itemcache import ItemCache, check_context
 from .items import Item, content_files, item_files, read_item
@@ -57,14 +58,18 @@ def load_catalogue(
     not read or checked again. ``files`` is ``content_files(root)`` if the caller
     has it already.
     """
-    root = root.resolve()
+    with paused_collector():
+        return _load(root.resolve(), cache, files)
+
+
+def _load(root: Path, cache: ItemCache | None, files: list[str] | None) -> Catalogue:
     loaded = load_catalog(root)
     catalogue = Catalogue(root, loaded.config, problems=list(loaded.problems))
     if loaded.config is None:
         return catalogue
     config = loaded.config
     files = content_files(root) if files is None else files
-    found = list(item_files(root, files))
+    found = item_files(root, files)
     if cache:
         read = cache.read_all(found)
     else:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import hashlib
 import os
 import pickle
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .collector import paused_collector
 from .config import CATALOG_FILE
 from .items import Item, read_item
 from .problems import Problem
@@ -182,14 +182,11 @@ class ItemCache:
     def _read_saved(self) -> dict[str, CachedItem]:
         """The saved entries, or none if the file is missing or stale."""
         assert self._saved is not None
-        try:
-            gc.disable()  # unpickling many small objects is several times faster without it
-            with self._saved.open("rb") as stream:
+        try:  # unpickling many small objects is several times faster without collections
+            with paused_collector(), self._saved.open("rb") as stream:
                 saved = pickle.load(stream)  # written by ``save``; see docs/security.md
         except Exception:  # a missing, truncated or foreign cache is just not used
             return {}
-        finally:
-            gc.enable()
         if (
             isinstance(saved, dict)
             and saved.get("root") == str(self.root)
