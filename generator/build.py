@@ -145,11 +145,11 @@ def plan_search(sites: list[Site]) -> list[IndexShard]:
     in_public = [v.url for v in public.items] if public else []
     shards = _shards(public.variant.name, PAGEFIND_DIR, in_public) if public else []
     public_shards = list(shards)
+    in_public_set = set(in_public)
     for site in sites:
         if site.variant.touch or site is public:
             continue
-        shown = set(in_public)
-        own = [v.url for v in site.items if v.url not in shown]
+        own = [v.url for v in site.items if v.url not in in_public_set]
         mine = _shards(site.variant.name, PAGEFIND_DIR, own) if own else []
         names = shard_names(PUBLIC_INDEX_DIR, len(public_shards))
         if not mine:  # nothing of its own: the public index is its index
@@ -177,7 +177,7 @@ class Indexing:
 
     One run at a time while pages are rendering on every core; then ``widen``
     lets as many run at once as processes rendered the pages (each run over a
-    1,000-page shard holds about 300 MB).
+    shard holds a few hundred MB: see search.SHARD_PAGES).
 
     A public shard that the intranet merges is copied once it is indexed; the
     copies are made by ``wait``, after every index run has finished.

@@ -264,7 +264,6 @@ def build(
     except BuildRefused as refused:
         if items is not None:
             items.save()
-
         _print_problems(refused.problems, output.default_format(), strict)
         raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
     if items is not None:
