@@ -13,11 +13,9 @@ import functools
 import gc
 import hashlib
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import jinja2
 from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
 from .exports import EXPORT_FILES, write_exports
+from .indexing import Indexing, plan_search
 from .itemcache import RACY_NS, ItemCache
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
@@ -35,15 +34,7 @@ from .parallel import PageWorkers, WorkerFailed
 from .problems import Problem, errors
 from .processes import processes_for
 from .render import THEMES_DIR, Renderer, theme_dir
-from .search import (
-    PAGEFIND_DIR,
-    PUBLIC_INDEX_DIR,
-    SearchIndexError,
-    index_pages,
-    shard_names,
-    share_index,
-    split_into_shards,
-)
+from .search import SearchIndexError
 from .select import VARIANTS, Variant, select_items
 from .sources import GENERATOR
 from .views import Site, ViewCache, item_url, link_views
@@ -111,118 +102,6 @@ def make_site(
     site = Site(catalogue.config, variant, site_views, today, out)
     site.shown = {str(i.file): item_url(i.meta.index_no) for i in shown}
     return site
-
-
-@dataclass
-class IndexShard:
-    """One Pagefind index folder of an output and the item pages it covers."""
-
-    variant: str
-    folder: str
-    pages: list[str]
-    copy_of: IndexShard | None = None  # a public shard that the intranet merges
-
-    @property
-    def path(self) -> str:
-        return f"{self.variant}/{self.folder}/"
-
-    def key(self, files: OutputFiles) -> str:
-        """Equal keys: the same pages with the same content, so the same index."""
-        if self.copy_of is not None:
-            return self.copy_of.key(files)
-        pages = [f"{url}={files.manifest.files[f'{self.variant}/{url}']}" for url in self.pages]
-        return hashlib.sha256("\n".join([self.path, *pages]).encode()).hexdigest()
-
-
-def plan_search(sites: list[Site]) -> list[IndexShard]:
-    """Every Pagefind index shard of the build; sets each site's ``merge_indexes``.
-
-    Indexing is the slowest stage, so the public pages are indexed once and the
-    intranet indexes only the pages the public site lacks, merging copies of the
-    public shards at search time. The kiosk has its own script index.
-    """
-    public = next((s for s in sites if s.variant.exports), None)
-    in_public = [v.url for v in public.items] if public else []
-    shards = _shards(public.variant.name, PAGEFIND_DIR, in_public) if public else []
-    public_shards = list(shards)
-    in_public_set = set(in_public)
-    for site in sites:
-        if site.variant.touch or site is public:
-            continue
-        own = [v.url for v in site.items if v.url not in in_public_set]
-        mine = _shards(site.variant.name, PAGEFIND_DIR, own) if own else []
-        names = shard_names(PUBLIC_INDEX_DIR, len(public_shards))
-        if not mine:  # nothing of its own: the public index is its index
-            names[0] = PAGEFIND_DIR
-        copies = [
-            IndexShard(site.variant.name, name, shard.pages, shard)
-            for name, shard in zip(names, public_shards, strict=True)
-        ]
-        shards += mine + copies
-    for site in sites:
-        site.merge_indexes = [
-            s.folder for s in shards if s.variant == site.variant.name and s.folder != PAGEFIND_DIR
-        ]
-    return shards
-
-
-def _shards(variant: str, base: str, pages: list[str]) -> list[IndexShard]:
-    groups = split_into_shards(pages)
-    names = shard_names(base, len(groups))
-    return [IndexShard(variant, name, group) for name, group in zip(names, groups, strict=True)]
-
-
-class Indexing:
-    """Pagefind runs in the background while the build goes on.
-
-    One run at a time while pages are rendering on every core; then ``widen``
-    lets as many run at once as processes rendered the pages (each run over a
-    shard holds a few hundred MB: see search.SHARD_PAGES).
-
-    A public shard that the intranet merges is copied once it is indexed; the
-    copies are made by ``wait``, after every index run has finished.
-    """
-
-    def __init__(self, pages_root: Path, write_root: Path, runs_at_once: int = 1) -> None:
-        self.pages_root, self.write_root = pages_root, write_root
-        self.pool = ThreadPoolExecutor(max_workers=runs_at_once)
-        self.slots = threading.Semaphore(1)
-        self.held = runs_at_once - 1  # slots released by ``widen``
-        self.runs: list[Future[None]] = []
-        self.copies: list[IndexShard] = []
-
-    def __enter__(self) -> Indexing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(cancel_futures=True)  # waits for the runs already started
-
-    def add(self, shard: IndexShard) -> None:
-        if shard.copy_of is not None:
-            self.copies.append(shard)
-            return
-        self.runs.append(self.pool.submit(self._index, shard))
-
-    def _index(self, shard: IndexShard) -> None:
-        with self.slots:
-            index_pages(self.pages_root / shard.variant, shard.pages, self.write_root / shard.path)
-
-    def widen(self) -> None:
-        """The pages are written: let the runs use every core the pages used."""
-        for _ in range(self.held):
-            self.slots.release()
-        self.held = 0
-
-    def wait(self) -> None:
-        """Until every shard is indexed or copied; raises the first index run's error."""
-        for run in self.runs:
-            run.result()
-        for shard in self.copies:
-            assert shard.copy_of is not None
-            source = self.write_root / shard.copy_of.path
-            if not source.is_dir():  # not indexed again: the output's copy is current
-                source = self.pages_root / shard.copy_of.path
-            share_index(source, self.write_root / shard.path)
 
 
 def write_data(renderer: Renderer) -> None:

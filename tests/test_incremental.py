@@ -20,7 +20,7 @@ from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
 from generator import build as build_module
-from generator import itemcache, search
+from generator import indexing, itemcache, search
 from generator.build import BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import load_catalogue
 from generator.itemcache import CACHE_FILE, ItemCache
@@ -188,9 +188,9 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(search, "SHARD_PAGES", 20)
     root, items = previewed_sample(tmp_path)
     indexed: list[str] = []
-    real = build_module.index_pages
+    real = indexing.index_pages
     monkeypatch.setattr(
-        build_module,
+        indexing,
         "index_pages",
         lambda site, pages, out: (
             indexed.append(f"{site.name}/{out.name}") or real(site, pages, out)
@@ -214,7 +214,7 @@ def test_a_failed_update_puts_the_previous_output_back(
 
     written: list[float] = []
     with monkeypatch.context() as patch:
-        patch.setattr(build_module, "index_pages", broken)
+        patch.setattr(indexing, "index_pages", broken)
         with pytest.raises(BuildRefused) as refused:
             build_catalogue(
                 root, root / "build", BUILD_DAY, preview=True, items=items, on_pages=written.append
