@@ -98,13 +98,9 @@ class ItemCache:
         self._seen: set[str] = set()
         self._parsed: set[str] = set()
 
-    def read(self, file: str) -> tuple[Item | None, list[Problem]]:
-        """``read_item`` of the file at ``file`` (under the root), unless it and its
-        attachments are as last read."""
-        return self.read_all([file])[0]
-
     def read_all(self, files: list[str]) -> list[tuple[Item | None, list[Problem]]]:
-        """``read`` of each of ``files``; those read afresh are parsed on every core."""
+        """``read_item`` of each of ``files`` (under the root), unless a file and its
+        attachments are as last read; those read afresh are parsed on every core."""
         found: dict[str, tuple[Item | None, list[Problem]]] = {}
         fresh: list[tuple[str, str, Stamp, int, str]] = []
         for file in files:
