@@ -23,6 +23,7 @@ import jinja2
 
 from .catalogue import Catalogue, load_catalogue
 from .config import CATALOG_FILE
+from .edits import Listings
 from .exports import EXPORT_FILES, write_exports
 from .indexing import Indexing, plan_search
 from .itemcache import RACY_NS, ItemCache
@@ -165,6 +166,16 @@ Progress = Callable[[str], None]  # receives one line per finished stage
 EDITED_FIRST = 20  # up to this many edited items get their pages written ahead of the rest
 
 
+@dataclass
+class Stages:
+    """What the stages of one build report to, and what a preview keeps of them."""
+
+    result: BuildResult
+    pages_done: Progress  # changed pages were written: the open page may reload
+    stage_done: Progress
+    listings: Listings | None  # edits.py; None outside a preview
+
+
 def build_catalogue(
     root: Path,
     out: Path,
@@ -176,6 +187,7 @@ def build_catalogue(
     items: ItemCache | None = None,
     reuse: bool = True,
     views: ViewCache | None = None,
+    listings: Listings | None = None,
 ) -> BuildResult:
     """Build every output into ``out``; ``preview`` also shows unapproved items as drafts.
 
@@ -183,7 +195,8 @@ def build_catalogue(
     catalog.yaml, generator and day, only the files whose inputs changed are
     written: pages first (then ``on_pages`` is called), then reports, exports and
     search indexes. ``items`` keeps items read by earlier builds (itemcache.py),
-    ``views`` their views (a preview keeps both between rebuilds).
+    ``views`` their views and ``listings`` which listings showed them (edits.py);
+    a preview keeps all three between rebuilds.
     """
     started = time.monotonic()
 
@@ -210,25 +223,23 @@ def build_catalogue(
     views.start(build, catalogue.items)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
 
-    def pages_done(edited_only: bool = False) -> None:
+    def pages_done(text: str) -> None:
         result.all_pages_seconds = time.monotonic() - started
         result.pages_seconds = result.pages_seconds or result.all_pages_seconds
-        if edited_only:
-            stage_done("修改的条目页面已写入")
-        else:
-            stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+        stage_done(text)
         if on_pages is not None:
             on_pages(result)
 
+    stages = Stages(result, pages_done, stage_done, listings)
     try:
         # Collections after reading look only at what rendering makes (collector.py).
         gc.freeze()
         result.updated = files.reusing
         if files.reusing:
             edited = items.changed if items is not None else set()
-            _update(catalogue, out, today, files, views, edited, result, pages_done, stage_done)
+            _update(catalogue, out, today, files, views, edited, stages)
         else:
-            _build_afresh(catalogue, out, today, files, views, result, pages_done, stage_done)
+            _build_afresh(catalogue, out, today, files, views, stages)
     except WorkerFailed as exc:
         if exc.problem is None:
             raise RuntimeError(exc.trace) from exc  # a bug, as if it had happened here
@@ -252,9 +263,7 @@ def _build_afresh(
     today: dt.date,
     files: OutputFiles,
     views: ViewCache,
-    result: BuildResult,
-    pages_done: Callable[[], None],
-    stage_done: Progress,
+    stages: Stages,
 ) -> None:
     """Every file into a staging folder that replaces ``out`` when all stages succeed.
 
@@ -273,22 +282,24 @@ def _build_afresh(
                 site = site_pages.site
                 site_pages.write(workers.share)  # while the workers write theirs
                 workers.wait_for(site.variant.name)
-                stage_done(
+                stages.stage_done(
                     f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
                 )
-                result.counts[site.variant.label] = len(site.items)
+                stages.result.counts[site.variant.label] = len(site.items)
                 for shard in shards:
                     if shard.variant == site.variant.name:
                         files.needs(shard.path, shard.key(files))
                         indexing.add(shard)
         indexing.widen()
-        pages_done()
+        stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
         for site_pages in pages:  # while the indexes are built
             write_reports(catalogue, site_pages.renderer)
             write_data(site_pages.renderer)
         indexing.wait()
-        stage_done("搜索索引已生成")
+        stages.stage_done("搜索索引已生成")
         files.manifest.save(stage)
+    if stages.listings is not None:
+        stages.listings.remember(files.manifest.build, pages)
 
 
 def _update(
@@ -298,12 +309,11 @@ def _update(
     files: OutputFiles,
     views: ViewCache,
     edited: set[str],
-    result: BuildResult,
-    pages_done: Callable[..., None],
-    stage_done: Progress,
+    stages: Stages,
 ) -> None:
     """Only the changed files, in steps: the pages of the ``edited`` items (a preview
-    shows them at once), every changed page, then what is made from all pages.
+    shows them at once), the listings that show them (edits.py), every other
+    changed page, then what is made from all pages.
 
     Each step is written beside ``out`` and moved in only when it has succeeded;
     until the last, the search index still describes the previous pages. If any
@@ -311,32 +321,45 @@ def _update(
     """
     update = OutputUpdate(out)
     bodies = BodyCache()
+    ahead = False  # every changed listing was written with the edited items' pages
     try:
         if edited and len(edited) <= EDITED_FIRST:
             with update.step() as overlay:
-                for variant in VARIANTS:
-                    folder = overlay.folder / variant.name
-                    site = make_site(catalogue, variant, today, folder, views, only=edited)
-                    write_item_pages(catalogue, site, bodies)
-            pages_done(edited_only=True)
+                edited_pages = [
+                    write_item_pages(
+                        catalogue,
+                        make_site(catalogue, v, today, overlay.folder / v.name, views, only=edited),
+                        files,
+                        bodies,
+                    )
+                    for v in VARIANTS
+                ]
+            stages.pages_done("修改的条目页面已写入")
+            if stages.listings is not None:
+                with update.step() as overlay:
+                    ahead = stages.listings.write_rows_of(edited_pages, files, overlay.folder)
+                if ahead:
+                    stages.pages_done("显示修改条目的列表页已写入")
+        writes = files.writes
         with update.step() as overlay:
             sites = [
                 make_site(catalogue, v, today, overlay.folder / v.name, views) for v in VARIANTS
             ]
             shards = plan_search(sites)
-            renderers = [write_pages(catalogue, site, files, bodies) for site in sites]
+            pages = [write_pages(catalogue, site, files, bodies) for site in sites]
             for site in sites:
-                result.counts[site.variant.label] = len(site.items)
+                stages.result.counts[site.variant.label] = len(site.items)
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]  # the output is about to change
-        pages_done()
+        if files.writes > writes or not ahead:
+            stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
         with update.step() as overlay, Indexing(out, overlay.folder) as indexing:
             changed = [s for s in shards if files.needs(s.path, s.key(files))]
             for shard in changed:
                 indexing.add(shard)
-            for renderer in renderers:
-                renderer.site.out = overlay.folder / renderer.site.variant.name
-                write_reports(catalogue, renderer)
-                write_data(renderer)
+            for site_pages in pages:
+                site_pages.site.out = overlay.folder / site_pages.site.variant.name
+                write_reports(catalogue, site_pages.renderer)
+                write_data(site_pages.renderer)
             indexing.wait()
             overlay.whole = {s.path.rstrip("/") for s in changed}
             overlay.gone = files.gone()
@@ -346,7 +369,9 @@ def _update(
         raise
     finally:
         update.finish()
-    stage_done("报表、数据和搜索索引已更新")
+    if stages.listings is not None:
+        stages.listings.remember(files.manifest.build, pages)
+    stages.stage_done("报表、数据和搜索索引已更新")
 
 
 def stage_problem(root: Path, exc: BaseException) -> Problem | None:

@@ -146,15 +146,23 @@ class OutputFiles:
         self.manifest = Manifest(build)
         self.previous = previous.files if previous is not None and previous.build == build else {}
         self.reusing = bool(self.previous)
+        # What the output holds: the previous build's keys, then the keys an earlier
+        # step of this build wrote (an update writes an edit's pages ahead of the rest).
+        self._held = dict(self.previous)
+        self.writes = 0  # files found to need writing so far
 
     def item_digest(self, item: Item) -> str:
         """``item_digest``, computed once per item."""
         return item.remember("page digest", lambda: item_digest(item))
 
     def needs(self, path: str, key: str) -> bool:
-        """Record ``path``'s key; True when it must be (re)written."""
+        """Record ``path``'s key; True when it must be (re)written, as the caller then does."""
         self.manifest.files[path] = key
-        return self.previous.get(path) != key
+        if self._held.get(path) == key:
+            return False
+        self._held[path] = key
+        self.writes += 1
+        return True
 
     def needs_any(self, paths: list[str], key: str) -> bool:
         """Record one key for files made together; True when they must be (re)written."""

@@ -229,6 +229,7 @@ class SitePages:
         self.site = site
         self.renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
         self.item_pages = ItemPages(self.renderer, bodies)
+        self.listings: list[Page] = []  # home and every listing page, once written (edits.py)
 
     def write(self, share: Share = WHOLE) -> None:
         """Render the pages in ``share`` that changed since the last build into ``site.out``.
@@ -239,7 +240,7 @@ class SitePages:
         browse = facets(site)
         listed = current(site)
         home = {"latest": listed[:LATEST_ON_HOME], "facets": browse}
-        renderer.write(Page("index.html", "home.html", home), share)
+        self.listings = [Page("index.html", "home.html", home)]
         listings = [
             listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None)
         ]
@@ -248,13 +249,14 @@ class SitePages:
                 listing_pages(site, f.base, f.name, f.items, facets=browse, facet=f)
                 for f in kind_facets
             ]
-        for listing in listings:
-            for page in listing:
-                renderer.write(page, share)
+        self.listings += [page for listing in listings for page in listing]
+        for page in self.listings:
+            renderer.write(page, share)
         for view in site.items:
             self.item_pages.write(view, share)
+        static = {"facets": browse, "merge_indexes": site.merge_indexes}  # search.html merges
         for url, template in STATIC_PAGES.items():
-            renderer.write(Page(url, template, {"facets": browse}), share)
+            renderer.write(Page(url, template, static), share)
         if share.first:
             copy_attachments(site, renderer.files)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
@@ -263,22 +265,25 @@ class SitePages:
 
 def write_pages(
     catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache | None = None
-) -> Renderer:
+) -> SitePages:
     """Render the pages of ``site`` that changed since the last build into ``site.out``.
 
-    Returns the renderer, for the reports that follow (``write_reports``).
+    Returns them, for the reports that follow (``write_reports``).
     """
     pages = SitePages(catalogue, site, files, bodies or BodyCache())
     pages.write()
-    return pages.renderer
+    return pages
 
 
-def write_item_pages(catalogue: Catalogue, site: Site, bodies: BodyCache) -> None:
-    """Only the pages of ``site``'s items, whatever the last build wrote: the pages an
-    edit changes first, written ahead of the listings that also show the item."""
-    item_pages = SitePages(catalogue, site, OutputFiles("", None), bodies).item_pages
+def write_item_pages(
+    catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache
+) -> SitePages:
+    """Only the pages of ``site``'s items (a few of those the output shows): the
+    pages an edit changes first, written ahead of the listings that also show them."""
+    pages = SitePages(catalogue, site, files, bodies)
     for view in site.items:
-        item_pages.write(view)
+        pages.item_pages.write(view)
+    return pages
 
 
 def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:
@@ -292,7 +297,7 @@ def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:
 def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None) -> None:
     """Render every page of ``site`` into ``site.out``, reusing nothing."""
     files = OutputFiles("", None)
-    write_reports(catalogue, write_pages(catalogue, site, files, bodies))
+    write_reports(catalogue, write_pages(catalogue, site, files, bodies).renderer)
 
 
 def annual_url(year: int) -> str:

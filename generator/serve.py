@@ -52,6 +52,7 @@ from watchdog.observers import Observer
 from .build import BuildRefused, BuildResult, build_catalogue
 from .cliutil import DATE, CatalogueError
 from .config import CATALOG_FILE
+from .edits import Listings
 from .itemcache import ItemCache
 from .items import CONTENT_DIR
 from .problem_output import as_text
@@ -126,6 +127,7 @@ class PreviewServer:
         self.workdir = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
         self.items = ItemCache(self.root)
         self.views = ViewCache()
+        self.listings = Listings()
         try:
             self.http = PreviewHTTPServer((host, port), self)
         except OSError as exc:
@@ -167,6 +169,7 @@ class PreviewServer:
                 on_pages=pages_written,
                 items=self.items,
                 views=self.views,
+                listings=self.listings,
             )
         except BuildRefused as refused:
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [

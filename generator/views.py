@@ -284,8 +284,9 @@ class Site:
         return self.config.site.base_url
 
     def cache_summary(self) -> tuple[object, ...]:
-        """What pages show of the site as a whole (see pagecache.py)."""
-        return (self.variant.name, len(self.items), self.merge_indexes)
+        """What pages show of the site as a whole (see pagecache.py): the same for a
+        site of a few of the items (an edit's, written first) as for the whole one."""
+        return (self.variant.name, len(self.shown))
 
     @property
     def page_size(self) -> int:

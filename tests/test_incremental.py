@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
@@ -23,6 +24,7 @@ from generator import build as build_module
 from generator import indexing, itemcache, search
 from generator.build import BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import load_catalogue
+from generator.edits import Listings
 from generator.itemcache import CACHE_FILE, ItemCache
 from generator.search import SearchIndexError
 
@@ -74,6 +76,12 @@ def attachment_bytes(root: Path) -> None:
     csv.write_bytes(csv.read_bytes() + "合计,1,1\n".encode())
 
 
+def linked_title(root: Path) -> None:
+    """Retitle an item that a newer one replaces: the newer one's page names it."""
+    old = "title: 澄江区财政局专项资金管理办法"
+    replace_in(root, "content/external/rules/2019-special-funds.md", old, old + "（2019年）")
+
+
 SCENARIOS: list[Callable[[Path], None]] = [
     body_edit,
     new_item,
@@ -81,19 +89,29 @@ SCENARIOS: list[Callable[[Path], None]] = [
     internal_title,
     moved_in_listings,
     attachment_bytes,
+    linked_title,
 ]
 
 
-def preview(root: Path, out: Path, items: ItemCache | None, reuse: bool = True) -> BuildResult:
+def preview(
+    root: Path,
+    out: Path,
+    items: ItemCache | None,
+    reuse: bool = True,
+    listings: Listings | None = None,
+    **options: Any,
+) -> BuildResult:
     """Previews accept unapproved edits (as drafts), so any edit can be built."""
-    return build_catalogue(root, out, BUILD_DAY, preview=True, items=items, reuse=reuse)
+    return build_catalogue(
+        root, out, BUILD_DAY, preview=True, items=items, reuse=reuse, listings=listings, **options
+    )
 
 
-def previewed_sample(tmp_path: Path) -> tuple[Path, ItemCache]:
+def previewed_sample(tmp_path: Path, listings: Listings | None = None) -> tuple[Path, ItemCache]:
     """A copy of the sample, previewed into its build/, and the item cache that read it."""
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
-    preview(root, root / "build", items)
+    preview(root, root / "build", items, listings=listings)
     return root, items
 
 
@@ -103,13 +121,63 @@ def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
     assert outputs(root / "build") == outputs(fresh), what
 
 
-def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path) -> None:
-    root, items = previewed_sample(tmp_path)
+@pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
+def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path, remembered: bool) -> None:
+    """As ``catalogue build`` does, and as ``catalogue serve`` does, remembering listings."""
+    listings = Listings() if remembered else None
+    root, items = previewed_sample(tmp_path, listings)
     for scenario in SCENARIOS:
         scenario(root)
-        result = preview(root, root / "build", items)
+        result = preview(root, root / "build", items, listings=listings)
         assert result.updated, scenario.__name__
         assert_as_fresh_build(root, tmp_path / f"fresh-{scenario.__name__}", scenario.__name__)
+
+
+def pages_of(out: Path) -> dict[str, bytes]:
+    """The HTML pages an update writes before the reports, exports and indexes."""
+    return {
+        path: data
+        for path, data in outputs(out).items()
+        if path.endswith(".html") and "/reports/" not in path and not path.endswith("register.html")
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "ahead"),
+    [(body_edit, True), (internal_title, True), (moved_in_listings, False), (linked_title, False)],
+)
+def test_a_preview_writes_an_edits_listings_with_its_pages(
+    tmp_path: Path, edit: Callable[[Path], None], ahead: bool
+) -> None:
+    """An edit that keeps every item in its place has its listings written right after
+    its own pages, before the pass over every page; one that moves an item (or what
+    other pages say of it) waits for that pass. Either way, every changed page is
+    written when the open page reloads the second time."""
+    listings = Listings()
+    root, items = previewed_sample(tmp_path, listings)
+    listing = root / "build/public/catalogue/category/rules/index.html"
+    listed = listing.stat().st_mtime_ns
+    seen: list[tuple[dict[str, bytes], int]] = []
+    progress: list[str] = []
+
+    def pages_written(result: BuildResult) -> None:
+        seen.append((pages_of(root / "build"), listing.stat().st_mtime_ns))
+
+    edit(root)
+    preview(
+        root,
+        root / "build",
+        items,
+        listings=listings,
+        on_pages=pages_written,
+        progress=progress.append,
+    )
+    assert len(seen) == 2
+    assert seen[1][0] == pages_of(root / "build")
+    assert any("显示修改条目的列表页已写入" in line for line in progress) == ahead
+    if edit in (body_edit, moved_in_listings):
+        assert seen[0][1] == listed != seen[1][1]  # its listing: not with its page, but next
+    assert_as_fresh_build(root, tmp_path / "fresh")
 
 
 def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> None:
