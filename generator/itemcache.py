@@ -99,12 +99,14 @@ class ItemCache:
         self._parsed: set[str] = set()
 
     def read_all(self, files: list[str]) -> list[tuple[Item | None, list[Problem]]]:
-        """``read_item`` of each of ``files`` (under the root), unless a file and its
-        attachments are as last read; those read afresh are parsed on every core."""
+        """``read_item`` of each of ``files`` (absolute paths under the root, as
+        ``content_files`` gives them), unless a file and its attachments are as last
+        read; those read afresh are parsed on every core."""
         found: dict[str, tuple[Item | None, list[Problem]]] = {}
         fresh: list[tuple[str, str, Stamp, int, str]] = []
+        under = len(os.path.join(self.root, ""))  # os.path.relpath is slow on 10,000s
         for file in files:
-            path = os.path.relpath(file, self.root).replace(os.sep, "/")
+            path = file[under:].replace(os.sep, "/")
             self._seen.add(path)
             entry = self.entries.get(path)
             stamp = _stamp(file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sitetext import all_bytes
 
 from generator import build
 from generator.build import build_catalogue
+from generator.items import content_files
 from generator.pages import BodyCache
 
 VARIANTS = ("public", "kiosk", "intranet")
@@ -122,3 +124,17 @@ def test_large_sites_are_indexed_in_shards(tmp_path: Path, monkeypatch: pytest.M
         "pagefind-public-2",
         "pagefind-public-3",
     ]
+
+
+def test_content_files_come_in_path_order_without_entering_symlinked_folders(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    for rel in ["b/x.md", "a.md", "a/z.md", "a b/y.md", "a/files/t.csv", "a-b.md"]:
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("x", encoding="utf-8")
+    os.symlink(content / "a", content / "linked")
+    os.symlink(tmp_path / "missing.md", content / "broken.md")
+    expected = [p for p in content.rglob("*") if p.is_file() and "linked" not in p.parts]
+    assert content_files(tmp_path) == [str(p) for p in sorted(expected)]
+    assert len(expected) == 6
