@@ -30,7 +30,7 @@ from .itemcache import RACY_NS, ItemCache
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
-from .pages import BodyCache, SitePages, write_item_pages, write_pages, write_reports
+from .pages import BodyCache, SitePages, write_item_pages, write_reports
 from .parallel import PageWorkers, WorkerFailed
 from .problems import Problem, errors
 from .processes import processes_for
@@ -103,6 +103,19 @@ def make_site(
     site = Site(catalogue.config, variant, site_views, today, out)
     site.shown = {str(i.file): item_url(i.meta.index_no) for i in shown}
     return site
+
+
+def all_pages(
+    catalogue: Catalogue,
+    today: dt.date,
+    out: Path,
+    views: ViewCache,
+    files: OutputFiles,
+    bodies: BodyCache,
+) -> list[SitePages]:
+    """Every page of every output, to be written into ``out``."""
+    sites = [make_site(catalogue, v, today, out / v.name, views) for v in VARIANTS]
+    return [SitePages(catalogue, site, files, bodies) for site in sites]
 
 
 def write_data(renderer: Renderer) -> None:
@@ -272,10 +285,8 @@ def _build_afresh(
     """
     processes = processes_for(len(catalogue.items))
     with staged_output(out) as stage, Indexing(stage, stage, processes) as indexing:
-        sites = [make_site(catalogue, v, today, stage / v.name, views) for v in VARIANTS]
-        shards = plan_search(sites)
-        bodies = BodyCache()
-        pages = [SitePages(catalogue, site, files, bodies) for site in sites]
+        pages = all_pages(catalogue, today, stage, views, files, BodyCache())
+        shards = plan_search([p.site for p in pages])
         problem_for = functools.partial(stage_problem, catalogue.root)
         with PageWorkers(pages, files, processes, problem_for) as workers:
             for site_pages in pages:
@@ -321,34 +332,20 @@ def _update(
     """
     update = OutputUpdate(out)
     bodies = BodyCache()
-    ahead = False  # every changed listing was written with the edited items' pages
+    ahead, pages = False, None
     try:
         if edited and len(edited) <= EDITED_FIRST:
-            with update.step() as overlay:
-                edited_pages = [
-                    write_item_pages(
-                        catalogue,
-                        make_site(catalogue, v, today, overlay.folder / v.name, views, only=edited),
-                        files,
-                        bodies,
-                    )
-                    for v in VARIANTS
-                ]
-            stages.pages_done("修改的条目页面已写入")
-            if stages.listings is not None:
-                with update.step() as overlay:
-                    ahead = stages.listings.write_rows_of(edited_pages, files, overlay.folder)
-                if ahead:
-                    stages.pages_done("显示修改条目的列表页已写入")
+            ahead, pages = _write_edits_first(
+                catalogue, today, files, views, bodies, edited, update, stages
+            )
         writes = files.writes
         with update.step() as overlay:
-            sites = [
-                make_site(catalogue, v, today, overlay.folder / v.name, views) for v in VARIANTS
-            ]
-            shards = plan_search(sites)
-            pages = [write_pages(catalogue, site, files, bodies) for site in sites]
-            for site in sites:
-                stages.result.counts[site.variant.label] = len(site.items)
+            pages = pages or all_pages(catalogue, today, overlay.folder, views, files, bodies)
+            _move_sites(pages, overlay.folder)
+            shards = plan_search([p.site for p in pages])
+            for site_pages in pages:
+                site_pages.write()
+                stages.result.counts[site_pages.site.variant.label] = len(site_pages.site.items)
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]  # the output is about to change
         if files.writes > writes or not ahead:
             stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
@@ -356,8 +353,8 @@ def _update(
             changed = [s for s in shards if files.needs(s.path, s.key(files))]
             for shard in changed:
                 indexing.add(shard)
+            _move_sites(pages, overlay.folder)
             for site_pages in pages:
-                site_pages.site.out = overlay.folder / site_pages.site.variant.name
                 write_reports(catalogue, site_pages.renderer)
                 write_data(site_pages.renderer)
             indexing.wait()
@@ -372,6 +369,51 @@ def _update(
     if stages.listings is not None:
         stages.listings.remember(files.manifest.build, pages)
     stages.stage_done("报表、数据和搜索索引已更新")
+
+
+def _write_edits_first(
+    catalogue: Catalogue,
+    today: dt.date,
+    files: OutputFiles,
+    views: ViewCache,
+    bodies: BodyCache,
+    edited: set[str],
+    update: OutputUpdate,
+    stages: Stages,
+) -> tuple[bool, list[SitePages] | None]:
+    """Two steps of an update: the pages of the ``edited`` items, then the listings
+    that show them (edits.py), each moved into the output as soon as it is written.
+
+    Returns whether every changed listing was written, and every page of every
+    output when finding the listings took making them (no earlier build remembered).
+    """
+    with update.step() as overlay:
+        edited_pages = [
+            write_item_pages(
+                catalogue,
+                make_site(catalogue, v, today, overlay.folder / v.name, views, only=edited),
+                files,
+                bodies,
+            )
+            for v in VARIANTS
+        ]
+    stages.pages_done("修改的条目页面已写入")
+    pages, listings = None, stages.listings
+    if listings is None:  # the listings as they are now
+        pages = all_pages(catalogue, today, update.out, views, files, bodies)
+        listings = Listings()
+        listings.remember(files.manifest.build, pages)
+    with update.step() as overlay:
+        ahead = listings.write_rows_of(edited_pages, files, overlay.folder)
+    if ahead:
+        stages.pages_done("显示修改条目的列表页已写入")
+    return ahead, pages
+
+
+def _move_sites(pages: list[SitePages], folder: Path) -> None:
+    """Have each output's next files written into ``folder``."""
+    for site_pages in pages:
+        site_pages.site.out = folder / site_pages.site.variant.name
 
 
 def stage_problem(root: Path, exc: BaseException) -> Problem | None:

@@ -57,10 +57,9 @@ class OutputListings:
         rows: dict[str, list[int]] = {}
         for index, page in enumerate(written.listings):
             for value in page.context.values():
-                if isinstance(value, list):
-                    for view in value:
-                        if isinstance(view, ItemView):
-                            rows.setdefault(view.item.path, []).append(index)
+                if isinstance(value, list) and value and isinstance(value[0], ItemView):
+                    for view in value:  # rows, or the latest items on home
+                        rows.setdefault(view.item.path, []).append(index)
         site = written.site
         views = {view.item.path: view for view in site.items}
         return cls(

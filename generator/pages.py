@@ -7,6 +7,7 @@ search and 404.
 
 from __future__ import annotations
 
+import functools
 import math
 import shutil
 import zlib
@@ -229,18 +230,17 @@ class SitePages:
         self.site = site
         self.renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
         self.item_pages = ItemPages(self.renderer, bodies)
-        self.listings: list[Page] = []  # home and every listing page, once written (edits.py)
 
-    def write(self, share: Share = WHOLE) -> None:
-        """Render the pages in ``share`` that changed since the last build into ``site.out``.
+    @functools.cached_property
+    def browse(self) -> dict[str, list[Facet]]:
+        return facets(self.site)
 
-        Every page is listed in ``site.pages``, in the same order whatever the share.
-        """
-        site, renderer = self.site, self.renderer
-        browse = facets(site)
+    @functools.cached_property
+    def listings(self) -> list[Page]:
+        """Home and every listing page, in the order they are written."""
+        site, browse = self.site, self.browse
         listed = current(site)
         home = {"latest": listed[:LATEST_ON_HOME], "facets": browse}
-        self.listings = [Page("index.html", "home.html", home)]
         listings = [
             listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None)
         ]
@@ -249,30 +249,25 @@ class SitePages:
                 listing_pages(site, f.base, f.name, f.items, facets=browse, facet=f)
                 for f in kind_facets
             ]
-        self.listings += [page for listing in listings for page in listing]
+        return [Page("index.html", "home.html", home), *(p for pages in listings for p in pages)]
+
+    def write(self, share: Share = WHOLE) -> None:
+        """Render the pages in ``share`` that changed since the last build into ``site.out``.
+
+        Every page is listed in ``site.pages``, in the same order whatever the share.
+        """
+        site, renderer = self.site, self.renderer
         for page in self.listings:
             renderer.write(page, share)
         for view in site.items:
             self.item_pages.write(view, share)
-        static = {"facets": browse, "merge_indexes": site.merge_indexes}  # search.html merges
+        static = {"facets": self.browse, "merge_indexes": site.merge_indexes}  # search merges
         for url, template in STATIC_PAGES.items():
             renderer.write(Page(url, template, static), share)
         if share.first:
             copy_attachments(site, renderer.files)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
                 shutil.copytree(theme_dir(self.catalogue.root) / "static", site.out / "static")
-
-
-def write_pages(
-    catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache | None = None
-) -> SitePages:
-    """Render the pages of ``site`` that changed since the last build into ``site.out``.
-
-    Returns them, for the reports that follow (``write_reports``).
-    """
-    pages = SitePages(catalogue, site, files, bodies or BodyCache())
-    pages.write()
-    return pages
 
 
 def write_item_pages(
@@ -296,8 +291,9 @@ def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:
 
 def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None) -> None:
     """Render every page of ``site`` into ``site.out``, reusing nothing."""
-    files = OutputFiles("", None)
-    write_reports(catalogue, write_pages(catalogue, site, files, bodies).renderer)
+    pages = SitePages(catalogue, site, OutputFiles("", None), bodies or BodyCache())
+    pages.write()
+    write_reports(catalogue, pages.renderer)
 
 
 def annual_url(year: int) -> str:

@@ -179,7 +179,7 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     meta = item.meta
     category = config.categories_of(item.scope)[meta.category]
     refresh = item.refresh(config) or category.refresh
-    body_text = plain_text(item.body)
+    body_text = item.remember("plain text", lambda: plain_text(item.body))  # kept in the cache
     return ItemView(
         item=item,
         title=meta.title,

@@ -142,18 +142,32 @@ def pages_of(out: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
 @pytest.mark.parametrize(
-    ("edit", "ahead"),
-    [(body_edit, True), (internal_title, True), (moved_in_listings, False), (linked_title, False)],
+    ("edit", "in_place", "only_its_pages"),  # only its own pages and listings change
+    [
+        (body_edit, True, True),
+        (internal_title, True, True),
+        (moved_in_listings, False, True),  # within one page of each listing in the sample
+        (linked_title, False, False),  # the page of the item replacing it names it
+    ],
 )
-def test_a_preview_writes_an_edits_listings_with_its_pages(
-    tmp_path: Path, edit: Callable[[Path], None], ahead: bool
+def test_an_edits_listings_are_written_right_after_its_pages(
+    tmp_path: Path,
+    edit: Callable[[Path], None],
+    in_place: bool,
+    only_its_pages: bool,
+    remembered: bool,
 ) -> None:
-    """An edit that keeps every item in its place has its listings written right after
-    its own pages, before the pass over every page; one that moves an item (or what
-    other pages say of it) waits for that pass. Either way, every changed page is
-    written when the open page reloads the second time."""
-    listings = Listings()
+    """The listings that show an edited item are written right after its own pages.
+
+    ``catalogue serve`` remembers them from its last build, and an edit that moves
+    an item (or what other pages say of it) waits for the pass over every page.
+    ``catalogue build`` makes the listings as they are now, so an edit that moves
+    an item needs that pass to write the pages it shifted. Whatever is written
+    last, the output is a fresh build's.
+    """
+    listings = Listings() if remembered else None
     root, items = previewed_sample(tmp_path, listings)
     listing = root / "build/public/catalogue/category/rules/index.html"
     listed = listing.stat().st_mtime_ns
@@ -172,9 +186,10 @@ def test_a_preview_writes_an_edits_listings_with_its_pages(
         on_pages=pages_written,
         progress=progress.append,
     )
-    assert len(seen) == 2
-    assert seen[1][0] == pages_of(root / "build")
-    assert any("显示修改条目的列表页已写入" in line for line in progress) == ahead
+    ahead = any("显示修改条目的列表页已写入" in line for line in progress)
+    assert ahead == (in_place or not remembered)
+    assert len(seen) == (2 if only_its_pages or remembered else 3)
+    assert seen[-1][0] == pages_of(root / "build")
     if edit in (body_edit, moved_in_listings):
         assert seen[0][1] == listed != seen[1][1]  # its listing: not with its page, but next
     assert_as_fresh_build(root, tmp_path / "fresh")
