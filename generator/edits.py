@@ -5,9 +5,16 @@ An update keys every page of every output to find the changed ones (build.py
 says and leave it in its place: the same items shown, in the same order, under
 the same category, section and year, with the same links between them. Such an
 edit changes only the edited items' own pages and the listings (home, 公开目录
-and its facets) they are rows of. ``catalogue serve`` remembers which listings
-showed each item in its last build (``Listings``), so it writes those listings
-right after the edited items' own pages.
+and its facets) they are rows of, so those are written right after the edited
+items' own pages:
+
+- ``catalogue serve`` remembers which listings showed each item in its last
+  build (``Listings``). When an edit keeps every item in its place, the
+  remembered listings with the item's row are written with its new view: a few
+  pages, in a few hundredths of a second.
+- ``catalogue build`` has no last build in memory, so it makes every output's
+  listings as they are now and writes those with the edited item's row. That
+  takes most of a second; keying every page takes a second more.
 
 The full pass still follows and writes whatever these missed (OutputFiles knows
 which keys the output already holds), so the output is the same either way;
@@ -96,7 +103,8 @@ def _swapped(value: object, new: dict[int, ItemView]) -> object:
 
 
 class Listings:
-    """What ``catalogue serve`` remembers of its last build's listings, per output."""
+    """The listings of a build, per output: the last build's (kept by a preview) or
+    the ones being made."""
 
     def __init__(self) -> None:
         self.build = ""
