@@ -36,9 +36,9 @@ from .problems import Problem, errors
 from .processes import processes_for
 from .render import THEMES_DIR, Renderer, theme_dir
 from .search import SearchIndexError
-from .select import VARIANTS, Variant, select_items
+from .select import VARIANTS, Variant
 from .sources import GENERATOR
-from .views import Site, ViewCache, item_url, link_views
+from .views import Site, ViewCache, link_views
 from .writer import OutputUpdate, staged_output
 
 
@@ -89,19 +89,20 @@ def make_site(
     ``only`` limits the views to those items (to write just their pages).
     """
     assert catalogue.config is not None
-    views = ViewCache() if views is None else views
-    shown = select_items(catalogue, variant, today)
+    if views is None:
+        views = ViewCache()
+        views.start("", catalogue)
+    shown = views.shown(catalogue, variant, today)
     site_views = []
-    for item in shown:
+    for item in shown.items:
         if only is not None and item.path not in only:
             continue
         view = views.view(item, catalogue.config, today).for_output()
         view.draft = item.path in catalogue.drafts
         site_views.append(view)
-    nameable = {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes}
-    link_views(site_views, {i.meta.index_no: i for i in shown}, nameable)
+    link_views(site_views, shown)
     site = Site(catalogue.config, variant, site_views, today, out)
-    site.shown = {str(i.file): item_url(i.meta.index_no) for i in shown}
+    site.shown = shown.urls
     return site
 
 
@@ -233,7 +234,7 @@ def build_catalogue(
     build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
     files = OutputFiles(build, Manifest.load(out) if reuse else None)
     views = ViewCache() if views is None else views
-    views.start(build, catalogue.items)
+    views.start(build, catalogue)
     result = BuildResult(out.resolve(), problems=catalogue.problems)
 
     def pages_done(text: str) -> None:

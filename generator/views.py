@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalogue import Catalogue
 from .config import CHANNELS, REFRESH, VALIDITY, Config
 from .items import SUMMARY_LIMIT, Item
 from .lifecycle import has_ended
-from .select import Variant
+from .select import Variant, select_items
 
 ITEMS_DIR = "items"
 
@@ -211,22 +212,109 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     )
 
 
+@dataclass
+class Shown:
+    """The items one output shows today, newest first, and how its pages look them up."""
+
+    items: list[Item]
+    by_index: dict[str, Item]  # the shown items by 索引号
+    nameable: dict[str, Item]  # every item of the output's scopes by 索引号 (links name them)
+    urls: dict[str, str]  # each shown item's file (a string: hashing a Path is slow) → URL
+    replaced: dict[str, list[str]]  # a shown item's 索引号 → the shown items it replaces
+
+    @classmethod
+    def select(cls, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
+        items = select_items(catalogue, variant, today)
+        by_index = {item.meta.index_no: item for item in items}
+        replaced: dict[str, list[str]] = {}
+        for item in items:
+            if item.meta.superseded_by in by_index:
+                replaced.setdefault(item.meta.superseded_by, []).append(item.meta.index_no)
+        return cls(
+            items,
+            by_index,
+            {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes},
+            {str(item.file): item_url(item.meta.index_no) for item in items},
+            replaced,
+        )
+
+    def swapped(self, new: dict[str, Item]) -> Shown:
+        """The same selection with items (by path) read anew; ``selects_alike`` must
+        hold for each, so the order, the URLs and the links stay as they were."""
+        by_index, nameable = dict(self.by_index), dict(self.nameable)
+        for item in new.values():
+            for lookup in (by_index, nameable):
+                if item.meta.index_no in lookup:
+                    lookup[item.meta.index_no] = item
+        items = [new.get(item.path, item) for item in self.items]
+        return Shown(items, by_index, nameable, self.urls, self.replaced)
+
+    def selects_alike(self, old: Item, new: Item, config: Config) -> bool:
+        """Whether ``new`` takes ``old``'s place in every selection and lookup."""
+
+        def facts(item: Item) -> tuple[object, ...]:
+            category = item.category(config)
+            return (
+                item.scope,
+                tuple(item.channels(config)),
+                item.meta.published,
+                item.meta.expires,
+                category.after_expiry if category else None,
+                item.meta.index_no,
+                item.meta.superseded_by,
+                str(item.file),
+            )
+
+        number = old.meta.index_no
+        in_place = all(  # or absent: not of this output's scopes, or not shown
+            lookup.get(number, old) is old for lookup in (self.nameable, self.by_index)
+        )
+        return in_place and facts(old) == facts(new)
+
+
 class ViewCache:
-    """Views of items, kept while the items are: a view is made from its item,
-    catalog.yaml and the day only, so within one build every output shares it,
-    and ``catalogue serve`` keeps it between rebuilds for an unchanged item (the
-    same object, from the item cache) while the build digest is the same."""
+    """Views of items and what each output shows, kept while the items are.
+
+    A view is made from its item, catalog.yaml and the day only, so within one
+    build every output shares it, and ``catalogue serve`` keeps it between
+    rebuilds for an unchanged item (the same object, from the item cache) while
+    the build digest is the same. What an output shows is kept too: an edit
+    usually changes nothing that selection looks at (scope, channels, dates,
+    category, 索引号, what the item supersedes), and then the next build swaps the
+    edited items into the last selection instead of selecting afresh.
+    """
 
     def __init__(self) -> None:
         self.build = ""
         self._views: dict[str, tuple[Item, ItemView]] = {}
+        self._items: dict[str, Item] = {}  # the catalogue the kept selections were made of
+        self._failing: set[str] = set()
+        self._shown: dict[str, Shown] = {}  # variant name → what it showed
 
-    def start(self, build: str, items: list[Item]) -> None:
-        """Begin a build with digest ``build`` (pagecache.build_digest) of ``items``."""
+    def start(self, build: str, catalogue: Catalogue) -> None:
+        """Begin a build with digest ``build`` (pagecache.build_digest) of ``catalogue``."""
         if build != self.build:
-            self.build, self._views = build, {}
-        current = {item.path for item in items}
+            self.build, self._views, self._shown = build, {}, {}
+        current = {item.path for item in catalogue.items}
         self._views = {path: v for path, v in self._views.items() if path in current}
+        new = {i.path: i for i in catalogue.items if self._items.get(i.path) is not i}
+        failing = {p.path for p in catalogue.problems if p.is_error}
+        assert catalogue.config is not None
+        if (
+            len(current) != len(self._items)
+            or not current.issuperset(self._items)
+            or failing != self._failing
+            or len(new) > SWAP_AT_MOST
+            or not all(
+                shown.selects_alike(self._items[path], item, catalogue.config)
+                for shown in self._shown.values()
+                for path, item in new.items()
+            )
+        ):
+            self._shown = {}
+        elif new:
+            self._shown = {name: shown.swapped(new) for name, shown in self._shown.items()}
+        self._items, self._failing = {i.path: i for i in catalogue.items}, failing
 
     def view(self, item: Item, config: Config, today: dt.date) -> ItemView:
         known = self._views.get(item.path)
@@ -234,31 +322,35 @@ class ViewCache:
             known = self._views[item.path] = (item, item_view(item, config, today))
         return known[1]
 
+    def shown(self, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
+        """What ``variant`` shows today; ``start`` must have been given ``catalogue``."""
+        if variant.name not in self._shown:
+            self._shown[variant.name] = Shown.select(catalogue, variant, today)
+        return self._shown[variant.name]
 
-def link_views(views: list[ItemView], shown: dict[str, Item], nameable: dict[str, Item]) -> None:
+
+SWAP_AT_MOST = 20  # more changed items than this: selecting afresh is as quick
+
+
+def link_views(views: list[ItemView], shown: Shown) -> None:
     """Fill ``superseded_by`` and ``replaces``; a link stays text when its target is not shown.
 
-    ``shown`` holds the items the output shows, in its order, by 索引号; ``views``
-    may be all of them or a few. ``nameable`` must hold only items this output may
-    name (its scopes), so an internal item's title can never reach a public page
-    through a link.
+    ``views`` may be all of the shown items' or a few. ``shown.nameable`` holds only
+    items this output may name (its scopes), so an internal item's title can never
+    reach a public page through a link.
     """
 
     def link(index_no: str) -> LinkView:
-        if index_no in shown:
-            return LinkView(shown[index_no].meta.title, index_no, item_url(index_no))
-        return LinkView(nameable[index_no].meta.title, index_no, None)
+        if index_no in shown.by_index:
+            return LinkView(shown.by_index[index_no].meta.title, index_no, item_url(index_no))
+        return LinkView(shown.nameable[index_no].meta.title, index_no, None)
 
-    replaced: dict[str, list[str]] = {}  # successor → the shown items it replaces
-    for item in shown.values():
-        if item.meta.superseded_by in shown:
-            replaced.setdefault(item.meta.superseded_by, []).append(item.meta.index_no)
     for view in views:
         successor = view.item.meta.superseded_by
-        if successor and successor in nameable:
+        if successor and successor in shown.nameable:
             view.superseded_by = link(successor)
-        if view.index_no in replaced:
-            view.replaces = [link(n) for n in replaced[view.index_no]]
+        if view.index_no in shown.replaced:
+            view.replaces = [link(n) for n in shown.replaced[view.index_no]]
 
 
 @dataclass

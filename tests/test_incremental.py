@@ -22,11 +22,14 @@ from sitetext import all_bytes
 
 from generator import build as build_module
 from generator import indexing, itemcache, search
+from generator import views as views_module
 from generator.build import BuildRefused, BuildResult, build_catalogue
-from generator.catalogue import load_catalogue
+from generator.catalogue import Catalogue, load_catalogue
 from generator.edits import Listings
 from generator.itemcache import CACHE_FILE, ItemCache
 from generator.search import SearchIndexError
+from generator.select import VARIANTS
+from generator.views import Shown, ViewCache
 
 RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
@@ -94,24 +97,22 @@ SCENARIOS: list[Callable[[Path], None]] = [
 
 
 def preview(
-    root: Path,
-    out: Path,
-    items: ItemCache | None,
-    reuse: bool = True,
-    listings: Listings | None = None,
-    **options: Any,
+    root: Path, out: Path, items: ItemCache | None, reuse: bool = True, **options: Any
 ) -> BuildResult:
     """Previews accept unapproved edits (as drafts), so any edit can be built."""
-    return build_catalogue(
-        root, out, BUILD_DAY, preview=True, items=items, reuse=reuse, listings=listings, **options
-    )
+    return build_catalogue(root, out, BUILD_DAY, preview=True, items=items, reuse=reuse, **options)
 
 
-def previewed_sample(tmp_path: Path, listings: Listings | None = None) -> tuple[Path, ItemCache]:
+def kept(by_serve: bool) -> dict[str, Any]:
+    """What ``catalogue serve`` keeps between rebuilds besides the items, or nothing."""
+    return {"views": ViewCache(), "listings": Listings()} if by_serve else {}
+
+
+def previewed_sample(tmp_path: Path, **options: Any) -> tuple[Path, ItemCache]:
     """A copy of the sample, previewed into its build/, and the item cache that read it."""
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
-    preview(root, root / "build", items, listings=listings)
+    preview(root, root / "build", items, **options)
     return root, items
 
 
@@ -123,12 +124,13 @@ def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
 def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path, remembered: bool) -> None:
-    """As ``catalogue build`` does, and as ``catalogue serve`` does, remembering listings."""
-    listings = Listings() if remembered else None
-    root, items = previewed_sample(tmp_path, listings)
+    """As ``catalogue build`` does, and as ``catalogue serve`` does, remembering
+    views, selections and listings."""
+    memory = kept(remembered)
+    root, items = previewed_sample(tmp_path, **memory)
     for scenario in SCENARIOS:
         scenario(root)
-        result = preview(root, root / "build", items, listings=listings)
+        result = preview(root, root / "build", items, **memory)
         assert result.updated, scenario.__name__
         assert_as_fresh_build(root, tmp_path / f"fresh-{scenario.__name__}", scenario.__name__)
 
@@ -167,8 +169,8 @@ def test_an_edits_listings_are_written_right_after_its_pages(
     an item needs that pass to write the pages it shifted. Whatever is written
     last, the output is a fresh build's.
     """
-    listings = Listings() if remembered else None
-    root, items = previewed_sample(tmp_path, listings)
+    memory = kept(remembered)
+    root, items = previewed_sample(tmp_path, **memory)
     listing = root / "build/public/catalogue/category/rules/index.html"
     listed = listing.stat().st_mtime_ns
     seen: list[tuple[dict[str, bytes], int]] = []
@@ -182,9 +184,9 @@ def test_an_edits_listings_are_written_right_after_its_pages(
         root,
         root / "build",
         items,
-        listings=listings,
         on_pages=pages_written,
         progress=progress.append,
+        **memory,
     )
     ahead = any("显示修改条目的列表页已写入" in line for line in progress)
     assert ahead == (in_place or not remembered)
@@ -394,3 +396,46 @@ def test_a_stamp_taken_right_after_hashing_is_not_trusted(
     replace_in(root, RULE, "第一条", "第Ｘ条")  # the same stamp, as within one clock tick
     rule = next(i for i in load_catalogue(root, items).items if i.path == RULE)
     assert "第Ｘ条" in rule.body
+
+
+@pytest.mark.parametrize(
+    ("edit", "selects_afresh"),
+    [
+        (body_edit, False),
+        (linked_title, False),  # the links name it anew, from the swapped-in item
+        (moved_in_listings, True),
+        (new_item, True),
+        (deleted_item, True),
+    ],
+)
+def test_a_preview_selects_afresh_only_when_an_edit_moves_an_item(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[Path], None],
+    selects_afresh: bool,
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    items, views = ItemCache(root), ViewCache()
+
+    def shown_now() -> tuple[Catalogue, list[Shown]]:
+        catalogue = load_catalogue(root, items)
+        catalogue.allow_drafts()
+        views.start("same build", catalogue)
+        return catalogue, [views.shown(catalogue, v, BUILD_DAY) for v in VARIANTS]
+
+    shown_now()
+    edit(root)
+    selections: list[str] = []
+    select_items = views_module.select_items
+    monkeypatch.setattr(
+        views_module,
+        "select_items",
+        lambda catalogue, variant, today: (
+            selections.append(variant.name) or select_items(catalogue, variant, today)
+        ),
+    )
+    catalogue, kept_shown = shown_now()
+    assert bool(selections) == selects_afresh
+    monkeypatch.undo()
+    for variant, shown in zip(VARIANTS, kept_shown, strict=True):
+        assert shown == Shown.select(catalogue, variant, BUILD_DAY), variant.name
