@@ -262,7 +262,6 @@ class Shown:
                 category.after_expiry if category else None,
                 item.meta.index_no,
                 item.meta.superseded_by,
-                str(item.file),
             )
 
         number = old.meta.index_no
@@ -299,22 +298,30 @@ class ViewCache:
         self._views = {path: v for path, v in self._views.items() if path in current}
         new = {i.path: i for i in catalogue.items if self._items.get(i.path) is not i}
         failing = {p.path for p in catalogue.problems if p.is_error}
-        assert catalogue.config is not None
-        if (
-            len(current) != len(self._items)
-            or not current.issuperset(self._items)
-            or failing != self._failing
-            or len(new) > SWAP_AT_MOST
-            or not all(
-                shown.selects_alike(self._items[path], item, catalogue.config)
-                for shown in self._shown.values()
-                for path, item in new.items()
-            )
-        ):
+        if not self._selects_as_before(catalogue, new, failing):
             self._shown = {}
         elif new:
             self._shown = {name: shown.swapped(new) for name, shown in self._shown.items()}
         self._items, self._failing = {i.path: i for i in catalogue.items}, failing
+
+    def _selects_as_before(
+        self, catalogue: Catalogue, new: dict[str, Item], failing: set[str]
+    ) -> bool:
+        """Whether the kept selections hold with the ``new`` items (by path) swapped in:
+        the same files, the same failing ones, and each new item selecting alike."""
+        assert catalogue.config is not None
+        config = catalogue.config
+        return (
+            len(catalogue.items) == len(self._items)
+            and all(path in self._items for path in new)
+            and failing == self._failing
+            and len(new) <= SWAP_AT_MOST
+            and all(
+                shown.selects_alike(self._items[path], item, config)
+                for shown in self._shown.values()
+                for path, item in new.items()
+            )
+        )
 
     def view(self, item: Item, config: Config, today: dt.date) -> ItemView:
         known = self._views.get(item.path)
