@@ -185,7 +185,7 @@ class Stages:
     """What the stages of one build report to, and what a preview keeps of them."""
 
     result: BuildResult
-    pages_done: Progress  # changed pages were written: the open page may reload
+    pages_done: Progress  # changed pages are in the output: the open page may reload
     stage_done: Progress
     listings: Listings | None  # edits.py; None outside a preview
 
@@ -303,13 +303,15 @@ def _build_afresh(
                         files.needs(shard.path, shard.key(files))
                         indexing.add(shard)
         indexing.widen()
-        stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+        stages.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
         for site_pages in pages:  # while the indexes are built
             write_reports(catalogue, site_pages.renderer)
             write_data(site_pages.renderer)
         indexing.wait()
         stages.stage_done("搜索索引已生成")
         files.manifest.save(stage)
+    # Only now are the pages in ``out``: a preview that reloaded earlier would find none.
+    stages.pages_done("新生成的网站已替换上一次的输出")
     if stages.listings is not None:
         stages.listings.remember(files.manifest.build, pages)
 

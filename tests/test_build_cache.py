@@ -138,3 +138,15 @@ def test_content_files_come_in_path_order_without_entering_symlinked_folders(
     expected = [p for p in content.rglob("*") if p.is_file() and "linked" not in p.parts]
     assert content_files(tmp_path) == [str(p) for p in sorted(expected)]
     assert len(expected) == 6
+
+
+def test_a_fresh_build_reports_its_pages_once_they_are_in_the_output(tmp_path: Path) -> None:
+    """``catalogue serve`` reloads the open page when told the pages are written: a
+    fresh build writes them into a staging folder, so it must tell only once that
+    folder has replaced the output (a page reloaded earlier found nothing to show)."""
+    root = copy_sample(tmp_path / "s")
+    out = tmp_path / "out"
+    home = out / "public/index.html"
+    seen: list[bool] = []
+    build_catalogue(root, out, BUILD_DAY, on_pages=lambda result: seen.append(home.is_file()))
+    assert seen == [True]
