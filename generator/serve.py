@@ -59,7 +59,9 @@ from .problem_output import as_text
 from .problems import Problem
 from .views import ViewCache
 
-DEBOUNCE_SECONDS = 0.2
+# An editor's save (write a copy, rename it over) is a burst of events milliseconds apart;
+# waiting longer only delays the reload.
+DEBOUNCE_SECONDS = 0.1
 THEMES_DIR = "themes"
 SITE_VARIANT = "public"
 PREFIX = "/__catalogue__/"
