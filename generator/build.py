@@ -185,7 +185,7 @@ class Stages:
     """What the stages of one build report to, and what a preview keeps of them."""
 
     result: BuildResult
-    pages_done: Progress  # changed pages are in the output: the open page may reload
+    pages_done: Progress  # changed pages are in the output, so the open page may reload
     stage_done: Progress
     listings: Listings | None  # edits.py; None outside a preview
 
@@ -238,9 +238,11 @@ def build_catalogue(
     result = BuildResult(out.resolve(), problems=catalogue.problems)
 
     def pages_done(text: str) -> None:
+        """Changed pages are in ``out``; ``text``, if any, is a line of progress."""
         result.all_pages_seconds = time.monotonic() - started
         result.pages_seconds = result.pages_seconds or result.all_pages_seconds
-        stage_done(text)
+        if text:
+            stage_done(text)
         if on_pages is not None:
             on_pages(result)
 
@@ -311,7 +313,7 @@ def _build_afresh(
         stages.stage_done("搜索索引已生成")
         files.manifest.save(stage)
     # Only now are the pages in ``out``: a preview that reloaded earlier would find none.
-    stages.pages_done("新生成的网站已替换上一次的输出")
+    stages.pages_done("")  # the progress lines above said it
     if stages.listings is not None:
         stages.listings.remember(files.manifest.build, pages)
 
