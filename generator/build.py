@@ -295,6 +295,8 @@ def _build_afresh(
             for site_pages in pages:
                 site = site_pages.site
                 site_pages.write(workers.share)  # while the workers write theirs
+                if stages.listings is None:
+                    site_pages.forget_listings()
                 workers.wait_for(site.variant.name)
                 stages.stage_done(
                     f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
@@ -350,6 +352,8 @@ def _update(
             shards = plan_search([p.site for p in pages])
             for site_pages in pages:
                 site_pages.write()
+                if stages.listings is None:
+                    site_pages.forget_listings()
                 stages.result.counts[site_pages.site.variant.label] = len(site_pages.site.items)
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]  # the output is about to change
         if files.writes > writes or not ahead:

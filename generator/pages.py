@@ -251,6 +251,11 @@ class SitePages:
             ]
         return [Page("index.html", "home.html", home), *(p for pages in listings for p in pages)]
 
+    def forget_listings(self) -> None:
+        """Let the listing pages go once written: 100,000 items make about 70,000, each
+        holding its rows, and no later stage reads them (a preview remembers them, edits.py)."""
+        self.__dict__.pop("listings", None)
+
     def write(self, share: Share = WHOLE) -> None:
         """Render the pages in ``share`` that changed since the last build into ``site.out``.
 
