@@ -146,9 +146,6 @@ class OutputFiles:
         self.manifest = Manifest(build)
         self.previous = previous.files if previous is not None and previous.build == build else {}
         self.reusing = bool(self.previous)
-        # What the output holds: the previous build's keys, then the keys an earlier
-        # step of this build wrote (an update writes an edit's pages ahead of the rest).
-        self._held = dict(self.previous)
         self.writes = 0  # files found to need writing so far
 
     def item_digest(self, item: Item) -> str:
@@ -156,11 +153,15 @@ class OutputFiles:
         return item.remember("page digest", lambda: item_digest(item))
 
     def needs(self, path: str, key: str) -> bool:
-        """Record ``path``'s key; True when it must be (re)written, as the caller then does."""
+        """Record ``path``'s key; True when it must be (re)written, as the caller then does.
+
+        The output holds the key this build recorded last (an update writes an
+        edit's pages in a step ahead of the rest), else the previous build's.
+        """
+        held = self.manifest.files.get(path, self.previous.get(path))
         self.manifest.files[path] = key
-        if self._held.get(path) == key:
+        if held == key:
             return False
-        self._held[path] = key
         self.writes += 1
         return True
 
