@@ -96,6 +96,21 @@ SCENARIOS: list[Callable[[Path], None]] = [
 ]
 
 
+def calls_to(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, note: Callable[..., str]
+) -> list[str]:
+    """Have ``module.name`` note each call (``note`` of its arguments) before doing it."""
+    calls: list[str] = []
+    real = getattr(module, name)
+
+    def noted(*args: Any) -> Any:
+        calls.append(note(*args))
+        return real(*args)
+
+    monkeypatch.setattr(module, name, noted)
+    return calls
+
+
 def preview(
     root: Path, out: Path, items: ItemCache | None, reuse: bool = True, **options: Any
 ) -> BuildResult:
@@ -228,9 +243,7 @@ def test_unchanged_items_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, items = previewed_sample(tmp_path)
-    read: list[str] = []
-    real = itemcache.read_item
-    monkeypatch.setattr(itemcache, "read_item", lambda r, f: read.append(f.name) or real(r, f))
+    read = calls_to(monkeypatch, itemcache, "read_item", lambda root, file: file.name)
     body_edit(root)
     preview(root, root / "build", items)
     assert read == ["2026-budget-performance.md"]
@@ -272,14 +285,8 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(tmp_path
 def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_PAGES", 20)
     root, items = previewed_sample(tmp_path)
-    indexed: list[str] = []
-    real = indexing.index_pages
-    monkeypatch.setattr(
-        indexing,
-        "index_pages",
-        lambda site, pages, out: (
-            indexed.append(f"{site.name}/{out.name}") or real(site, pages, out)
-        ),
+    indexed = calls_to(
+        monkeypatch, indexing, "index_pages", lambda site, pages, out: f"{site.name}/{out.name}"
     )
     body_edit(root)
     preview(root, root / "build", items)
@@ -425,14 +432,8 @@ def test_a_preview_selects_afresh_only_when_an_edit_moves_an_item(
 
     shown_now()
     edit(root)
-    selections: list[str] = []
-    select_items = views_module.select_items
-    monkeypatch.setattr(
-        views_module,
-        "select_items",
-        lambda catalogue, variant, today: (
-            selections.append(variant.name) or select_items(catalogue, variant, today)
-        ),
+    selections = calls_to(
+        monkeypatch, views_module, "select_items", lambda catalogue, variant, today: variant.name
     )
     catalogue, kept_shown = shown_now()
     assert bool(selections) == selects_afresh
