@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 
 from .catalogue import Catalogue, load_catalogue
+from .collector import paused_collector
 from .config import CATALOG_FILE
 from .edits import Listings
 from .exports import EXPORT_FILES, write_exports
@@ -224,32 +225,34 @@ def build_catalogue(
         fingerprint += "-preview"
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
-    catalogue = load_catalogue(root, items, content)
-    stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
-    if preview:
-        catalogue.allow_drafts()
-    if catalogue.failed(strict):
-        raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
-    mode = "preview" if preview else "strict" if strict else "build"
-    build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
-    files = OutputFiles(build, Manifest.load(out) if reuse else None)
-    views = ViewCache() if views is None else views
-    views.start(build, catalogue)
-    result = BuildResult(out.resolve(), problems=catalogue.problems)
-
-    def pages_done(text: str) -> None:
-        """Changed pages are in ``out``; ``text``, if any, is a line of progress."""
-        result.all_pages_seconds = time.monotonic() - started
-        result.pages_seconds = result.pages_seconds or result.all_pages_seconds
-        if text:
-            stage_done(text)
-        if on_pages is not None:
-            on_pages(result)
-
-    stages = Stages(result, pages_done, stage_done, listings)
-    try:
-        # Collections after reading look only at what rendering makes (collector.py).
+    with paused_collector():
+        catalogue = load_catalogue(root, items, content)
+        # Collections from here on look only at what rendering makes; were the items
+        # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()
+    try:
+        stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
+        if preview:
+            catalogue.allow_drafts()
+        if catalogue.failed(strict):
+            raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
+        mode = "preview" if preview else "strict" if strict else "build"
+        build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
+        files = OutputFiles(build, Manifest.load(out) if reuse else None)
+        views = ViewCache() if views is None else views
+        views.start(build, catalogue)
+        result = BuildResult(out.resolve(), problems=catalogue.problems)
+
+        def pages_done(text: str) -> None:
+            """Changed pages are in ``out``; ``text``, if any, is a line of progress."""
+            result.all_pages_seconds = time.monotonic() - started
+            result.pages_seconds = result.pages_seconds or result.all_pages_seconds
+            if text:
+                stage_done(text)
+            if on_pages is not None:
+                on_pages(result)
+
+        stages = Stages(result, pages_done, stage_done, listings)
         result.updated = files.reusing
         if files.reusing:
             edited = items.changed if items is not None else set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from sitetext import all_bytes
 
 from generator import build
 from generator.build import build_catalogue
-from generator.items import content_files
+from generator.items import Item, content_files
 from generator.pages import BodyCache
 
 VARIANTS = ("public", "kiosk", "intranet")
@@ -150,3 +151,27 @@ def test_a_fresh_build_reports_its_pages_once_they_are_in_the_output(tmp_path: P
     seen: list[bool] = []
     build_catalogue(root, out, BUILD_DAY, on_pages=lambda result: seen.append(home.is_file()))
     assert seen == [True]
+
+
+def test_no_collection_during_a_build_walks_the_items_it_read(tmp_path: Path) -> None:
+    """Reading makes millions of objects for 10,000 items; a collection that walks
+    them all costs a quarter of a second each (collector.py). They must be frozen
+    before the collector is back on."""
+    root = copy_sample(tmp_path / "s")
+    items_seen: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":  # other tests' items may still be about: count this build's
+            objects = gc.get_objects()
+            items_seen.append(
+                sum(isinstance(o, Item) and o.file.is_relative_to(root) for o in objects)
+            )
+
+    gc.callbacks.append(watch)
+    try:
+        build_catalogue(root, tmp_path / "out", BUILD_DAY)
+    finally:
+        gc.callbacks.remove(watch)
+    assert items_seen, "no collection ran: the check saw nothing"
+    assert set(items_seen) == {0}
+    assert gc.get_freeze_count() == 0  # and the build lets them go when it ends
