@@ -85,7 +85,6 @@ class OutputListings:
     def write_rows_of(self, edited: SitePages, files: OutputFiles, out: Path) -> None:
         """Write into ``out`` the listings with a row of ``edited``'s items, showing them anew."""
         new = {id(self.views[view.item.path]): view for view in edited.site.items}
-        self.keys.view_extra.update(edited.renderer.keys.view_extra)  # where their links lead
         site = dataclasses.replace(self.site, out=out, pages=[])
         renderer = Renderer(self.root, site, files, self.keys)
         showing = {i for view in edited.site.items for i in self.rows.get(view.item.path, [])}

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,8 @@ class PageKeys:
         self.build = files.manifest.build
         self.variant = variant
         self._memo: dict[int, tuple[object, str]] = {}
-        self.view_extra: dict[int, str] = {}  # id(view) → what else its page shows (links)
+        # What else a view's page shows: where its body's links lead (pages.ItemPages).
+        self.view_links: Callable[[ItemView], str] = lambda view: ""
 
     def key(self, url: str, template: str, context: Mapping[str, object]) -> str:
         parts = [self.build, self.variant, url, template]
@@ -107,9 +108,7 @@ class PageKeys:
         """A view is made from its item, catalog.yaml and the day (in the build digest),
         plus what it says about other items and where its body's links lead."""
         links = (view.superseded_by, view.replaces, view.draft)
-        return "|".join(
-            [self.files.item_digest(view.item), self.view_extra.get(id(view), ""), repr(links)]
-        )
+        return "|".join([self.files.item_digest(view.item), self.view_links(view), repr(links)])
 
 
 @dataclass

@@ -199,16 +199,27 @@ class ItemPages:
     def __init__(self, renderer: Renderer, bodies: BodyCache) -> None:
         self.renderer = renderer
         self.bodies = bodies
-        site = renderer.site
-        self.external = not site.variant.touch  # the kiosk must not lead visitors off the build
-        self.links: dict[int, tuple[Callable[[Path], str | None], LinkTargets]] = {}
-        for view in site.items:  # before any key: a view's key includes where its links lead
-            resolve = link_resolver(view, site.shown)
-            self.links[id(view)] = (resolve, link_targets(view, resolve))
-            renderer.keys.view_extra[id(view)] = repr(self.links[id(view)][1])
+        self.external = not renderer.site.variant.touch  # the kiosk must not lead visitors off
+        self._links: dict[int, tuple[ItemView, Callable[[Path], str | None], LinkTargets]] = {}
+        renderer.keys.view_links = self.link_summary  # a view's key includes where they lead
+
+    def links(self, view: ItemView) -> tuple[Callable[[Path], str | None], LinkTargets]:
+        """How ``view``'s body links resolve in this site, and where each leads.
+
+        Worked out when first asked (for a key or a page): an edit's first pages
+        need only the links of the views they show.
+        """
+        known = self._links.get(id(view))
+        if known is None or known[0] is not view:
+            resolve = link_resolver(view, self.renderer.site.shown)
+            known = self._links[id(view)] = (view, resolve, link_targets(view, resolve))
+        return known[1], known[2]
+
+    def link_summary(self, view: ItemView) -> str:
+        return repr(self.links(view)[1])
 
     def write(self, view: ItemView, share: Share = WHOLE) -> None:
-        resolve, targets = self.links[id(view)]
+        resolve, targets = self.links(view)
 
         def prepare() -> None:
             view.body_html = self.bodies.render(view, resolve, targets, self.external)

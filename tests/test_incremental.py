@@ -21,7 +21,7 @@ from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
 from generator import build as build_module
-from generator import indexing, itemcache, search
+from generator import indexing, itemcache, pages, search
 from generator import views as views_module
 from generator.build import BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
@@ -209,6 +209,22 @@ def test_an_edits_listings_are_written_right_after_its_pages(
     assert seen[-1][0] == pages_of(root / "build")
     if edit in (body_edit, moved_in_listings):
         assert seen[0][1] == listed != seen[1][1]  # its listing: not with its page, but next
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def test_an_edits_first_pages_resolve_only_the_links_of_what_they_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where an item's body links lead is part of its pages' keys; ``catalogue build``
+    works that out for the views its first pages show, not for every view first."""
+    root, items = previewed_sample(tmp_path)
+    resolved = calls_to(monkeypatch, pages, "link_targets", lambda view, resolve: view.item.path)
+    by_then: list[set[str]] = []
+    body_edit(root)
+    preview(root, root / "build", items, on_pages=lambda result: by_then.append(set(resolved)))
+    listings, *_ = by_then[1:]  # after the item's own pages, the listings that show it
+    assert RULE in listings
+    assert listings < set(resolved)  # every page is keyed in the end
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
