@@ -45,10 +45,8 @@ class WorkdayCalendar:
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
-        day = start
-        while count > 0:
-            day += dt.timedelta(days=1)
-            count -= self.is_workday(day)
+        day, estimated = _add_workdays(start, count)
+        self.estimated_years |= estimated
         return day
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
@@ -58,6 +56,18 @@ class WorkdayCalendar:
             day += dt.timedelta(days=1)
             days += self.is_workday(day)
         return days
+
+
+@lru_cache(maxsize=8192)
+def _add_workdays(start: dt.date, count: int) -> tuple[dt.date, frozenset[int]]:
+    """``add_workdays`` and the years it estimated; cached, as the assessment asks it
+    for the same items' dates once per year it assesses."""
+    calendar = WorkdayCalendar()
+    day = start
+    while count > 0:
+        day += dt.timedelta(days=1)
+        count -= calendar.is_workday(day)
+    return day, frozenset(calendar.estimated_years)
 
 
 def last_known_year() -> int:

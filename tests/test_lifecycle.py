@@ -34,6 +34,9 @@ def test_years_past_the_calendar_are_estimated_and_reported(repo: Repo) -> None:
     calendar = WorkdayCalendar()
     assert calendar.add_workdays(D(2030, 1, 4), 1) == D(2030, 1, 7)  # Fri → Mon
     assert calendar.estimated_years == {2030}
+    again = WorkdayCalendar()  # the days are counted once; each calendar still hears of it
+    assert again.add_workdays(D(2030, 1, 4), 1) == D(2030, 1, 7)
+    assert again.estimated_years == {2030}
     repo.add_item(category="other", refresh="timely", written="2030-01-02", published="2030-01-03")
     codes = [p.code for p in lifecycle_problems(repo.load(), D(2030, 2, 1))]
     assert "R605" in codes
