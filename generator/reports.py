@@ -219,22 +219,23 @@ def repeal_date(item: Item, by_number: dict[str, Item]) -> dt.date | None:
 
 def doc_type_counts(catalogue: Catalogue, year: int) -> list[DocTypeCounts]:
     items = [i for i in catalogue.valid_items() if i.scope == "external"]
-    by_number = {i.meta.index_no: i for i in items}
+    docs = {key: [i for i in items if i.meta.doc_type == key] for key in DOC_TYPES}
+    successors = {i.meta.superseded_by for kind in docs.values() for i in kind}
+    by_number = {i.meta.index_no: i for i in items if i.meta.index_no in successors}
     year_end = dt.date(year, 12, 31)
     rows = []
     for key, label in DOC_TYPES.items():
-        docs = [i for i in items if i.meta.doc_type == key]
-        repealed = {i.path: repeal_date(i, by_number) for i in docs}
+        repealed = {i.path: repeal_date(i, by_number) for i in docs[key]}
         rows.append(
             DocTypeCounts(
                 label=label,
-                issued=sum(i.meta.published.year == year for i in docs),
+                issued=sum(i.meta.published.year == year for i in docs[key]),
                 repealed=sum(d is not None and d.year == year for d in repealed.values()),
                 in_force=sum(
                     i.meta.published <= year_end
                     and (repealed[i.path] is None or repealed[i.path] > year_end)
                     and i.meta.validity != "amended"
-                    for i in docs
+                    for i in docs[key]
                 ),
             )
         )
@@ -253,16 +254,18 @@ def category_counts(catalogue: Catalogue, year: int) -> list[CategoryCount]:
     config = catalogue.config
     assert config is not None
     year_end = dt.date(year, 12, 31)
-    public = [
-        i
-        for i in catalogue.valid_items()
-        if i.scope == "external"
-        and "website" in i.channels(config)
-        and i.meta.published <= year_end
-    ]
+    by_category: dict[str, list[Item]] = {key: [] for key in config.categories.external}
+    for i in catalogue.valid_items():
+        if (
+            i.scope == "external"
+            and i.meta.published <= year_end
+            and "website" in i.channels(config)
+            and i.meta.category in by_category
+        ):
+            by_category[i.meta.category].append(i)
     rows = []
     for key, category in config.categories.external.items():
-        mine = [i for i in public if i.meta.category == key]
+        mine = by_category[key]
         rows.append(
             CategoryCount(
                 name=category.name,
