@@ -67,7 +67,9 @@ def _word_keys(word: str) -> tuple[str, str]:
 
 def index_entry(site: Site, index: int) -> dict[str, str]:
     view = site.items[index]
-    initials, full = pinyin_keys(" ".join([view.title, *view.keywords]))
+    initials, full = view.item.remember(  # kept in the item cache: an edit converts its own
+        "pinyin keys", lambda: pinyin_keys(" ".join([view.title, *view.keywords]))
+    )
     return {
         "url": view.url,
         "title": view.title,

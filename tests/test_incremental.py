@@ -21,7 +21,7 @@ from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
 from generator import build as build_module
-from generator import indexing, itemcache, pages, search
+from generator import indexing, itemcache, kiosk, pages, search
 from generator import views as views_module
 from generator.build import BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
@@ -266,6 +266,24 @@ def test_unchanged_items_are_not_read_again(
     (root / RULE).touch()  # a new time but the same bytes: hashed, not parsed
     preview(root, root / "build", items)
     assert read == ["2026-budget-performance.md"]
+
+
+def test_the_kiosk_index_converts_only_edited_titles_to_pinyin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache.load(root)
+    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    items.save()  # as ``catalogue build`` does, with what the build worked out
+    converted = calls_to(monkeypatch, kiosk, "pinyin_keys", lambda text: text)
+    replace_in(root, RULE, "title: ", "title: 修订：")
+    Repo(root, fresh=False).approve(
+        root / RULE, steps=(("initial", "钱立新"), ("leader", "林志远")), date=dt.date(2026, 5, 12)
+    )
+    build_catalogue(root, root / "build", BUILD_DAY, items=ItemCache.load(root))
+    assert len(converted) == 1 and converted[0].startswith("修订：")
+    index = (root / "build/kiosk/static/kiosk-index.js").read_text(encoding="utf-8")
+    assert '"initials":"xd' in index  # 修订 → xd, in front of the rest of the title's keys
 
 
 def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> None:
