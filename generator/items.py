@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,6 +125,22 @@ class Item:
     def folder(self) -> Path:
         return self.file.parent
 
+    # Pickled (item cache, reading workers), the front matter's line map stays pickled
+    # until read: it is a third of the objects a cache load makes, and only checking
+    # an item again, or reporting a problem's line, reads it.
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        if "raw" in state:
+            state[_PICKLED_RAW] = pickle.dumps(state.pop("raw"), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str) -> LineMap:
+        """Called only for a missing attribute: the line map of an unpickled item."""
+        if name != "raw" or _PICKLED_RAW not in self.__dict__:
+            raise AttributeError(name)
+        self.raw = pickle.loads(self.__dict__.pop(_PICKLED_RAW))
+        return self.raw
+
     def remember(self, name: str, make: Callable[[], T]) -> T:
         """``make()``, computed once for this item."""
         if name not in self.derived:
@@ -146,6 +163,8 @@ class Item:
         category = self.category(config)
         return category.channels if category else []
 
+
+_PICKLED_RAW = "_pickled_raw"
 
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 

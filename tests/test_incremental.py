@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUILD_DAY, Repo, copy_sample
+from conftest import BUILD_DAY, Repo, copy_sample, line_of
 from sitetext import all_bytes
 
 from generator import build as build_module
@@ -314,6 +314,21 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(tmp_path
         pickle.dumps({"root": str(root), "version": again.version, "entries": again.entries})
     )
     assert ItemCache.load(moved).entries == {}
+
+
+def test_a_saved_item_unpickles_its_line_map_only_when_read(tmp_path: Path) -> None:
+    """A third of loading the saved cache went to front matter line maps that only
+    a new check or a problem's line reads."""
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache.load(root)
+    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    items.save()
+    catalogue = load_catalogue(root, ItemCache.load(root))  # every check as it was
+    rule = next(item for item in catalogue.items if item.path == RULE)
+    assert "raw" not in vars(rule)
+    assert rule.line_of("published") == line_of(root / RULE, "published:")
+    assert "raw" in vars(rule) and rule.raw["title"] == "澄江区区级财政预算绩效管理办法"
+    assert pickle.loads(pickle.dumps(rule)) == rule
 
 
 def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
