@@ -13,9 +13,9 @@ from pathlib import Path
 from .collector import paused_collector
 from .config import Config, load_catalog
 from .itemcache import ItemCache, check_context
-from .items import Item, content_files, item_files, read_item
+from .items import CONTENT_DIR, Item, content_files, item_files, read_item
 from .problems import Problem, Severity, errors
-from .processes import map_in_processes
+from .processes import WorkerDied, map_in_processes
 from .validate import check_catalogue, check_item
 
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
@@ -70,10 +70,14 @@ def _load(root: Path, cache: ItemCache | None, files: list[str] | None) -> Catal
     config = loaded.config
     files = content_files(root) if files is None else files
     found = item_files(root, files)
-    if cache:
-        read = cache.read_all(found)
-    else:
-        read = map_in_processes(functools.partial(read_item, root), [Path(f) for f in found])
+    try:
+        if cache:
+            read = cache.read_all(found)
+        else:
+            read = map_in_processes(functools.partial(read_item, root), [Path(f) for f in found])
+    except WorkerDied as died:  # the items it read are lost: report that alone
+        catalogue.problems.append(Problem.make("B004", CONTENT_DIR, 1, how=died.how))
+        return catalogue
     for item, problems in read:
         catalogue.problems += problems
         if item is not None:

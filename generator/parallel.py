@@ -20,7 +20,7 @@ from multiprocessing.process import BaseProcess
 from .pagecache import OutputFiles
 from .pages import SitePages
 from .problems import Problem
-from .processes import fork, stop
+from .processes import WorkerDied, fork, stop
 from .render import WHOLE, Share
 
 
@@ -100,11 +100,9 @@ class PageWorkers:
     def _receive(self, worker: _Worker) -> None:
         try:
             kind, payload = worker.connection.recv()
-        except EOFError:  # killed, most likely for want of memory
-            worker.process.join()
-            code = worker.process.exitcode or 0
-            how = f"被系统信号 {-code} 终止" if code < 0 else f"退出码 {code}"
-            raise WorkerFailed(Problem.make("B004", "build", 1, how=how)) from None
+        except EOFError:
+            died = WorkerDied(worker.process)
+            raise WorkerFailed(Problem.make("B004", "build", 1, how=died.how)) from None
         if kind == "site":
             variant, keys = payload
             self.files.manifest.files.update(keys)

@@ -45,6 +45,16 @@ Out = TypeVar("Out")
 Worker = tuple[BaseProcess, Connection]  # a forked process and the pipe end it reports to
 
 
+class WorkerDied(Exception):
+    """A forked worker ended without reporting back: killed, most likely for want of memory."""
+
+    def __init__(self, process: BaseProcess) -> None:
+        process.join()
+        code = process.exitcode or 0
+        self.how = f"被系统信号 {-code} 终止" if code < 0 else f"退出码 {code}"  # for B004
+        super().__init__(self.how)
+
+
 def fork(target: Callable[..., None], *args: object) -> Worker:
     """Start ``target(*args, connection)`` in a forked process; ``connection`` is
     the end of a pipe the caller reads from."""
@@ -80,7 +90,7 @@ def map_in_processes(function: Callable[[In], Out], inputs: Sequence[In]) -> lis
             try:
                 kind, payload = connection.recv()
             except EOFError:
-                raise RuntimeError(f"worker ended unexpectedly ({process.exitcode})") from None
+                raise WorkerDied(process) from None
             if kind != "done":
                 raise RuntimeError(payload)
             results += payload

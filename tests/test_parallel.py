@@ -95,6 +95,36 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
     assert all_bytes(root / "build") == before
 
 
+def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(root, root / "build", BUILD_DAY)
+    before = all_bytes(root / "build")
+    builder, real_read = os.getpid(), catalogue.read_item
+
+    def killed(root: Path, file: Path) -> object:
+        if os.getpid() != builder:
+            os._exit(9)  # as if the system had killed it for memory
+        return real_read(root, file)
+
+    monkeypatch.setattr(catalogue, "read_item", killed)
+    read_in_processes(monkeypatch, 2)
+    (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(root, root / "build", BUILD_DAY)
+    (problem,) = refused.value.problems
+    assert (problem.code, problem.path) == ("B004", "content") and "9" in problem.message
+    assert all_bytes(root / "build") == before
+
+
+def read_in_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """Items are read in ``count`` processes, however few the sample has."""
+    monkeypatch.setattr(processes, "MIN_ITEMS", 1)
+    monkeypatch.setattr(processes, "cores", lambda: count)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)  # other tests' threads
+
+
 def test_only_a_single_threaded_process_of_a_fitting_size_forks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -129,9 +159,7 @@ def test_items_read_by_workers_equal_items_read_alone(
 
     monkeypatch.setattr(catalogue, "read_item", logged)
     monkeypatch.setattr(itemcache, "read_item", logged)
-    monkeypatch.setattr(processes, "MIN_ITEMS", 1)
-    monkeypatch.setattr(processes, "cores", lambda: 3)
-    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
+    read_in_processes(monkeypatch, 3)
     together = load_catalogue(root)
     assert len(set(readers.read_text().split())) == 3  # this process and two workers
     cached = load_catalogue(root, ItemCache(root))
