@@ -45,8 +45,17 @@ class Catalogue:
 
     def valid_items(self) -> list[Item]:
         """Items with no error of their own: the ones an output may show."""
-        failing = {p.path for p in self.problems if p.is_error}
+        failing = self.failing()
         return [item for item in self.items if item.path not in failing]
+
+    def failing(self) -> set[str]:
+        """The paths of items with an error of their own."""
+        return {p.path for p in self.problems if p.is_error}
+
+    @functools.cached_property
+    def newest_first(self) -> list[Item]:
+        """Every item, newest first: the order in which each output lists what it shows."""
+        return sorted(self.items, key=lambda i: (i.meta.published, i.meta.index_no), reverse=True)
 
 
 def load_catalogue(

@@ -45,12 +45,13 @@ def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list
     config = catalogue.config
     assert config is not None
     channels = set(variant.channels)
-    chosen = [
+    failing = catalogue.failing()
+    return [
         item
-        for item in catalogue.valid_items()
-        if item.scope in variant.scopes
+        for item in catalogue.newest_first
+        if item.path not in failing
+        and item.scope in variant.scopes
         and is_published(item, today)
         and not channels.isdisjoint(item.channels(config))
         and not (has_ended(item, today) and item.category(config).after_expiry == "remove")
     ]
-    return sorted(chosen, key=lambda i: (i.meta.published, i.meta.index_no), reverse=True)

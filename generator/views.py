@@ -7,6 +7,7 @@ computed here once, in the product's words.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ def item_id(index_no: str) -> str:
     return index_no.rsplit("/", 1)[-1]
 
 
+@functools.cache  # asked for every shown item by each output, on every build
 def item_url(index_no: str) -> str:
     """Stable for the item's lifetime: the 索引号 never changes once given."""
     return f"{ITEMS_DIR}/{item_id(index_no)}.html"
