@@ -298,22 +298,28 @@ def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> Non
     assert outputs(root / "build") == before
 
 
-def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(tmp_path: Path) -> None:
+def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(itemcache, "SAVED_CHUNK", 7)  # saved in several pickles
     root = copy_sample(tmp_path / "s")
     first = ItemCache(root)
     build_catalogue(root, root / "build", BUILD_DAY, items=first)
     first.save()
     again = ItemCache.load(root)
     assert again.entries.keys() == first.entries.keys() and len(again.entries) > 50
+    saved = (root / CACHE_FILE).read_bytes()
+    (root / CACHE_FILE).write_bytes(saved[: len(saved) // 2])  # a build killed as it saved
+    assert ItemCache.load(root).entries == {}
     (root / CACHE_FILE).write_bytes(b"not a pickle")
     assert ItemCache.load(root).entries == {}
+    (root / CACHE_FILE).write_bytes(saved)
     moved = tmp_path / "moved"
     shutil.move(root, moved)
     # the saved cache names its root: a moved catalogue starts with an empty one
-    (moved / CACHE_FILE).write_bytes(
-        pickle.dumps({"root": str(root), "version": again.version, "entries": again.entries})
-    )
     assert ItemCache.load(moved).entries == {}
+    header = pickle.loads(saved)  # the first of the pickles in the file
+    assert header["root"] == str(root) and header["chunks"] == -(-len(first.entries) // 7)
 
 
 def test_a_saved_item_unpickles_its_line_map_only_when_read(tmp_path: Path) -> None:
