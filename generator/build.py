@@ -196,7 +196,6 @@ class Stages:
     pages_done: Progress  # changed pages are in the output, so the open page may reload
     stage_done: Progress
     listings: Listings | None  # edits.py; None outside a preview
-    while_indexing: Callable[[], None]  # work to overlap with the last search indexes
 
 
 def build_catalogue(
@@ -211,7 +210,6 @@ def build_catalogue(
     reuse: bool = True,
     views: ViewCache | None = None,
     listings: Listings | None = None,
-    while_indexing: Callable[[], None] = lambda: None,
 ) -> BuildResult:
     """Build every output into ``out``; ``preview`` also shows unapproved items as drafts.
 
@@ -220,9 +218,7 @@ def build_catalogue(
     written: pages first (then ``on_pages`` is called), then reports, exports and
     search indexes. ``items`` keeps items read by earlier builds (itemcache.py),
     ``views`` their views and ``listings`` which listings showed them (edits.py);
-    a preview keeps all three between rebuilds. ``while_indexing`` is called once
-    every other file is written, while Pagefind still runs (``catalogue build``
-    saves its item cache then).
+    a preview keeps all three between rebuilds.
     """
     started = time.monotonic()
 
@@ -263,7 +259,7 @@ def build_catalogue(
             if on_pages is not None:
                 on_pages(result)
 
-        stages = Stages(result, pages_done, stage_done, listings, while_indexing)
+        stages = Stages(result, pages_done, stage_done, listings)
         result.updated = files.reusing
         if files.reusing:
             edited = items.changed if items is not None else set()
@@ -325,7 +321,6 @@ def _build_afresh(
         for site_pages in pages:  # while the indexes are built
             write_reports(catalogue, site_pages.renderer)
             write_data(site_pages.renderer)
-        stages.while_indexing()
         indexing.wait()
         stages.stage_done("搜索索引已生成")
         files.manifest.save(stage)
@@ -381,7 +376,6 @@ def _update(
             for site_pages in pages:
                 write_reports(catalogue, site_pages.renderer)
                 write_data(site_pages.renderer)
-            stages.while_indexing()
             indexing.wait()
             overlay.whole = {s.path.rstrip("/") for s in changed}
             overlay.gone = files.gone()

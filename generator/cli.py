@@ -251,14 +251,6 @@ def build(
     root: Path, out: Path | None, today: dt.date | None, strict: bool, no_cache: bool
 ) -> None:
     items = None if no_cache else ItemCache.load(root)
-    saved: list[ItemCache] = []
-
-    def save_items() -> None:
-        """Keep what this build read for the next, once: while Pagefind runs, if it gets there."""
-        if items is not None and not saved:
-            items.save()
-            saved.append(items)
-
     try:
         result = build_catalogue(
             root,
@@ -268,13 +260,14 @@ def build(
             progress=terminal_progress(sys.stderr),
             items=items,
             reuse=not no_cache,
-            while_indexing=save_items,
         )
     except BuildRefused as refused:
-        save_items()
+        if items is not None:
+            items.save()
         _print_problems(refused.problems, output.default_format(), strict)
         raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
-    save_items()
+    if items is not None:
+        items.save()
     warnings = [p for p in result.problems if not p.is_error]
     if warnings:
         _print_problems(warnings, output.default_format(), strict)

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from conftest import REPO, Repo, line_of
 
@@ -204,30 +203,3 @@ def test_build_progress_only_at_a_terminal(repo: Repo) -> None:
         repo.root, "build", "--today", "2024-08-01", "--out", str(repo.root / "b2")
     )
     assert code == 0 and "秒]" not in out + err  # CliRunner is not a terminal
-
-
-def test_build_saves_the_item_cache_once_while_pagefind_runs(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The cache takes a moment to write for a large catalogue; Pagefind, indexing
-    the last shards, takes longer, so the save overlaps it (and happens once)."""
-    from generator import indexing
-    from generator.itemcache import CACHE_FILE, ItemCache
-
-    item = repo.add_item()
-    cache = repo.root / CACHE_FILE
-    seen: list[bool] = []
-    real_wait, real_save = indexing.Indexing.wait, ItemCache.save
-
-    def wait(self: indexing.Indexing) -> None:
-        seen.append(cache.is_file())
-        real_wait(self)
-
-    saves = []
-    monkeypatch.setattr(indexing.Indexing, "wait", wait)
-    monkeypatch.setattr(ItemCache, "save", lambda self: saves.append(real_save(self)))
-    assert run(repo.root, "build", "--today", "2024-08-01")[0] == 0  # a fresh build
-    cache.unlink()
-    item.touch()  # not a no-op: the same pages, updated in place
-    assert run(repo.root, "build", "--today", "2024-08-01")[0] == 0
-    assert seen == [True, True] and len(saves) == 2
