@@ -299,7 +299,7 @@ class ViewCache:
         current = {item.path for item in catalogue.items}
         self._views = {path: v for path, v in self._views.items() if path in current}
         new = {i.path: i for i in catalogue.items if self._items.get(i.path) is not i}
-        failing = {p.path for p in catalogue.problems if p.is_error}
+        failing = catalogue.failing()
         if not self._selects_as_before(catalogue, new, failing):
             self._shown = {}
         elif new:
