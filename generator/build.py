@@ -13,9 +13,10 @@ import functools
 import gc
 import hashlib
 import os
+import stat
 import time
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +28,10 @@ from .config import CATALOG_FILE
 from .edits import Listings
 from .exports import EXPORT_FILES, write_exports
 from .indexing import Indexing, plan_search
-from .itemcache import RACY_NS, ItemCache
+from .itemcache import RACY_NS, ItemCache, Stamp, file_stamps, followed_stamp
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
+from .lastbuild import REMEMBERED_FILE, LastBuild
 from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
 from .pages import BodyCache, SitePages, write_item_pages, write_reports
 from .parallel import PageWorkers, WorkerFailed
@@ -39,7 +41,7 @@ from .render import THEMES_DIR, Renderer, theme_dir
 from .search import SearchIndexError
 from .select import VARIANTS, Variant
 from .sources import GENERATOR
-from .views import Site, ViewCache, link_views
+from .views import Site, ViewCache
 from .writer import OutputUpdate, staged_output
 
 
@@ -94,17 +96,9 @@ def make_site(
         views = ViewCache()
         views.start("", catalogue)
     shown = views.shown(catalogue, variant, today)
-    site_views = []
-    for item in shown.items:
-        if only is not None and item.path not in only:
-            continue
-        view = views.view(item, catalogue.config, today).for_output()
-        view.draft = item.path in catalogue.drafts
-        site_views.append(view)
-    link_views(site_views, shown)
-    site = Site(catalogue.config, variant, site_views, today, out)
-    site.shown = shown.urls
-    return site
+    items = shown.items if only is None else [i for i in shown.items if i.path in only]
+    site_views = views.output_views(catalogue, items, shown, today)
+    return Site(catalogue.config, variant, site_views, today, out, selection=shown)
 
 
 def all_pages(
@@ -142,11 +136,11 @@ INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
 
 
 def input_fingerprint(
-    root: Path, today: dt.date, strict: bool, content: list[str], now_ns: int
+    root: Path, today: dt.date, strict: bool, content: Mapping[str, Stamp], now_ns: int
 ) -> str | None:
-    """A digest of every input's path, size and change times (``content`` lists
-    the files under content/), the build day and the generator's own source:
-    equal fingerprints mean an identical output.
+    """A digest of every input's path, size and change times (``content`` holds the
+    ``file_stamps`` of the files under content/), the build day and the generator's
+    own source: equal fingerprints mean an identical output.
 
     None when an input changed within ``RACY_NS`` of ``now_ns``: a second write
     in the same clock tick could keep every stamp, so, as in git's "racily
@@ -154,15 +148,17 @@ def input_fingerprint(
     """
     digest = hashlib.sha256(f"{today}|{strict}".encode())
     sources = [str(root / CATALOG_FILE), *sorted(str(p) for p in GENERATOR.glob("*.py"))]
-    sources += content
     for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
         sources += [os.path.join(folder, name) for name in sorted(names)]
+    stamps = [*content.items(), *((path, followed_stamp(path)) for path in sources)]
     newest = 0
-    for path in sources:
-        with contextlib.suppress(OSError):
-            st = os.stat(path)  # ctime too: restoring a file's mtime cannot restore it
-            digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}\n".encode())
-            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+    for path, stamp in stamps:
+        if stat.S_ISLNK(stamp[0] if stamp else 0):
+            stamp = followed_stamp(path)
+        if stamp:  # ctime too: restoring a file's mtime cannot restore it
+            _, size, mtime, _, ctime = stamp
+            digest.update(f"{path}|{size}|{mtime}|{ctime}\n".encode())
+            newest = max(newest, mtime, ctime)
     return None if newest >= now_ns - RACY_NS else digest.hexdigest()
 
 
@@ -190,12 +186,21 @@ EDITED_FIRST = 20  # up to this many edited items get their pages written ahead 
 
 @dataclass
 class Stages:
-    """What the stages of one build report to, and what a preview keeps of them."""
+    """What the stages of one build report to, and what the next build keeps of them."""
 
     result: BuildResult
     pages_done: Progress  # changed pages are in the output, so the open page may reload
     stage_done: Progress
-    listings: Listings | None  # edits.py; None outside a preview
+    last: LastBuild  # what it selected and listed (lastbuild.py)
+    saves_last: bool  # ``last`` is kept beside the output, not by the caller
+
+    def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
+        """Record in ``folder`` what the output is made of; then remember its listings."""
+        listings = Listings.of(files.manifest.build, self.last.views, pages)
+        if self.saves_last:
+            LastBuild(self.last.views, listings).save(folder)
+        files.manifest.save(folder)
+        self.last.listings = listings
 
 
 def build_catalogue(
@@ -208,17 +213,16 @@ def build_catalogue(
     on_pages: Callable[[BuildResult], None] | None = None,
     items: ItemCache | None = None,
     reuse: bool = True,
-    views: ViewCache | None = None,
-    listings: Listings | None = None,
+    last: LastBuild | None = None,
 ) -> BuildResult:
     """Build every output into ``out``; ``preview`` also shows unapproved items as drafts.
 
     With ``reuse``, when ``out`` holds a build made with the same theme,
     catalog.yaml, generator and day, only the files whose inputs changed are
     written: pages first (then ``on_pages`` is called), then reports, exports and
-    search indexes. ``items`` keeps items read by earlier builds (itemcache.py),
-    ``views`` their views and ``listings`` which listings showed them (edits.py);
-    a preview keeps all three between rebuilds.
+    search indexes. ``items`` keeps items read by earlier builds (itemcache.py) and
+    ``last`` what the last build selected and listed (lastbuild.py): a preview keeps
+    both between rebuilds, otherwise ``last`` is kept beside the output.
     """
     started = time.monotonic()
 
@@ -227,13 +231,14 @@ def build_catalogue(
             progress(f"[{time.monotonic() - started:6.1f} 秒] {text}")
 
     content = content_files(root.resolve())
-    fingerprint = input_fingerprint(root.resolve(), today, strict, content, time.time_ns())
+    stamps = file_stamps(content)
+    fingerprint = input_fingerprint(root.resolve(), today, strict, stamps, time.time_ns())
     if fingerprint is not None and preview:
         fingerprint += "-preview"
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
     with paused_collector():
-        catalogue = load_catalogue(root, items, content)
+        catalogue = load_catalogue(root, items, content, stamps)
         # Collections from here on look only at what rendering makes; were the items
         # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()
@@ -246,7 +251,10 @@ def build_catalogue(
         mode = "preview" if preview else "strict" if strict else "build"
         build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
         files = OutputFiles(build, Manifest.load(out) if reuse else None)
-        views = ViewCache() if views is None else views
+        saves_last = last is None
+        if last is None:
+            last = LastBuild.load(out) if files.reusing else LastBuild()
+        views = last.views
         views.start(build, catalogue)
         result = BuildResult(out.resolve(), problems=catalogue.problems)
 
@@ -259,11 +267,10 @@ def build_catalogue(
             if on_pages is not None:
                 on_pages(result)
 
-        stages = Stages(result, pages_done, stage_done, listings)
+        stages = Stages(result, pages_done, stage_done, last, saves_last)
         result.updated = files.reusing
         if files.reusing:
-            edited = items.changed if items is not None else set()
-            _update(catalogue, out, today, files, views, edited, stages)
+            _update(catalogue, out, today, files, views, stages)
         else:
             _build_afresh(catalogue, out, today, files, views, stages)
     except WorkerFailed as exc:
@@ -305,8 +312,7 @@ def _build_afresh(
             for site_pages in pages:
                 site = site_pages.site
                 site_pages.write(workers.share)  # while the workers write theirs
-                if stages.listings is None:
-                    site_pages.forget_listings()
+                site_pages.forget_listings()
                 workers.wait_for(site.variant.name)
                 stages.stage_done(
                     f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
@@ -323,11 +329,9 @@ def _build_afresh(
             write_data(site_pages.renderer)
         indexing.wait()
         stages.stage_done("搜索索引已生成")
-        files.manifest.save(stage)
+        stages.record(files, pages, stage)
     # Only now are the pages in ``out``: a preview that reloaded earlier would find none.
     stages.pages_done("")  # the progress lines above said it
-    if stages.listings is not None:
-        stages.listings.remember(files.manifest.build, pages)
 
 
 def _update(
@@ -336,12 +340,11 @@ def _update(
     today: dt.date,
     files: OutputFiles,
     views: ViewCache,
-    edited: set[str],
     stages: Stages,
 ) -> None:
-    """Only the changed files, in steps: the pages of the ``edited`` items (a preview
-    shows them at once), the listings that show them (edits.py), every other
-    changed page, then what is made from all pages.
+    """Only the changed files, in steps: the pages of the items changed since the last
+    build (a preview shows them at once), the listings that show them (edits.py),
+    every other changed page, then what is made from all pages.
 
     Each step is written beside ``out`` and moved in only when it has succeeded;
     until the last, the search index still describes the previous pages. If any
@@ -349,23 +352,20 @@ def _update(
     """
     update = OutputUpdate(out)
     bodies = BodyCache()
-    ahead, pages = False, None
+    ahead = False
     try:
-        if edited and len(edited) <= EDITED_FIRST:
-            ahead, pages = _write_edits_first(
-                catalogue, today, files, views, bodies, edited, update, stages
-            )
+        if views.changed and len(views.changed) <= EDITED_FIRST:
+            ahead = _write_edits_first(catalogue, today, files, views, bodies, update, stages)
         writes = files.writes
         with update.step() as overlay:
-            pages = pages or all_pages(catalogue, today, overlay.folder, views, files, bodies)
-            _move_sites(pages, overlay.folder)
+            pages = all_pages(catalogue, today, overlay.folder, views, files, bodies)
             shards = plan_search([p.site for p in pages])
             for site_pages in pages:
                 site_pages.write()
-                if stages.listings is None:
-                    site_pages.forget_listings()
+                site_pages.forget_listings()
                 stages.result.counts[site_pages.site.variant.label] = len(site_pages.site.items)
-            overlay.gone = [MANIFEST_FILE, INPUTS_FILE]  # the output is about to change
+            # The output is about to change: what it was made of no longer holds.
+            overlay.gone = [MANIFEST_FILE, INPUTS_FILE, REMEMBERED_FILE]
         if files.writes > writes or not ahead:
             stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
         with update.step() as overlay, Indexing(out, overlay.folder) as indexing:
@@ -379,14 +379,12 @@ def _update(
             indexing.wait()
             overlay.whole = {s.path.rstrip("/") for s in changed}
             overlay.gone = files.gone()
-        files.manifest.save(out)
+        stages.record(files, pages, out)
     except BaseException:
         update.undo()
         raise
     finally:
         update.finish()
-    if stages.listings is not None:
-        stages.listings.remember(files.manifest.build, pages)
     stages.stage_done("报表、数据和搜索索引已更新")
 
 
@@ -396,37 +394,27 @@ def _write_edits_first(
     files: OutputFiles,
     views: ViewCache,
     bodies: BodyCache,
-    edited: set[str],
     update: OutputUpdate,
     stages: Stages,
-) -> tuple[bool, list[SitePages] | None]:
-    """Two steps of an update: the pages of the ``edited`` items, then the listings
-    that show them (edits.py), each moved into the output as soon as it is written.
+) -> bool:
+    """Two steps of an update: the pages of the items changed since the last build,
+    then the listings that show them (edits.py), each moved into the output as soon
+    as it is written.
 
-    Returns whether every changed listing was written, and every page of every
-    output when finding the listings took making them (no earlier build remembered).
+    Returns whether every changed listing was written.
     """
     with update.step() as overlay:
-        edited_pages = [
-            write_item_pages(
-                catalogue,
-                make_site(catalogue, v, today, overlay.folder / v.name, views, only=edited),
-                files,
-                bodies,
-            )
-            for v in VARIANTS
-        ]
+        for variant in VARIANTS:
+            folder = overlay.folder / variant.name
+            site = make_site(catalogue, variant, today, folder, views, only=views.changed)
+            write_item_pages(catalogue, site, files, bodies)
     stages.pages_done("修改的条目页面已写入")
-    pages, listings = None, stages.listings
-    if listings is None:  # the listings as they are now
-        pages = all_pages(catalogue, today, update.out, views, files, bodies)
-        listings = Listings()
-        listings.remember(files.manifest.build, pages)
     with update.step() as overlay:
-        ahead = listings.write_rows_of(edited_pages, files, overlay.folder)
+        listings = stages.last.listings
+        ahead = listings.write_rows_of_changes(catalogue, views, today, files, overlay.folder)
     if ahead:
         stages.pages_done("显示修改条目的列表页已写入")
-    return ahead, pages
+    return ahead
 
 
 def _move_sites(pages: list[SitePages], folder: Path) -> None:

@@ -7,12 +7,14 @@ validate); ``validate`` and ``build`` both start here.
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .collector import paused_collector
 from .config import Config, load_catalog
-from .itemcache import ItemCache, check_context
+from .itemcache import ItemCache, Stamp, check_context
 from .items import CONTENT_DIR, Item, content_files, item_files, read_item
 from .problems import Problem, Severity, errors
 from .processes import WorkerDied, map_in_processes
@@ -53,25 +55,47 @@ class Catalogue:
         return {p.path for p in self.problems if p.is_error}
 
     @functools.cached_property
+    def by_path(self) -> dict[str, Item]:
+        return {item.path: item for item in self.items}
+
+    @functools.cached_property
+    def by_index(self) -> dict[str, Item]:
+        """Items by 索引号, which a catalogue that builds has no two of (I304)."""
+        return {item.meta.index_no: item for item in self.items}
+
+    def item_path(self, file: str) -> str | None:
+        """The path (as ``Item.path``) of ``file``, an absolute path under the root."""
+        under = os.path.join(self.root, "")
+        return file[len(under) :].replace(os.sep, "/") if file.startswith(under) else None
+
+    @functools.cached_property
     def newest_first(self) -> list[Item]:
         """Every item, newest first: the order in which each output lists what it shows."""
         return sorted(self.items, key=lambda i: (i.meta.published, i.meta.index_no), reverse=True)
 
 
 def load_catalogue(
-    root: Path, cache: ItemCache | None = None, files: list[str] | None = None
+    root: Path,
+    cache: ItemCache | None = None,
+    files: list[str] | None = None,
+    stamps: Mapping[str, Stamp] | None = None,
 ) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem.
 
     With a ``cache``, items whose files are unchanged since it last read them are
-    not read or checked again. ``files`` is ``content_files(root)`` if the caller
-    has it already.
+    not read or checked again. ``files`` is ``content_files(root)`` and ``stamps``
+    their ``file_stamps``, if the caller has them already.
     """
     with paused_collector():
-        return _load(root.resolve(), cache, files)
+        return _load(root.resolve(), cache, files, stamps)
 
 
-def _load(root: Path, cache: ItemCache | None, files: list[str] | None) -> Catalogue:
+def _load(
+    root: Path,
+    cache: ItemCache | None,
+    files: list[str] | None,
+    stamps: Mapping[str, Stamp] | None,
+) -> Catalogue:
     loaded = load_catalog(root)
     catalogue = Catalogue(root, loaded.config, problems=list(loaded.problems))
     if loaded.config is None:
@@ -81,7 +105,7 @@ def _load(root: Path, cache: ItemCache | None, files: list[str] | None) -> Catal
     found = item_files(root, files)
     try:
         if cache:
-            read = cache.read_all(found)
+            read = cache.read_all(found, stamps)
         else:
             read = map_in_processes(functools.partial(read_item, root), [Path(f) for f in found])
     except WorkerDied as died:  # the items it read are lost: report that alone
@@ -91,10 +115,10 @@ def _load(root: Path, cache: ItemCache | None, files: list[str] | None) -> Catal
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)
-    by_file = {item.file: item for item in catalogue.items}  # already absolute
+    read_files = {item.file_name for item in catalogue.items}  # already absolute
 
     def check(item: Item) -> list[Problem]:
-        return check_item(item, config, by_file)
+        return check_item(item, config, read_files)
 
     if cache:
         context = check_context(root, files)

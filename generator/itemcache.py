@@ -20,7 +20,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,15 +37,20 @@ SAVED_CHUNK = 1_000  # entries pickled together (``ItemCache.save``)
 Stamp = tuple[int, ...]
 
 
-def _stamp(path: Path | str | None) -> Stamp:
+def _stamp(path: Path | str | None, stat: Callable[..., os.stat_result] = os.lstat) -> Stamp:
     """What changes when a file is replaced or written: mode, size, times, inode."""
     if path is None:
         return ()
     try:
-        st = os.lstat(path)
+        st = stat(path)
     except (OSError, ValueError):
         return ()
     return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def followed_stamp(path: str) -> Stamp:
+    """A file's stamp through any symbolic link."""
+    return _stamp(path, os.stat)
 
 
 # A file changed again within the clock's granularity after it was hashed can keep
@@ -82,8 +87,13 @@ def _read(root: Path, file: str) -> tuple[Item | None, list[Problem]]:
     return read_item(root, Path(file))  # looked up when called, so tests can watch it
 
 
+def file_stamps(files: list[str]) -> dict[str, Stamp]:
+    """``_stamp`` of each of ``files``: a build stats its inputs once."""
+    return {file: _stamp(file) for file in files}
+
+
 def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
-    if item is None:
+    if item is None or not item.attachment_files:  # most items: skip the sorting
         return ()
     return tuple(_stamp(item.attachment_files[p]) for p in sorted(item.attachment_files))
 
@@ -99,10 +109,13 @@ class ItemCache:
         self._seen: set[str] = set()
         self._parsed: set[str] = set()
 
-    def read_all(self, files: list[str]) -> list[tuple[Item | None, list[Problem]]]:
+    def read_all(
+        self, files: list[str], stamps: Mapping[str, Stamp] | None = None
+    ) -> list[tuple[Item | None, list[Problem]]]:
         """``read_item`` of each of ``files`` (absolute paths under the root, as
         ``content_files`` gives them), unless a file and its attachments are as last
-        read; those read afresh are parsed on every core."""
+        read; those read afresh are parsed on every core. ``stamps`` holds the files'
+        ``file_stamps`` if the caller has them."""
         found: dict[str, tuple[Item | None, list[Problem]]] = {}
         fresh: list[tuple[str, str, Stamp, int, str]] = []
         under = len(os.path.join(self.root, ""))  # os.path.relpath is slow on 10,000s
@@ -110,7 +123,7 @@ class ItemCache:
             path = file[under:].replace(os.sep, "/")
             self._seen.add(path)
             entry = self.entries.get(path)
-            stamp = _stamp(file)
+            stamp = stamps[file] if stamps is not None and file in stamps else _stamp(file)
             if (
                 entry is not None
                 and entry.stamp == stamp

@@ -16,7 +16,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,12 +48,6 @@ def build_digest(root: Path, theme: Path, today: dt.date, mode: str) -> str:
         mode,
     ]
     return _sha("|".join(parts))
-
-
-def item_digest(item: Item) -> str:
-    """Everything an item's file says and its attachments' contents: the approved
-    digest covers all but the approvals themselves."""
-    return _sha(f"{item.path}|{item.digest}|{item.meta.approvals!r}")
 
 
 class PageKeys:
@@ -89,14 +84,14 @@ class PageKeys:
         if isinstance(value, ItemView):
             return self._describe_view(value)
         if isinstance(value, Item):
-            return self.files.item_digest(value)
+            return value.page_digest()
         summary = getattr(value, "cache_summary", None)  # objects that say what pages show
         if callable(summary):
             return self.digest(summary())
         if isinstance(value, Mapping):
             return "{" + ",".join(f"{k!r}:{self.digest(v)}" for k, v in value.items()) + "}"
-        if isinstance(value, list | tuple | set | frozenset):
-            ordered = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        if isinstance(value, Sequence | AbstractSet):  # lists, or views made when read
+            ordered = sorted(value, key=repr) if isinstance(value, AbstractSet) else value
             return "[" + ",".join(self.digest(v) for v in ordered) + "]"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = (f.name for f in dataclasses.fields(value))
@@ -108,7 +103,7 @@ class PageKeys:
         """A view is made from its item, catalog.yaml and the day (in the build digest),
         plus what it says about other items and where its body's links lead."""
         links = (view.superseded_by, view.replaces, view.draft)
-        return "|".join([self.files.item_digest(view.item), self.view_links(view), repr(links)])
+        return "|".join([view.item.page_digest(), self.view_links(view), repr(links)])
 
 
 @dataclass
@@ -146,10 +141,6 @@ class OutputFiles:
         self.previous = previous.files if previous is not None and previous.build == build else {}
         self.reusing = bool(self.previous)
         self.writes = 0  # files found to need writing so far
-
-    def item_digest(self, item: Item) -> str:
-        """``item_digest``, computed once per item."""
-        return item.remember("page digest", lambda: item_digest(item))
 
     def needs(self, path: str, key: str) -> bool:
         """Record ``path``'s key; True when it must be (re)written, as the caller then does.

@@ -11,7 +11,7 @@ import functools
 import math
 import shutil
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +35,7 @@ class Facet:
     kind: str  # "category" | "section" | "year" | "archive"
     key: str  # empty for the archive, which is a single listing
     name: str
-    items: list[ItemView]
+    items: Sequence[ItemView]
 
     @property
     def base(self) -> str:
@@ -68,12 +68,15 @@ class Pagination:
         return (self.number, self.count, self.urls)  # the same list for every page of a listing
 
 
+Browse = dict[str, list[Facet]]  # kind of facet → the facets of that kind, as shown
+
+
 def current(site: Site) -> list[ItemView]:
     """What the current lists show: everything but ended 公示, which are in the archive."""
     return [v for v in site.items if not v.ended]
 
 
-def facets(site: Site) -> dict[str, list[Facet]]:
+def facets(site: Site) -> Browse:
     """Every category of the site's scopes (empty ones too), every section and year in use."""
     config = site.config
     by_category: dict[str, list[ItemView]] = {}
@@ -110,8 +113,20 @@ def archive_facet(site: Site) -> list[Facet]:
     return [Facet("archive", "", "历史信息", ended)] if ended else []
 
 
+@dataclass
+class Listed:
+    """What an output's listings show: its current items (home, 公开目录) and its facets."""
+
+    current: Sequence[ItemView]
+    browse: Browse
+
+    @classmethod
+    def of(cls, site: Site) -> Listed:
+        return cls(current(site), facets(site))
+
+
 def listing_pages(
-    site: Site, base: str, title: str, items: list[ItemView], **context: object
+    site: Site, base: str, title: str, items: Sequence[ItemView], **context: object
 ) -> Iterator[Page]:
     """A listing split into pages of ``page_size`` rows: index.html, page-2.html, …"""
     size = site.page_size
@@ -124,13 +139,13 @@ def listing_pages(
         yield Page(url, "list.html", {**page, **context})
 
 
-def link_resolver(view: ItemView, shown: dict[str, str]) -> Callable[[Path], str | None]:
-    """Resolve links in ``view``'s body: other shown items (file → URL), and its own attachments."""
+def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
+    """Resolve links in ``view``'s body: other items ``site`` shows, and its own attachments."""
     page = view.url
 
     def resolve(target: Path) -> str | None:
-        if (file := str(target)) in shown:
-            return relative_url(page, shown[file])
+        if (url := site.url_of(file := str(target))) is not None:
+            return relative_url(page, url)
         attachments = view.item.remember(  # only bodies with links ask
             "attachment urls", lambda: {str(a.source.resolve()): a.url for a in view.attachments}
         )
@@ -143,7 +158,7 @@ def link_resolver(view: ItemView, shown: dict[str, str]) -> Callable[[Path], str
 
 def copy_attachments(site: Site, files: OutputFiles) -> None:
     for view in site.items:
-        key = files.item_digest(view.item)  # covers the attachments' contents
+        key = view.item.page_digest()  # covers the attachments' contents
         for attachment in view.attachments:
             if not files.needs(f"{site.variant.name}/{attachment.url}", key):
                 continue
@@ -211,7 +226,7 @@ class ItemPages:
         """
         known = self._links.get(id(view))
         if known is None or known[0] is not view:
-            resolve = link_resolver(view, self.renderer.site.shown)
+            resolve = link_resolver(view, self.renderer.site)
             known = self._links[id(view)] = (view, resolve, link_targets(view, resolve))
         return known[1], known[2]
 
@@ -235,36 +250,47 @@ class SitePages:
     """Every page of one site, ready to be rendered whole or in shares (parallel.py)."""
 
     def __init__(
-        self, catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache
+        self,
+        catalogue: Catalogue,
+        site: Site,
+        files: OutputFiles,
+        bodies: BodyCache,
+        listed: Listed | None = None,
     ) -> None:
+        """``listed``, if given, is what ``site``'s listings show (edits.py remembers it)."""
         self.catalogue = catalogue
         self.site = site
         self.renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
         self.item_pages = ItemPages(self.renderer, bodies)
+        self._listed = listed
 
-    @functools.cached_property
-    def browse(self) -> dict[str, list[Facet]]:
-        return facets(self.site)
+    @property
+    def listed(self) -> Listed:
+        if self._listed is None:
+            self._listed = Listed.of(self.site)
+        return self._listed
 
     @functools.cached_property
     def listings(self) -> list[Page]:
         """Home and every listing page, in the order they are written."""
-        site, browse = self.site, self.browse
-        listed = current(site)
-        home = {"latest": listed[:LATEST_ON_HOME], "facets": browse}
-        listings = [
-            listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None)
-        ]
+        return [page for _, pages in self.listing_groups() for page in pages]
+
+    def listing_groups(self) -> Iterator[tuple[Sequence[ItemView], Iterator[Page]]]:
+        """Home and each listing, with the items it lists; its pages are made as read."""
+        site, listed, browse = self.site, self.listed.current, self.listed.browse
+        latest = listed[:LATEST_ON_HOME]
+        yield latest, iter([Page("index.html", "home.html", {"latest": latest, "facets": browse})])
+        yield (
+            listed,
+            listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None),
+        )
         for kind_facets in browse.values():
-            listings += [
-                listing_pages(site, f.base, f.name, f.items, facets=browse, facet=f)
-                for f in kind_facets
-            ]
-        return [Page("index.html", "home.html", home), *(p for pages in listings for p in pages)]
+            for f in kind_facets:
+                yield f.items, listing_pages(site, f.base, f.name, f.items, facets=browse, facet=f)
 
     def forget_listings(self) -> None:
         """Let the listing pages go once written: 100,000 items make about 70,000, each
-        holding its rows, and no later stage reads them (a preview remembers them, edits.py)."""
+        holding its rows, and no later stage reads them (edits.py remembers paths)."""
         self.__dict__.pop("listings", None)
 
     def write(self, share: Share = WHOLE) -> None:
@@ -277,7 +303,10 @@ class SitePages:
             renderer.write(page, share)
         for view in site.items:
             self.item_pages.write(view, share)
-        static = {"facets": self.browse, "merge_indexes": site.merge_indexes}  # search merges
+        static = {
+            "facets": self.listed.browse,
+            "merge_indexes": site.merge_indexes,
+        }  # search merges
         for url, template in STATIC_PAGES.items():
             renderer.write(Page(url, template, static), share)
         if share.first:

@@ -52,12 +52,11 @@ from watchdog.observers import Observer
 from .build import BuildRefused, BuildResult, build_catalogue
 from .cliutil import DATE, CatalogueError
 from .config import CATALOG_FILE
-from .edits import Listings
 from .itemcache import ItemCache
 from .items import CONTENT_DIR
+from .lastbuild import LastBuild
 from .problem_output import as_text
 from .problems import Problem
-from .views import ViewCache
 
 # An editor's save (write a copy, rename it over) is a burst of events milliseconds apart;
 # waiting longer only delays the reload.
@@ -128,8 +127,7 @@ class PreviewServer:
         self._last_change = 0.0
         self.workdir = Path(tempfile.mkdtemp(prefix="catalogue-serve-"))
         self.items = ItemCache(self.root)
-        self.views = ViewCache()
-        self.listings = Listings()
+        self.last = LastBuild()  # what the last build selected and listed
         try:
             self.http = PreviewHTTPServer((host, port), self)
         except OSError as exc:
@@ -170,8 +168,7 @@ class PreviewServer:
                 preview=True,
                 on_pages=pages_written,
                 items=self.items,
-                views=self.views,
-                listings=self.listings,
+                last=self.last,
             )
         except BuildRefused as refused:
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [

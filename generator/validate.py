@@ -7,8 +7,8 @@ across items (a 索引号 is unique, ``superseded_by`` points at an item).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from collections.abc import Collection, Iterator
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .approvals import check_approvals
@@ -21,7 +21,8 @@ from .problems import Problem
 INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>\d{4})-(?P<serial>\d{5})")
 
 
-def check_item(item: Item, config: Config, items_by_file: dict[Path, Item]) -> list[Problem]:
+def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[Problem]:
+    """The rules about ``item``; ``item_files`` are the catalogue's item files (absolute)."""
     out: list[Problem] = []
 
     def report(code: str, at_key: str, **params: object) -> None:
@@ -84,7 +85,7 @@ def check_item(item: Item, config: Config, items_by_file: dict[Path, Item]) -> l
         out.append(Problem.make("I316", item.path, item.body_line))
 
     out.extend(_attachment_problems(item))
-    out.extend(_link_problems(item, items_by_file))
+    out.extend(_link_problems(item, item_files))
     out.extend(check_approvals(item, config))
     out.extend(confidentiality_problems(item, config))
     return out
@@ -127,7 +128,7 @@ def local_links(body: str) -> Iterator[tuple[str, int]]:
             yield unquote(parts.path), body.count("\n", 0, match.start())
 
 
-def _link_problems(item: Item, items_by_file: dict[Path, Item]) -> Iterator[Problem]:
+def _link_problems(item: Item, item_files: Collection[str]) -> Iterator[Problem]:
     attachments = {f.resolve() for f in item.attachment_files.values() if f is not None}
     for target, offset in local_links(item.body):
         line = item.body_line + offset
@@ -136,7 +137,7 @@ def _link_problems(item: Item, items_by_file: dict[Path, Item]) -> Iterator[Prob
             continue
         file = resolve_under(item.folder, target)
         if target.endswith(ITEM_SUFFIX):
-            if file not in items_by_file:
+            if file is None or str(file) not in item_files:
                 yield Problem.make("L404", item.path, line, target=target)
         elif file is None or not is_regular_file(file):
             yield Problem.make("L404", item.path, line, target=target)

@@ -10,14 +10,16 @@ import datetime as dt
 import functools
 import mimetypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .catalogue import Catalogue
 from .config import CHANNELS, REFRESH, VALIDITY, Config
 from .items import SUMMARY_LIMIT, Item
 from .lifecycle import has_ended
-from .select import Variant, select_items
+from .select import VARIANTS, Variant, select_items
 
 ITEMS_DIR = "items"
 
@@ -214,63 +216,86 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     )
 
 
-@dataclass
-class Shown:
-    """The items one output shows today, newest first, and how its pages look them up."""
+def selection_facts(item: Item, config: Config) -> str:
+    """What selecting and looking up items reads of ``item``, besides the day and
+    catalog.yaml: equal facts mean the item takes the same place in every selection.
+    A string, so that a build can keep it beside its output (lastbuild.py)."""
+    category = item.category(config)
+    return repr(
+        (
+            item.scope,
+            tuple(item.channels(config)),
+            item.meta.published,
+            item.meta.expires,
+            category.after_expiry if category else None,
+            item.meta.index_no,
+            item.meta.superseded_by,
+        )
+    )
 
-    items: list[Item]
-    by_index: dict[str, Item]  # the shown items by 索引号
-    nameable: dict[str, Item]  # every item of the output's scopes by 索引号 (links name them)
-    urls: dict[str, str]  # each shown item's file (a string: hashing a Path is slow) → URL
-    replaced: dict[str, list[str]]  # a shown item's 索引号 → the shown items it replaces
+
+class Shown:
+    """The items one output shows today, newest first, and how its pages look them up.
+
+    Lookups go through the catalogue's own (by path, by 索引号) and this output's set
+    of item paths, so an edit's first pages cost no pass over every item.
+    ``replaced`` depends only on the items' selection facts, so a selection kept for
+    the next build (ViewCache) carries it over.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        variant: Variant,
+        items: list[Item],
+        replaced: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.variant = variant
+        self.items = items
+        if replaced is not None:
+            self.replaced = replaced
 
     @classmethod
     def select(cls, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
-        items = select_items(catalogue, variant, today)
-        by_index = {item.meta.index_no: item for item in items}
+        return cls(catalogue, variant, select_items(catalogue, variant, today))
+
+    @functools.cached_property
+    def paths(self) -> frozenset[str]:
+        return frozenset(item.path for item in self.items)
+
+    def item(self, index_no: str) -> Item | None:
+        """The shown item with this 索引号, if any."""
+        item = self.catalogue.by_index.get(index_no)
+        return item if item is not None and item.path in self.paths else None
+
+    def nameable(self, index_no: str) -> Item | None:
+        """The item of the output's scopes with this 索引号, if any: links may name it."""
+        item = self.catalogue.by_index.get(index_no)
+        return item if item is not None and item.scope in self.variant.scopes else None
+
+    def url_of(self, file: str) -> str | None:
+        """The URL of the shown item in ``file`` (absolute), if any."""
+        path = self.catalogue.item_path(file)
+        if path is None or path not in self.paths:
+            return None
+        return item_url(self.catalogue.by_path[path].meta.index_no)
+
+    @functools.cached_property
+    def replaced(self) -> dict[str, list[str]]:
+        """A shown item's 索引号 → the shown items it replaces, newest first."""
         replaced: dict[str, list[str]] = {}
-        for item in items:
-            if item.meta.superseded_by in by_index:
-                replaced.setdefault(item.meta.superseded_by, []).append(item.meta.index_no)
-        return cls(
-            items,
-            by_index,
-            {i.meta.index_no: i for i in catalogue.items if i.scope in variant.scopes},
-            {str(item.file): item_url(item.meta.index_no) for item in items},
-            replaced,
-        )
+        for item in self.items:
+            successor = item.meta.superseded_by
+            if successor and self.item(successor) is not None:
+                replaced.setdefault(successor, []).append(item.meta.index_no)
+        return replaced
 
-    def swapped(self, new: dict[str, Item]) -> Shown:
-        """The same selection with items (by path) read anew; ``selects_alike`` must
-        hold for each, so the order, the URLs and the links stay as they were."""
-        by_index, nameable = dict(self.by_index), dict(self.nameable)
-        for item in new.values():
-            for lookup in (by_index, nameable):
-                if item.meta.index_no in lookup:
-                    lookup[item.meta.index_no] = item
+    def swapped(self, catalogue: Catalogue, new: dict[str, Item]) -> Shown:
+        """The same selection in ``catalogue``, with items (by path) read anew that
+        have the ``selection_facts`` of the items they replace."""
         items = [new.get(item.path, item) for item in self.items]
-        return Shown(items, by_index, nameable, self.urls, self.replaced)
-
-    def selects_alike(self, old: Item, new: Item, config: Config) -> bool:
-        """Whether ``new`` takes ``old``'s place in every selection and lookup."""
-
-        def facts(item: Item) -> tuple[object, ...]:
-            category = item.category(config)
-            return (
-                item.scope,
-                tuple(item.channels(config)),
-                item.meta.published,
-                item.meta.expires,
-                category.after_expiry if category else None,
-                item.meta.index_no,
-                item.meta.superseded_by,
-            )
-
-        number = old.meta.index_no
-        in_place = all(  # or absent: not of this output's scopes, or not shown
-            lookup.get(number, old) is old for lookup in (self.nameable, self.by_index)
-        )
-        return in_place and facts(old) == facts(new)
+        return Shown(catalogue, self.variant, items, self.replaced)
 
 
 class ViewCache:
@@ -279,49 +304,73 @@ class ViewCache:
     A view is made from its item, catalog.yaml and the day only, so within one
     build every output shares it, and ``catalogue serve`` keeps it between
     rebuilds for an unchanged item (the same object, from the item cache) while
-    the build digest is the same. What an output shows is kept too: an edit
-    usually changes nothing that selection looks at (scope, channels, dates,
-    category, 索引号, what the item supersedes), and then the next build swaps the
-    edited items into the last selection instead of selecting afresh.
+    the build digest is the same. What an output shows is kept too, with the
+    ``selection_facts`` of every item it was selected from: an edit usually
+    changes nothing selection looks at, and then the next build swaps the edited
+    items into the last selection instead of selecting afresh. ``catalogue build``
+    keeps the selections beside its output (lastbuild.py), by item path.
     """
 
     def __init__(self) -> None:
         self.build = ""
+        self.builds = 0  # builds started: what a build remembers can tell it was the last
+        self.changed: set[str] = set()  # items new or changed since the last build, by path
+        self.selects_as_before = False  # the selections of the last build still hold
         self._views: dict[str, tuple[Item, ItemView]] = {}
-        self._items: dict[str, Item] = {}  # the catalogue the kept selections were made of
+        # Each item of the catalogue the kept selections were made of: its page digest
+        # (items.py) and its selection facts, by path.
+        self._basis: dict[str, tuple[str, str]] = {}
         self._failing: set[str] = set()
         self._shown: dict[str, Shown] = {}  # variant name → what it showed
+        # The same, as a saved cache holds them: shown items by path, and ``replaced``.
+        self._kept: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
 
     def start(self, build: str, catalogue: Catalogue) -> None:
         """Begin a build with digest ``build`` (pagecache.build_digest) of ``catalogue``."""
-        if build != self.build:
-            self.build, self._views, self._shown = build, {}, {}
-        current = {item.path for item in catalogue.items}
-        self._views = {path: v for path, v in self._views.items() if path in current}
-        new = {i.path: i for i in catalogue.items if self._items.get(i.path) is not i}
-        failing = catalogue.failing()
-        if not self._selects_as_before(catalogue, new, failing):
-            self._shown = {}
-        elif new:
-            self._shown = {name: shown.swapped(new) for name, shown in self._shown.items()}
-        self._items, self._failing = {i.path: i for i in catalogue.items}, failing
-
-    def _selects_as_before(
-        self, catalogue: Catalogue, new: dict[str, Item], failing: set[str]
-    ) -> bool:
-        """Whether the kept selections hold with the ``new`` items (by path) swapped in:
-        the same files, the same failing ones, and each new item selecting alike."""
         assert catalogue.config is not None
-        config = catalogue.config
+        self.builds += 1
+        if build != self.build:
+            self.build, self._views, self._basis, self._shown, self._kept = build, {}, {}, {}, {}
+        current, known = catalogue.by_path, self._basis
+        self._views = {path: v for path, v in self._views.items() if path in current}
+        self.changed = {
+            path
+            for path, item in current.items()
+            if path not in known or known[path][0] != item.page_digest()
+        }
+        failing = catalogue.failing()
+        self.selects_as_before = self._selects_as_before(catalogue, failing)
+        if not self.selects_as_before:
+            self._shown, self._kept = {}, {}
+        elif self._kept:  # read from a saved cache
+            variants = {v.name: v for v in VARIANTS}
+            self._shown = {
+                name: Shown(catalogue, variants[name], [current[p] for p in paths], replaced)
+                for name, (paths, replaced) in self._kept.items()
+            }
+            self._kept = {}
+        else:
+            new = {path: current[path] for path in self.changed}
+            self._shown = {n: shown.swapped(catalogue, new) for n, shown in self._shown.items()}
+        if len(known) + len(self.changed - known.keys()) != len(current):
+            self._basis = known = {p: b for p, b in known.items() if p in current}
+        for path in self.changed:
+            item = current[path]
+            known[path] = (item.page_digest(), selection_facts(item, catalogue.config))
+        self._failing = failing
+
+    def _selects_as_before(self, catalogue: Catalogue, failing: set[str]) -> bool:
+        """Whether the kept selections hold for ``catalogue``: the same files, the same
+        failing ones, and each changed item with the facts of the one it replaces."""
+        assert catalogue.config is not None
+        config, current, known = catalogue.config, catalogue.by_path, self._basis
         return (
-            len(catalogue.items) == len(self._items)
-            and all(path in self._items for path in new)
+            len(current) == len(known)
+            and all(path in known for path in self.changed)
             and failing == self._failing
-            and len(new) <= SWAP_AT_MOST
+            and len(self.changed) <= SWAP_AT_MOST
             and all(
-                shown.selects_alike(self._items[path], item, config)
-                for shown in self._shown.values()
-                for path, item in new.items()
+                selection_facts(current[path], config) == known[path][1] for path in self.changed
             )
         )
 
@@ -331,11 +380,40 @@ class ViewCache:
             known = self._views[item.path] = (item, item_view(item, config, today))
         return known[1]
 
+    def output_views(
+        self, catalogue: Catalogue, items: list[Item], shown: Shown, today: dt.date
+    ) -> list[ItemView]:
+        """Views of ``items`` for the output that shows ``shown``: drafts marked, links resolved."""
+        assert catalogue.config is not None
+        made = []
+        for item in items:
+            view = self.view(item, catalogue.config, today).for_output()
+            view.draft = item.path in catalogue.drafts
+            made.append(view)
+        link_views(made, shown)
+        return made
+
     def shown(self, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
         """What ``variant`` shows today; ``start`` must have been given ``catalogue``."""
         if variant.name not in self._shown:
             self._shown[variant.name] = Shown.select(catalogue, variant, today)
         return self._shown[variant.name]
+
+    # Kept beside the output of ``catalogue build`` (lastbuild.py): the selections by
+    # item path, for ``start`` to look up in the next build's catalogue.
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "build": self.build,
+            "builds": self.builds,
+            "basis": dict(sorted(self._basis.items())),
+            "failing": sorted(self._failing),
+            "kept": {n: ([i.path for i in s.items], s.replaced) for n, s in self._shown.items()},
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        ViewCache.__init__(self)
+        self.build, self.builds, self._basis = state["build"], state["builds"], state["basis"]
+        self._failing, self._kept = set(state["failing"]), state["kept"]
 
 
 SWAP_AT_MOST = 20  # more changed items than this: selecting afresh is as quick
@@ -344,22 +422,24 @@ SWAP_AT_MOST = 20  # more changed items than this: selecting afresh is as quick
 def link_views(views: list[ItemView], shown: Shown) -> None:
     """Fill ``superseded_by`` and ``replaces``; a link stays text when its target is not shown.
 
-    ``views`` may be all of the shown items' or a few. ``shown.nameable`` holds only
+    ``views`` may be all of the shown items' or a few. ``shown.nameable`` finds only
     items this output may name (its scopes), so an internal item's title can never
     reach a public page through a link.
     """
 
-    def link(index_no: str) -> LinkView:
-        if index_no in shown.by_index:
-            return LinkView(shown.by_index[index_no].meta.title, index_no, item_url(index_no))
-        return LinkView(shown.nameable[index_no].meta.title, index_no, None)
+    def link(target: Item) -> LinkView:
+        index_no = target.meta.index_no
+        url = item_url(index_no) if shown.item(index_no) is not None else None
+        return LinkView(target.meta.title, index_no, url)
 
     for view in views:
         successor = view.item.meta.superseded_by
-        if successor and successor in shown.nameable:
-            view.superseded_by = link(successor)
+        if successor and (target := shown.nameable(successor)) is not None:
+            view.superseded_by = link(target)
         if view.index_no in shown.replaced:
-            view.replaces = [link(n) for n in shown.replaced[view.index_no]]
+            view.replaces = [
+                link(shown.catalogue.by_index[n]) for n in shown.replaced[view.index_no]
+            ]
 
 
 @dataclass
@@ -372,13 +452,16 @@ class Site:
 
     config: Config
     variant: Variant
-    items: list[ItemView]
+    items: Sequence[ItemView]  # a list, or views made when read (edits.py)
     today: dt.date
     out: Path
     pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
     merge_indexes: list[str] = field(default_factory=list)  # index folders searched with its own
-    # Every shown item's file (as a string: hashing a Path is slow) → URL.
-    shown: dict[str, str] = field(default_factory=dict)
+    selection: Shown | None = None  # every item the output shows
+
+    def url_of(self, file: str) -> str | None:
+        """The URL of the shown item in ``file`` (absolute): where a link to it leads."""
+        return self.selection.url_of(file) if self.selection is not None else None
 
     @property
     def base_url(self) -> str:
@@ -387,7 +470,7 @@ class Site:
     def cache_summary(self) -> tuple[object, ...]:
         """What pages show of the site as a whole (see pagecache.py): the same for a
         site of a few of the items (an edit's, written first) as for the whole one."""
-        return (self.variant.name, len(self.shown))
+        return (self.variant.name, len(self.selection.items) if self.selection else 0)
 
     @property
     def page_size(self) -> int:

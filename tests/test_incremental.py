@@ -25,8 +25,8 @@ from generator import indexing, itemcache, kiosk, pages, search
 from generator import views as views_module
 from generator.build import BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
-from generator.edits import Listings
 from generator.itemcache import CACHE_FILE, ItemCache
+from generator.lastbuild import REMEMBERED_FILE, LastBuild
 from generator.search import SearchIndexError
 from generator.select import VARIANTS
 from generator.views import Shown, ViewCache
@@ -119,8 +119,9 @@ def preview(
 
 
 def kept(by_serve: bool) -> dict[str, Any]:
-    """What ``catalogue serve`` keeps between rebuilds besides the items, or nothing."""
-    return {"views": ViewCache(), "listings": Listings()} if by_serve else {}
+    """What ``catalogue serve`` keeps in memory between rebuilds besides the items, or
+    nothing: ``catalogue build`` keeps it beside the output."""
+    return {"last": LastBuild()} if by_serve else {}
 
 
 def previewed_sample(tmp_path: Path, **options: Any) -> tuple[Path, ItemCache]:
@@ -139,8 +140,8 @@ def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
 def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path, remembered: bool) -> None:
-    """As ``catalogue build`` does, and as ``catalogue serve`` does, remembering
-    views, selections and listings."""
+    """As ``catalogue build`` does, remembering selections and listings beside the
+    output, and as ``catalogue serve`` does, remembering them and views in memory."""
     memory = kept(remembered)
     root, items = previewed_sample(tmp_path, **memory)
     for scenario in SCENARIOS:
@@ -161,28 +162,23 @@ def pages_of(out: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
 @pytest.mark.parametrize(
-    ("edit", "in_place", "only_its_pages"),  # only its own pages and listings change
+    ("edit", "in_place"),  # the item keeps its place in every listing, and what others say
     [
-        (body_edit, True, True),
-        (internal_title, True, True),
-        (moved_in_listings, False, True),  # within one page of each listing in the sample
-        (linked_title, False, False),  # the page of the item replacing it names it
+        (body_edit, True),
+        (internal_title, True),
+        (moved_in_listings, False),  # within one page of each listing in the sample
+        (linked_title, False),  # the page of the item replacing it names it
     ],
 )
 def test_an_edits_listings_are_written_right_after_its_pages(
-    tmp_path: Path,
-    edit: Callable[[Path], None],
-    in_place: bool,
-    only_its_pages: bool,
-    remembered: bool,
+    tmp_path: Path, edit: Callable[[Path], None], in_place: bool, remembered: bool
 ) -> None:
     """The listings that show an edited item are written right after its own pages.
 
-    ``catalogue serve`` remembers them from its last build, and an edit that moves
-    an item (or what other pages say of it) waits for the pass over every page.
-    ``catalogue build`` makes the listings as they are now, so an edit that moves
-    an item needs that pass to write the pages it shifted. Whatever is written
-    last, the output is a fresh build's.
+    The last build remembered them (``catalogue serve`` in memory, ``catalogue
+    build`` beside its output); an edit that moves an item, or what other pages
+    say of it, waits for the pass over every page. Whatever is written last, the
+    output is a fresh build's.
     """
     memory = kept(remembered)
     root, items = previewed_sample(tmp_path, **memory)
@@ -204,12 +200,68 @@ def test_an_edits_listings_are_written_right_after_its_pages(
         **memory,
     )
     ahead = any("显示修改条目的列表页已写入" in line for line in progress)
-    assert ahead == (in_place or not remembered)
-    assert len(seen) == (2 if only_its_pages or remembered else 3)
+    assert ahead == in_place
+    assert len(seen) == 2  # its own pages, then its listings or every changed page
     assert seen[-1][0] == pages_of(root / "build")
     if edit in (body_edit, moved_in_listings):
         assert seen[0][1] == listed != seen[1][1]  # its listing: not with its page, but next
     assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def listings_ahead(root: Path, out: Path, items: ItemCache, **options: Any) -> bool:
+    """Preview into ``out``; whether the listings of its edits came right after their pages."""
+    progress: list[str] = []
+    preview(root, out, items, progress=progress.append, **options)
+    return any("显示修改条目的列表页已写入" in line for line in progress)
+
+
+def test_a_build_checks_what_it_remembered_against_every_item_changed_since(
+    tmp_path: Path,
+) -> None:
+    """The output was last built before another edit (built elsewhere, so the item
+    cache has seen it): that item counts as changed too, and as it moved in what
+    other pages say of it, only the full pass can tell what changed."""
+    root, items = previewed_sample(tmp_path)
+    linked_title(root)
+    preview(root, tmp_path / "elsewhere", items)
+    body_edit(root)
+    assert not listings_ahead(root, root / "build", items)
+    assert_as_fresh_build(root, tmp_path / "fresh")
+    replace_in(root, RULE, "第 一 条", "第1条")  # the next edit: that build remembered
+    assert listings_ahead(root, root / "build", items)
+    assert_as_fresh_build(root, tmp_path / "fresh-again")
+
+
+def test_what_a_failed_build_started_is_not_taken_for_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``catalogue serve`` remembers its last build in memory; a build that failed
+    after looking at the items must not pass for it."""
+    memory = kept(True)
+    root, items = previewed_sample(tmp_path, **memory)
+    linked_title(root)
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "磁盘已满")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "write_item_pages", disk_full)
+        with pytest.raises(BuildRefused):
+            preview(root, root / "build", items, **memory)
+    body_edit(root)
+    assert not listings_ahead(root, root / "build", items, **memory)
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def test_a_damaged_record_of_the_last_build_is_not_used(tmp_path: Path) -> None:
+    root, items = previewed_sample(tmp_path)
+    (root / "build" / REMEMBERED_FILE).write_bytes(b"\x80\x05 not a pickle")
+    body_edit(root)
+    assert not listings_ahead(root, root / "build", items)
+    assert_as_fresh_build(root, tmp_path / "fresh")
+    replace_in(root, RULE, "第 一 条", "第1条")  # the build wrote a good one again
+    assert listings_ahead(root, root / "build", items)
+    assert_as_fresh_build(root, tmp_path / "fresh-again")
 
 
 def test_an_edits_first_pages_resolve_only_the_links_of_what_they_show(
@@ -494,4 +546,7 @@ def test_a_preview_selects_afresh_only_when_an_edit_moves_an_item(
     assert bool(selections) == selects_afresh
     monkeypatch.undo()
     for variant, shown in zip(VARIANTS, kept_shown, strict=True):
-        assert shown == Shown.select(catalogue, variant, BUILD_DAY), variant.name
+        fresh = Shown.select(catalogue, variant, BUILD_DAY)
+        assert shown.items == fresh.items, variant.name
+        assert [id(i) for i in shown.items] == [id(catalogue.by_path[i.path]) for i in fresh.items]
+        assert shown.replaced == fresh.replaced, variant.name

@@ -299,6 +299,7 @@ def test_build_writes_nothing_outside_its_output(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".catalogue-files.json",
         ".catalogue-inputs",
+        ".catalogue-last-build.pickle",
         "intranet",
         "kiosk",
         "public",
