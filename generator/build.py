@@ -96,7 +96,10 @@ def make_site(
         views = ViewCache()
         views.start("", catalogue)
     shown = views.shown(catalogue, variant, today)
-    items = shown.items if only is None else [i for i in shown.items if i.path in only]
+    if only is None:
+        items = shown.items
+    else:  # a few: their pages only, in any order
+        items = [catalogue.by_path[p] for p in sorted(only) if p in shown.paths]
     site_views = views.output_views(catalogue, items, shown, today)
     return Site(catalogue.config, variant, site_views, today, out, selection=shown)
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import frontmatter
 
@@ -76,9 +76,44 @@ class Exemption(Located):
     reason: str = option(Str(required=True, max_len=200))
 
 
+class LazilyUnpickled:
+    """Pickled (the item cache, reading workers), the attributes named in ``lazily``
+    go into one pickle of their own, unpickled when any of them is first read.
+
+    Unpickling the item cache is most of what an edit's rebuild does before its first
+    page, and such a build reads these attributes of few items. Each must be one the
+    class has no default for, or reading it would find the default instead.
+    """
+
+    lazily: ClassVar[tuple[str, ...]] = ()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        later = {name: state.pop(name) for name in self.lazily if name in state}
+        if later:
+            state[_LATER] = pickle.dumps(later, pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)  # else unpickling asks ``__getattr__`` for it, in vain
+
+    def __getattr__(self, name: str) -> Any:
+        """Called only for a missing attribute: one of ``lazily``, not yet unpickled."""
+        if name not in self.lazily or _LATER not in self.__dict__:
+            raise AttributeError(name)
+        self.__dict__.update(pickle.loads(self.__dict__.pop(_LATER)))
+        return self.__dict__[name]
+
+
+_LATER = "_unpickled_when_read"
+
+
 @dataclass(kw_only=True)
-class FrontMatter:
+class FrontMatter(LazilyUnpickled):
     """The contract's front matter (content-contract.md), one field per key."""
+
+    # Read for every item only when its views are made, after an edit's first pages.
+    lazily = ("keywords", "attachments", "changes", "stages", "approvals", "exemptions")
 
     title: str = option(Str(required=True, max_len=200))
     index_no: str = option(Str(required=True))
@@ -106,7 +141,7 @@ class FrontMatter:
 
 
 @dataclass
-class Item:
+class Item(LazilyUnpickled):
     """One disclosure item as read from disk."""
 
     path: str  # posix path relative to the catalogue root, as shown in messages
@@ -126,31 +161,27 @@ class Item:
     def folder(self) -> Path:
         return self.file.parent
 
-    # Pickled (item cache, reading workers), two attributes stay in a cheaper form until
-    # read: the front matter's line map (a third of the objects a cache load makes; only
-    # checking an item again, or reporting a problem's line, reads it) and the file's
-    # Path (rebuilt from its parts, a sixth of a load; ``file_name`` does without it).
+    # Only checking an item again, or reporting a problem's line, reads its line map: a
+    # third of the objects a cache load makes. Its file's Path (rebuilt from its parts,
+    # a sixth of a load) is kept as a string until asked for: ``file_name`` reads that.
+    lazily = ("raw",)
+
     def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        if "raw" in state:
-            state[_PICKLED["raw"]] = pickle.dumps(state.pop("raw"), pickle.HIGHEST_PROTOCOL)
+        state = super().__getstate__()
         if "file" in state:
-            state[_PICKLED["file"]] = str(state.pop("file"))
+            state[_FILE_NAME] = str(state.pop("file"))
         return state
 
     def __getattr__(self, name: str) -> Any:
-        """Called only for a missing attribute: ``raw`` or ``file`` of an unpickled item."""
-        pickled = _PICKLED.get(name)
-        if pickled is None or pickled not in self.__dict__:
-            raise AttributeError(name)
-        value = _UNPICKLE[name](self.__dict__.pop(pickled))
-        setattr(self, name, value)
-        return value
+        if name == "file" and _FILE_NAME in self.__dict__:
+            self.file = Path(self.__dict__.pop(_FILE_NAME))
+            return self.file
+        return super().__getattr__(name)
 
     @property
     def file_name(self) -> str:
         """``str(self.file)``; an unpickled item's Path is not made for it."""
-        pickled = self.__dict__.get(_PICKLED["file"])
+        pickled = self.__dict__.get(_FILE_NAME)
         return pickled if pickled is not None else str(self.file)
 
     def page_digest(self) -> str:
@@ -188,8 +219,7 @@ class Item:
         return category.channels if category else []
 
 
-_PICKLED = {"raw": "_pickled_raw", "file": "_pickled_file"}  # attribute → its pickled form
-_UNPICKLE: dict[str, Callable[[Any], object]] = {"raw": pickle.loads, "file": Path}
+_FILE_NAME = "_file_name"  # an unpickled item's file, until its Path is asked for
 
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 

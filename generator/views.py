@@ -249,12 +249,16 @@ class Shown:
         variant: Variant,
         items: list[Item],
         replaced: dict[str, list[str]] | None = None,
+        paths: list[str] | None = None,
     ) -> None:
+        """``replaced`` and ``paths`` (of ``items``), if known, are not worked out again."""
         self.catalogue = catalogue
         self.variant = variant
         self.items = items
         if replaced is not None:
             self.replaced = replaced
+        if paths is not None:
+            self.paths = frozenset(paths)
 
     @classmethod
     def select(cls, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
@@ -345,7 +349,7 @@ class ViewCache:
         elif self._kept:  # read from a saved cache
             variants = {v.name: v for v in VARIANTS}
             self._shown = {
-                name: Shown(catalogue, variants[name], [current[p] for p in paths], replaced)
+                name: Shown(catalogue, variants[name], [current[p] for p in paths], replaced, paths)
                 for name, (paths, replaced) in self._kept.items()
             }
             self._kept = {}

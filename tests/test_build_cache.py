@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
 import time
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
-from generator import build
+from generator import build, render
 from generator.build import build_catalogue
 from generator.items import Item, content_files
 from generator.pages import BodyCache
@@ -175,3 +178,34 @@ def test_no_collection_during_a_build_walks_the_items_it_read(tmp_path: Path) ->
     assert items_seen, "no collection ran: the check saw nothing"
     assert set(items_seen) == {0}
     assert gc.get_freeze_count() == 0  # and the build lets them go when it ends
+
+
+def test_templates_compiled_by_an_earlier_run_are_read_not_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    kept = tmp_path / "compiled"
+    kept.mkdir()
+    monkeypatch.setattr(render, "compiled_templates", lambda: render.CompiledTemplates(str(kept)))
+    monkeypatch.setattr(render, "environment", functools.cache(render.environment.__wrapped__))
+    render.environment(root).get_template("item.html")
+    assert list(kept.iterdir())
+    render.environment.cache_clear()  # as a new process
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def noted(env: jinja2.Environment, source: str, name: str | None = None, *args: Any) -> Any:
+        compiled.append(str(name))
+        return real(env, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noted)
+    assert render.environment(root).get_template("item.html").filename
+    assert compiled == []
+
+
+def test_a_folder_that_cannot_keep_compiled_templates_is_no_error(tmp_path: Path) -> None:
+    kept = tmp_path / "gone"
+    cache = render.CompiledTemplates(str(kept))  # the folder does not exist: nothing is kept
+    env = jinja2.Environment(bytecode_cache=cache, loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}))
+    assert env.get_template("t").render() == "2"
+    assert not kept.exists()

@@ -374,18 +374,26 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
     assert header["root"] == str(root) and header["chunks"] == -(-len(first.entries) // 7)
 
 
-def test_a_saved_item_unpickles_its_line_map_only_when_read(tmp_path: Path) -> None:
-    """A third of loading the saved cache went to front matter line maps that only
-    a new check or a problem's line reads."""
+def test_a_saved_item_unpickles_what_few_items_need_only_when_read(tmp_path: Path) -> None:
+    """Loading the saved cache went mostly to front matter line maps, which only a
+    new check or a problem's line reads, and to lists in the front matter (approvals,
+    attachments, …), which only an item's view or a check reads; and to making a
+    Path of every item's file."""
     root = copy_sample(tmp_path / "s")
     items = ItemCache.load(root)
     build_catalogue(root, root / "build", BUILD_DAY, items=items)
     items.save()
     catalogue = load_catalogue(root, ItemCache.load(root))  # every check as it was
     rule = next(item for item in catalogue.items if item.path == RULE)
-    assert "raw" not in vars(rule)
+    assert not {"raw", "file"} & vars(rule).keys()
+    assert not {"approvals", "keywords", "attachments"} & vars(rule.meta).keys()
+    assert rule.file_name == str(root.resolve() / RULE)
     assert rule.line_of("published") == line_of(root / RULE, "published:")
     assert "raw" in vars(rule) and rule.raw["title"] == "澄江区区级财政预算绩效管理办法"
+    assert [a.step for a in rule.meta.approvals] == ["initial", "leader"]
+    assert "keywords" in vars(rule.meta)  # read together
+    assert rule.file == root.resolve() / RULE
+    assert pickle.loads(pickle.dumps(rule)) == rule
     assert pickle.loads(pickle.dumps(rule)) == rule
 
 
