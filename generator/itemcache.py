@@ -105,9 +105,7 @@ class ItemCache:
         self.version = generator_digest()
         self._entries: dict[str, CachedItem] | None = None if saved else {}
         self._saved = saved
-        self.changed: set[str] = set()  # files read afresh by the last load: new or edited
         self._seen: set[str] = set()
-        self._parsed: set[str] = set()
 
     def read_all(
         self, files: list[str], stamps: Mapping[str, Stamp] | None = None
@@ -143,7 +141,6 @@ class ItemCache:
         for (file, path, stamp, hashed_at, content), (item, problems) in zip(
             fresh, parsed, strict=True
         ):
-            self._parsed.add(path)
             attachments = _attachment_stamps(item)
             self.entries[path] = CachedItem(stamp, hashed_at, content, attachments, item, problems)
             found[file] = item, problems
@@ -179,10 +176,9 @@ class ItemCache:
         return entry.check_problems
 
     def forget_unseen(self) -> None:
-        """End a load: drop files it did not read (deleted or renamed items) and
-        remember which it read afresh."""
+        """End a load: drop files it did not read (deleted or renamed items)."""
         self.entries = {p: e for p, e in self.entries.items() if p in self._seen}
-        self.changed, self._seen, self._parsed = self._parsed, set(), set()
+        self._seen = set()
 
     # Kept between ``catalogue build`` runs ------------------------------------------------
 
