@@ -25,6 +25,8 @@ REMEMBERED_FILE = ".catalogue-last-build.pickle"  # in the output, beside its ma
 
 @dataclass
 class LastBuild:
+    """The record one build leaves for the next; empty before the first."""
+
     views: ViewCache = field(default_factory=ViewCache)
     listings: Listings = field(default_factory=Listings)
 
