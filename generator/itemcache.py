@@ -30,6 +30,7 @@ from .items import Item, read_item
 from .problems import Problem
 from .processes import map_in_processes
 from .sources import generator_digest
+from .writer import write_pickles
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
 SAVED_CHUNK = 1_000  # entries pickled together (``ItemCache.save``)
@@ -217,11 +218,7 @@ class ItemCache:
         entries = list(self.entries.items())
         chunks = [entries[i : i + SAVED_CHUNK] for i in range(0, len(entries), SAVED_CHUNK)]
         header = {"root": str(self.root), "version": self.version, "chunks": len(chunks)}
-        partial = target.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as stream:
-            for part in [header, *chunks]:
-                pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, target)
+        write_pickles(target, [header, *chunks])
 
 
 def check_context(root: Path, files: list[str]) -> str:

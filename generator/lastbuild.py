@@ -11,7 +11,6 @@ everything it reads from the file is checked against the catalogue first.
 
 from __future__ import annotations
 
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from .collector import paused_collector
 from .edits import Listings
 from .views import ViewCache
+from .writer import write_pickles
 
 REMEMBERED_FILE = ".catalogue-last-build.pickle"  # in the output, beside its manifest
 
@@ -41,7 +41,4 @@ class LastBuild:
         return last if isinstance(last, cls) else cls()
 
     def save(self, out: Path) -> None:
-        partial = out / f"{REMEMBERED_FILE}.{os.getpid()}.partial"
-        with partial.open("wb") as stream:
-            pickle.dump(self, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, out / REMEMBERED_FILE)
+        write_pickles(out / REMEMBERED_FILE, [self])

@@ -303,10 +303,8 @@ class SitePages:
             renderer.write(page, share)
         for view in site.items:
             self.item_pages.write(view, share)
-        static = {
-            "facets": self.listed.browse,
-            "merge_indexes": site.merge_indexes,
-        }  # search merges
+        # The static pages show the facets, and search.html the indexes it merges.
+        static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
         for url, template in STATIC_PAGES.items():
             renderer.write(Page(url, template, static), share)
         if share.first:
