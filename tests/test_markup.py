@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.markup import relative_url, render_body
+import frontmatter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.treeprocessors import InlineProcessor
+
+from generator.markup import _BodyConverter, relative_url, render_body
+
+REPO = Path(__file__).resolve().parent.parent
 
 BODY = """## 一、收支情况
 
@@ -70,3 +78,77 @@ def test_bodies_do_not_share_state(tmp_path: Path) -> None:
     assert 'href="x.html"' not in later and "<abbr" not in later
     assert 'class="toc"' not in later and 'class="toc"' in first
     assert '<h2 id="章">' in later  # ids are unique per body, not per instance
+
+
+def _with_markdowns_own_inline_stage() -> _BodyConverter:
+    converter = _BodyConverter(external=True)
+    converter.md.treeprocessors.register(InlineProcessor(converter.md), "inline", 20)
+    return converter
+
+
+def _convert(converter: _BodyConverter, body: str) -> str:
+    return converter.convert(body, Path("/nowhere"), lambda _: "x.html")
+
+
+QUICK, OWN = _BodyConverter(external=True), _with_markdowns_own_inline_stage()
+# Something each inline pattern matches, with characters they look for and prose.
+MATCHED = {
+    "backtick": "`代码`",
+    "escape": "\\*",
+    "footnote": "注[^1]\n\n[^1]: 脚注",
+    "reference": "[原办法][r]\n\n[r]: a.md",
+    "link": "[原办法](a.md)",
+    "image_link": "![图](p.png)",
+    "image_reference": "![图][r]",
+    "short_reference": "[r]",
+    "short_image_ref": "![r]",
+    "autolink": "<http://x.cn>",
+    "automail": "<a@b.cn>",
+    "linebreak": "第一行  \n第二行",
+    "html": "<b>粗</b>",
+    "entity": "&amp;&#36;",
+    "em_strong": "__加粗__",
+}
+PIECES = [
+    *MATCHED.values(),
+    "*强调*",
+    *"`\\[]()!<>&*_^:;#|-=~\"'@./ \n\t",
+    "  \n",
+    "财政",
+    "预算",
+    "a",
+    "1",
+]
+MARKDOWNISH = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+
+
+def test_passing_over_plain_texts_changes_no_sample_body() -> None:
+    """The inline stage skips texts no pattern could match (markup._QuickInline);
+    every sample body converts as with Markdown's own stage."""
+    bodies = [frontmatter.load(path).content for path in sorted(REPO.glob("content/**/*.md"))]
+    assert len(bodies) > 50
+    for body in [*bodies, BODY]:
+        assert _convert(QUICK, body) == _convert(OWN, body)
+    assert QUICK.md.treeprocessors["inline"].may_match is not None  # it did pass over texts
+
+
+def test_passing_over_plain_texts_changes_no_inline_pattern() -> None:
+    for name, example in MATCHED.items():
+        assert name in QUICK.md.inlinePatterns
+        for body in (example, f"财政预算\n\n| 项目 | 金额 |\n| --- | --- |\n| {example} | 1 |\n"):
+            assert _convert(QUICK, body) == _convert(OWN, body), name
+    assert len(MATCHED) == len(QUICK.md.inlinePatterns)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MARKDOWNISH)
+def test_passing_over_plain_texts_changes_no_markdown(body: str) -> None:
+    assert _convert(QUICK, body) == _convert(OWN, body)
+
+
+def test_a_pattern_the_quick_stage_does_not_know_makes_it_try_every_text() -> None:
+    """Another extension's pattern could match any text; then none is passed over."""
+    converter = _BodyConverter(external=True)
+    tilde = SimpleTagInlineProcessor(r"()~~(.+?)~~", "del")
+    converter.md.inlinePatterns.register(tilde, "del", 65)
+    assert "<del>预算</del>" in _convert(converter, "财政~~预算~~公开")
