@@ -8,12 +8,14 @@ search and 404.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import shutil
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .catalogue import Catalogue
 from .intranet import write_staff_pages
@@ -50,6 +52,14 @@ class Facet:
         return (self.kind, self.key, self.name, len(self.items))
 
 
+NEAR_PAGES = 2  # linked on either side of the page shown
+
+
+class PageLink(NamedTuple):
+    number: int
+    url: str  # root-relative
+
+
 @dataclass(frozen=True)
 class Pagination:
     number: int
@@ -63,6 +73,24 @@ class Pagination:
     @property
     def next(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
+
+    @property
+    def links(self) -> list[PageLink | None]:
+        """The pages to link to: the first, the last and the nearest on either side of
+        this one; None where pages are left out. A long listing has hundreds of pages:
+        linking each from each grows with the square of its length."""
+        near = range(
+            max(1, self.number - NEAR_PAGES), min(self.count, self.number + NEAR_PAGES) + 1
+        )
+        shown = sorted({1, self.count, *near})
+        links: list[PageLink | None] = []
+        for before, number in itertools.pairwise([0, *shown]):
+            if number - before == 2:  # one page left out: its link takes no more room than "…"
+                links.append(PageLink(number - 1, self.urls[number - 2]))
+            elif number - before > 2:
+                links.append(None)
+            links.append(PageLink(number, self.urls[number - 1]))
+        return links
 
     def cache_summary(self) -> tuple[int, int, list[str]]:
         return (self.number, self.count, self.urls)  # the same list for every page of a listing

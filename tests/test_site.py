@@ -27,6 +27,7 @@ from generator import build
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
 from generator.kiosk import pinyin_keys
+from generator.pages import Pagination
 from generator.search import bigram_tokens
 from generator.views import item_url
 
@@ -217,6 +218,49 @@ def test_catalogue_is_paginated_and_browsable(built_sample: Path) -> None:
     )
     assert (site / "catalogue/section/budget/index.html").exists()
     assert (site / "catalogue/year/2025/index.html").exists()
+
+
+def test_pages_of_a_long_listing_link_the_first_last_and_nearest_pages() -> None:
+    urls = [f"catalogue/page-{n}.html" for n in range(1, 21)]
+
+    def shown(number: int, count: int = 20) -> list[int | str]:
+        links = Pagination(number, count, urls[:count]).links
+        assert all(link is None or link.url == urls[link.number - 1] for link in links)
+        return ["…" if link is None else link.number for link in links]
+
+    assert shown(1) == [1, 2, 3, "…", 20]
+    assert shown(5) == [1, 2, 3, 4, 5, 6, 7, "…", 20]  # page 2 alone is linked, not "…"
+    assert shown(10) == [1, "…", 8, 9, 10, 11, 12, "…", 20]
+    assert shown(20) == [1, "…", 18, 19, 20]
+    assert shown(2, count=3) == [1, 2, 3]
+    assert shown(1, count=1) == [1]
+
+
+def test_every_page_of_a_long_listing_is_reachable_without_javascript(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "sample")
+    config = root / "catalog.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 5"))
+    build_catalogue(root, root / "build", BUILD_DAY)
+    folder = public(root) / "catalogue"
+    pages = {p.name for p in folder.glob("*.html")}
+    assert len(pages) >= 9  # long enough that some pages leave some out
+    leaving_out = set()
+    for name in pages:
+        html = (folder / name).read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S)
+        assert nav is not None, name
+        linked = set(re.findall(r'href="\.\./catalogue/([^"]+)"', nav.group(0)))
+        assert linked <= pages and {"index.html", f"page-{len(pages)}.html"} <= linked | {name}
+        assert len(linked) <= 8 and ("…" in nav.group(0)) == (len(linked | {name}) < len(pages))
+        if "…" in nav.group(0):
+            leaving_out.add(name)
+    assert "index.html" in leaving_out
+    seen, page = [], "index.html"
+    while page:
+        seen.append(page)
+        html = (folder / page).read_text(encoding="utf-8")
+        page = next(iter(re.findall(r'rel="next" href="\.\./catalogue/([^"]+)"', html)), "")
+    assert len(seen) == len(pages) == len(set(seen))
 
 
 def test_no_external_requests_in_any_page(built_sample: Path) -> None:
