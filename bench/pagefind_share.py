@@ -1,0 +1,86 @@
+"""How much of a cold build is Pagefind: every index run's CPU, beside the build's own.
+
+    .venv/bin/python bench/pagefind_share.py [--items 10000] [--work /tmp/catalogue-bench]
+
+Builds the benchmark corpus (made by bench/corpus.py, shared with compare.py) cold,
+in this process, with each Pagefind run timed as it ends (``os.wait4``: the run's
+CPU, its own and its children's). It prints the build's wall time and CPU time (this
+process and every child: page workers and Pagefind runs) and how much of that CPU the
+Pagefind runs took. Compare the Pagefind share with Hugo + Pagefind's whole CPU time
+from compare.py: the cold-build target cannot be met while the first exceeds the second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from compare import TODAY, ensure_corpus, sync_corpus
+
+from generator import build, search
+
+
+class TimedRuns:
+    """Stands in for ``subprocess.run`` in search.py, recording each run's CPU seconds."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self.wall: list[float] = []
+
+    def __call__(self, command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+        started = time.monotonic()
+        with tempfile.TemporaryFile() as output:
+            # Reaped here, not by Popen: wait4 is what reports a finished child's CPU.
+            process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            output.seek(0)
+            text = output.read().decode("utf-8", "replace")
+        self.seconds.append(usage.ru_utime + usage.ru_stime)
+        self.wall.append(time.monotonic() - started)
+        return subprocess.CompletedProcess(command, process.returncode, text, text)
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time and that of every child it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/catalogue-bench"))
+    args = parser.parse_args()
+    corpus = ensure_corpus(args.work, args.items)
+    sync_corpus(corpus)
+    out = args.work / f"pagefind-share-{args.items}"
+    shutil.rmtree(out, ignore_errors=True)
+    runs = TimedRuns()
+    search.subprocess.run = runs  # type: ignore[assignment]
+    cpu, started = cpu_seconds(), time.monotonic()
+    build.build_catalogue(corpus, out, TODAY, reuse=False)
+    wall, cpu = time.monotonic() - started, cpu_seconds() - cpu
+    pagefind = sum(runs.seconds)
+    print(f"cold build of {args.items} items: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    print(
+        f"Pagefind: {len(runs.seconds)} runs, {pagefind:.1f} s CPU ({pagefind / cpu:.0%}), "
+        f"{sum(runs.wall):.1f} s of runs end to end"
+    )
+    print(f"everything else (reading, checking, rendering, writing): {cpu - pagefind:.1f} s CPU")
+    shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
