@@ -94,7 +94,7 @@ QUICK, OWN = _BodyConverter(external=True), _with_markdowns_own_inline_stage()
 # Something each inline pattern matches, with characters they look for and prose.
 MATCHED = {
     "backtick": "`代码`",
-    "escape": "\\*",
+    "escape": "财政\\#预算",
     "footnote": "注[^1]\n\n[^1]: 脚注",
     "reference": "[原办法][r]\n\n[r]: a.md",
     "link": "[原办法](a.md)",
