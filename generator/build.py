@@ -27,7 +27,7 @@ from .collector import paused_collector
 from .config import CATALOG_FILE
 from .edits import Listings
 from .exports import EXPORT_FILES, write_exports
-from .indexing import Indexing, plan_search
+from .indexing import Indexing, merged_index, plan_search
 from .itemcache import RACY_NS, ItemCache, Stamp, file_stamps, followed_stamp
 from .items import content_files
 from .kiosk import INDEX_SCRIPT, write_kiosk_index
@@ -101,7 +101,10 @@ def make_site(
     else:  # a few: their pages only, in any order
         items = [catalogue.by_path[p] for p in sorted(only) if p in shown.paths]
     site_views = views.output_views(catalogue, items, shown, today)
-    return Site(catalogue.config, variant, site_views, today, out, selection=shown)
+    site = Site(catalogue.config, variant, site_views, today, out, selection=shown)
+    if (other := merged_index(variant)) is not None:
+        site.indexed_elsewhere = views.shown(catalogue, other, today).paths
+    return site
 
 
 def all_pages(

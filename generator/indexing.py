@@ -23,6 +23,7 @@ from .search import (
     share_index,
     split_into_shards,
 )
+from .select import PUBLIC, Variant
 from .views import Site
 
 
@@ -47,6 +48,12 @@ class IndexShard:
         return hashlib.sha256("\n".join([self.path, *pages]).encode()).hexdigest()
 
 
+def merged_index(variant: Variant) -> Variant | None:
+    """The output whose index ``variant`` searches with its own: the public site's, for
+    every output but the public site and the kiosk (which has its own script index)."""
+    return None if variant == PUBLIC or variant.touch else PUBLIC
+
+
 def plan_search(sites: list[Site]) -> list[IndexShard]:
     """Every Pagefind index shard of the build; sets each site's ``merge_indexes``.
 
@@ -54,15 +61,14 @@ def plan_search(sites: list[Site]) -> list[IndexShard]:
     intranet indexes only the pages the public site lacks, merging copies of the
     public shards at search time. The kiosk has its own script index.
     """
-    public = next((s for s in sites if s.variant.exports), None)
+    public = next((s for s in sites if s.variant == PUBLIC), None)
     in_public = [v.url for v in public.items] if public else []
     shards = _shards(public.variant.name, PAGEFIND_DIR, in_public) if public else []
     public_shards = list(shards)
-    in_public_set = set(in_public)
     for site in sites:
-        if site.variant.touch or site is public:
+        if merged_index(site.variant) is None:
             continue
-        own = [v.url for v in site.items if v.url not in in_public_set]
+        own = [v.url for v in site.items if site.indexes(v)]
         mine = _shards(site.variant.name, PAGEFIND_DIR, own) if own else []
         names = shard_names(PUBLIC_INDEX_DIR, len(public_shards))
         if not mine:  # nothing of its own: the public index is its index

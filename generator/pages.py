@@ -263,13 +263,16 @@ class ItemPages:
 
     def write(self, view: ItemView, share: Share = WHOLE) -> None:
         resolve, targets = self.links(view)
+        indexed = self.renderer.site.indexes(view)
 
         def prepare() -> None:
             view.body_html = self.bodies.render(view, resolve, targets, self.external)
-            view.search_text = searchable_text(view)
+            if indexed:
+                view.search_text = searchable_text(view)
 
         # Owned by the item: a process rendering its pages in every output renders its body once.
-        page = Page(view.url, "item.html", {"item": view}, prepare, owner=str(view.item.path))
+        context = {"item": view, "indexed": indexed}
+        page = Page(view.url, "item.html", context, prepare, owner=str(view.item.path))
         self.renderer.write(page, share)
         view.body_html = view.search_text = ""  # written; a large site need not hold them all
 

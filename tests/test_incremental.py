@@ -85,6 +85,11 @@ def linked_title(root: Path) -> None:
     replace_in(root, "content/external/rules/2019-special-funds.md", old, old + "（2019年）")
 
 
+def off_the_website(root: Path) -> None:
+    """An item the public site stops showing: the intranet now indexes its page itself."""
+    replace_in(root, "content/external/other/2026-mailbox-upgrade.md", "[website]", "[kiosk]")
+
+
 SCENARIOS: list[Callable[[Path], None]] = [
     body_edit,
     new_item,
@@ -93,6 +98,7 @@ SCENARIOS: list[Callable[[Path], None]] = [
     moved_in_listings,
     attachment_bytes,
     linked_title,
+    off_the_website,
 ]
 
 

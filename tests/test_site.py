@@ -118,6 +118,31 @@ def test_search_index_covers_public_items_only(built_sample: Path) -> None:
     assert urls == sorted("/" + item_url(i.meta.index_no) for i in shown)
 
 
+def test_item_pages_carry_search_terms_only_for_their_own_outputs_index(
+    built_sample: Path,
+) -> None:
+    """The intranet searches the public index's copy for the items the public site
+    shows, so its pages of those items leave out what only Pagefind reads."""
+    shown, _ = _expected_public(built_sample)
+    in_public = {item_url(i.meta.index_no) for i in shown}
+    build_dir = built_sample / "build"
+    intranet = {
+        p.relative_to(build_dir / "intranet").as_posix()
+        for p in (build_dir / "intranet/items").glob("*.html")
+    }
+    assert in_public < intranet  # and the intranet has pages of its own to index
+
+    def searchable(output: str, url: str) -> bool:
+        html = (build_dir / output / url).read_text(encoding="utf-8")
+        return "data-pagefind-body" in html and 'data-pagefind-meta="searchtext"' in html
+
+    for url in intranet:
+        assert searchable("intranet", url) == (url not in in_public), url
+    assert all(searchable("public", url) for url in in_public)
+    kiosk = [f"items/{p.name}" for p in (build_dir / "kiosk/items").glob("*.html")]
+    assert kiosk and not any(searchable("kiosk", url) for url in kiosk)  # its own script index
+
+
 def test_exports_list_exactly_the_public_items(built_sample: Path) -> None:
     shown, _ = _expected_public(built_sample)
     numbers = sorted(i.meta.index_no for i in shown)
