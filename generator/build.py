@@ -256,7 +256,8 @@ def build_catalogue(
             raise BuildRefused(errors(catalogue.problems, strict) or catalogue.problems)
         mode = "preview" if preview else "strict" if strict else "build"
         build = build_digest(catalogue.root, theme_dir(catalogue.root), today, mode)
-        files = OutputFiles(build, Manifest.load(out) if reuse else None)
+        previous = Manifest.load(out) if reuse else None
+        files = OutputFiles(build, previous)
         saves_last = last is None
         if last is None:
             last = LastBuild.load(out) if files.reusing else LastBuild()
@@ -277,8 +278,8 @@ def build_catalogue(
         result.updated = files.reusing
         if files.reusing:
             _update(catalogue, out, today, files, views, stages)
-        else:
-            _build_afresh(catalogue, out, today, files, views, stages)
+        else:  # with the previous build's index files, where they still serve
+            _build_afresh(catalogue, out, today, files, views, stages, out if previous else None)
     except WorkerFailed as exc:
         if exc.problem is None:
             raise RuntimeError(exc.trace) from exc  # a bug, as if it had happened here
@@ -303,14 +304,16 @@ def _build_afresh(
     files: OutputFiles,
     views: ViewCache,
     stages: Stages,
+    earlier: Path | None,
 ) -> None:
     """Every file into a staging folder that replaces ``out`` when all stages succeed.
 
     Indexing is the slowest stage, so each output's index shards are built in the
-    background as soon as its pages are written, while the rest renders.
+    background as soon as its pages are written, while the rest renders. Index
+    runs reuse what they can of the index files in ``earlier`` (a previous build).
     """
     processes = processes_for(len(catalogue.items))
-    with staged_output(out) as stage, Indexing(stage, stage, processes) as indexing:
+    with staged_output(out) as stage, Indexing(stage, stage, processes, earlier) as indexing:
         pages = all_pages(catalogue, today, stage, views, files, BodyCache())
         shards = plan_search([p.site for p in pages])
         problem_for = functools.partial(stage_problem, catalogue.root)
@@ -374,7 +377,7 @@ def _update(
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE, REMEMBERED_FILE]
         if files.writes > writes or not ahead:
             stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
-        with update.step() as overlay, Indexing(out, overlay.folder) as indexing:
+        with update.step() as overlay, Indexing(out, overlay.folder, earlier=out) as indexing:
             changed = [s for s in shards if files.needs(s.path, s.key(files))]
             for shard in changed:
                 indexing.add(shard)

@@ -100,10 +100,19 @@ class Indexing:
 
     A public shard that the intranet merges is copied once it is indexed; the
     copies are made by ``wait``, after every index run has finished.
+
+    ``earlier`` is the previous output, if any: a run reuses the files of its
+    shard's earlier index that are still current (search.index_pages).
     """
 
-    def __init__(self, pages_root: Path, write_root: Path, runs_at_once: int = 1) -> None:
-        self.pages_root, self.write_root = pages_root, write_root
+    def __init__(
+        self,
+        pages_root: Path,
+        write_root: Path,
+        runs_at_once: int = 1,
+        earlier: Path | None = None,
+    ) -> None:
+        self.pages_root, self.write_root, self.earlier = pages_root, write_root, earlier
         self.pool = ThreadPoolExecutor(max_workers=runs_at_once)
         self.slots = threading.Semaphore(1)
         self.held = runs_at_once - 1  # slots released by ``widen``
@@ -123,8 +132,11 @@ class Indexing:
         self.runs.append(self.pool.submit(self._index, shard))
 
     def _index(self, shard: IndexShard) -> None:
+        earlier = self.earlier / shard.path if self.earlier is not None else None
         with self.slots:
-            index_pages(self.pages_root / shard.variant, shard.pages, self.write_root / shard.path)
+            index_pages(
+                self.pages_root / shard.variant, shard.pages, self.write_root / shard.path, earlier
+            )
 
     def widen(self) -> None:
         """The pages are written: let the runs use every core the pages used."""

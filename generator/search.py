@@ -17,8 +17,10 @@ order that changes from build to build, which would break reproducible output.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import itertools
+import json
 import math
 import os
 import re
@@ -26,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -142,13 +145,99 @@ def _pagefind(pages_dir: Path, output: Path) -> None:
         raise SearchIndexError(detail[0])
 
 
-def index_pages(site_dir: Path, pages: list[str], output: Path) -> None:
-    """Index ``pages`` of ``site_dir`` (one shard) into the folder ``output``."""
+def index_pages(
+    site_dir: Path, pages: list[str], output: Path, earlier: Path | None = None
+) -> None:
+    """Index ``pages`` of ``site_dir`` (one shard) into the folder ``output``.
+
+    ``earlier`` is this shard's index in the previous output, if there is one.
+    Pagefind names most of its files by a digest of their content and writes
+    only those it does not find; writing one (gzip at its highest level) is about
+    half of a run's time. So the earlier files are linked into ``output`` first,
+    and those the new index does not use are removed once it is written.
+    """
     with tempfile.TemporaryDirectory(prefix="catalogue-index-") as tmp:
-        for url in pages:  # hard links: a subset costs no copying
-            (Path(tmp) / url).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site_dir / url, Path(tmp) / url)
+        for url in pages:
+            _link(site_dir / url, Path(tmp) / url)
+        reused = _reuse(earlier, output) if earlier is not None and earlier.is_dir() else []
         _pagefind(Path(tmp), output.resolve())
+        if reused and not _remove_unused(output, reused):
+            shutil.rmtree(output)  # which files it uses is unknown: index afresh
+            _pagefind(Path(tmp), output.resolve())
+
+
+def _link(source: Path, link: Path) -> None:
+    """A hard link (no copying), or a copy where links cannot be made, e.g. across file systems."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, link)
+    except OSError:
+        shutil.copyfile(source, link)
+
+
+# The files of an index that Pagefind names by a digest of their content.
+_DIGEST_NAMED = ("*.pf_meta", "fragment/*", "index/*", "filter/*")
+
+
+def _digest_named(index: Path) -> list[str]:
+    return sorted(p.relative_to(index).as_posix() for g in _DIGEST_NAMED for p in index.glob(g))
+
+
+def _reuse(earlier: Path, output: Path) -> list[str]:
+    """Link the digest-named files of ``earlier`` into ``output``; returns their names.
+
+    Pagefind never writes to a file it finds, so ``earlier`` stays as it is.
+    """
+    names = _digest_named(earlier)
+    for name in names:
+        _link(earlier / name, output / name)
+    return names
+
+
+def _remove_unused(output: Path, reused: list[str]) -> bool:
+    """Remove the ``reused`` files that the index in ``output`` does not use.
+
+    False, removing nothing, when the index's metadata cannot be read, or when
+    what it lists does not account for every page and every file just written.
+    """
+    listing = _listing(output)
+    if listing is None:
+        return False
+    metas, listed = listing
+
+    def used(name: str) -> bool:
+        folder, _, file = name.rpartition("/")
+        return file in metas if not folder else _cbor_text(file.split(".")[0]) in listed
+
+    names = _digest_named(output)
+    pages = sum(1 for name in names if name.startswith("fragment/") and used(name))
+    written = set(names) - set(reused)
+    if pages != sum(metas.values()) or not all(used(name) for name in written):
+        return False
+    for name in reused:
+        if not used(name):
+            (output / name).unlink()
+    return True
+
+
+def _listing(output: Path) -> tuple[dict[str, int], bytes] | None:
+    """The index's metadata files, with the pages each counts, and their contents:
+    gzipped CBOR that holds the digest of every other file the index uses.
+    None when they cannot be read."""
+    try:
+        entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"].values()
+        metas = {f"pagefind.{lang['hash']}.pf_meta": lang["page_count"] for lang in languages}
+        return metas, b"".join(gzip.decompress((output / meta).read_bytes()) for meta in metas)
+    except (OSError, EOFError, zlib.error, ValueError, LookupError, TypeError, AttributeError):
+        return None
+
+
+def _cbor_text(text: str) -> bytes:
+    """``text`` encoded as a CBOR text string, the way the metadata holds each digest."""
+    data = text.encode()
+    head = [0x60 + len(data)] if len(data) < 24 else [0x78, len(data)]
+    return bytes(head) + data
 
 
 def share_index(source: Path, copy: Path) -> None:

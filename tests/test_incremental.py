@@ -407,7 +407,10 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(search, "SHARD_PAGES", 20)
     root, items = previewed_sample(tmp_path)
     indexed = calls_to(
-        monkeypatch, indexing, "index_pages", lambda site, pages, out: f"{site.name}/{out.name}"
+        monkeypatch,
+        indexing,
+        "index_pages",
+        lambda site, pages, out, earlier: f"{site.name}/{out.name}",
     )
     body_edit(root)
     preview(root, root / "build", items)
@@ -451,6 +454,27 @@ def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
     result = build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True)
     assert not result.updated
     assert "新样式" in (root / "build/kiosk/static/style.css").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(tmp_path: Path) -> None:
+    """Unchanged pages keep their search-index files (search.index_pages); a build
+    without the cache writes every file again. Either way, the bytes of a fresh build."""
+    root = copy_sample(tmp_path / "s")
+    preview(root, root / "build", None)
+
+    def fragment_files() -> set[int]:
+        return {p.stat().st_ino for p in (root / "build/public/pagefind/fragment").iterdir()}
+
+    before = fragment_files()
+    next_day = BUILD_DAY + dt.timedelta(days=1)
+    assert not build_catalogue(root, root / "build", next_day, preview=True).updated
+    assert before & fragment_files()
+    build_catalogue(root, tmp_path / "fresh", next_day, preview=True, reuse=False)
+    assert outputs(root / "build") == outputs(tmp_path / "fresh")
+    before = fragment_files()
+    build_catalogue(root, root / "build", next_day, preview=True, reuse=False)
+    assert not before & fragment_files()
+    assert outputs(root / "build") == outputs(tmp_path / "fresh")
 
 
 def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path) -> None:
