@@ -18,7 +18,7 @@ from .pagecache import OutputFiles
 from .search import (
     PAGEFIND_DIR,
     PUBLIC_INDEX_DIR,
-    index_pages,
+    IndexRun,
     shard_names,
     share_index,
     split_into_shards,
@@ -102,7 +102,7 @@ class Indexing:
     copies are made by ``wait``, after every index run has finished.
 
     ``earlier`` is the previous output, if any: a run reuses the files of its
-    shard's earlier index that are still current (search.index_pages).
+    shard's earlier index that are still current (search.IndexRun).
     """
 
     def __init__(
@@ -116,7 +116,8 @@ class Indexing:
         self.pool = ThreadPoolExecutor(max_workers=runs_at_once)
         self.slots = threading.Semaphore(1)
         self.held = runs_at_once - 1  # slots released by ``widen``
-        self.runs: list[Future[None]] = []
+        self.runs: list[IndexRun] = []
+        self.done: list[Future[None]] = []
         self.copies: list[IndexShard] = []
 
     def __enter__(self) -> Indexing:
@@ -124,19 +125,23 @@ class Indexing:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(cancel_futures=True)  # waits for the runs already started
+        for run in self.runs:  # the folders of runs cancelled before they started
+            run.discard()
 
     def add(self, shard: IndexShard) -> None:
+        """Index ``shard`` in the background; its files are linked for the run now."""
         if shard.copy_of is not None:
             self.copies.append(shard)
             return
-        self.runs.append(self.pool.submit(self._index, shard))
-
-    def _index(self, shard: IndexShard) -> None:
         earlier = self.earlier / shard.path if self.earlier is not None else None
+        site = self.pages_root / shard.variant
+        run = IndexRun(site, shard.pages, self.write_root / shard.path, earlier)
+        self.runs.append(run)
+        self.done.append(self.pool.submit(self._index, run))
+
+    def _index(self, run: IndexRun) -> None:
         with self.slots:
-            index_pages(
-                self.pages_root / shard.variant, shard.pages, self.write_root / shard.path, earlier
-            )
+            run.run()
 
     def widen(self) -> None:
         """The pages are written: let the runs use every core the pages used."""
@@ -146,8 +151,8 @@ class Indexing:
 
     def wait(self) -> None:
         """Until every shard is indexed or copied; raises the first index run's error."""
-        for run in self.runs:
-            run.result()
+        for done in self.done:
+            done.result()
         for shard in self.copies:
             assert shard.copy_of is not None
             source = self.write_root / shard.copy_of.path

@@ -132,7 +132,7 @@ def _pagefind(pages_dir: Path, output: Path) -> None:
         "--site",
         str(pages_dir),
         "--output-path",
-        str(output),  # absolute: relative paths are taken from the site folder
+        str(output),
         "--force-language",
         "zh",
     ]
@@ -145,25 +145,46 @@ def _pagefind(pages_dir: Path, output: Path) -> None:
         raise SearchIndexError(detail[0])
 
 
-def index_pages(
-    site_dir: Path, pages: list[str], output: Path, earlier: Path | None = None
-) -> None:
-    """Index ``pages`` of ``site_dir`` (one shard) into the folder ``output``.
+class IndexRun:
+    """One Pagefind run over ``pages`` of ``site_dir`` (one shard), into the folder ``output``.
+
+    Made in the caller's thread, which links the pages into a folder of their own:
+    thousands of system calls, and in a background thread each would wait for the
+    GIL while the build's own thread renders or writes reports. ``run`` then only
+    waits for Pagefind, and ``discard`` removes the folder of a run never made.
 
     ``earlier`` is this shard's index in the previous output, if there is one.
     Pagefind names most of its files by a digest of their content and writes
     only those it does not find; writing one (gzip at its highest level) is about
-    half of a run's time. So the earlier files are linked into ``output`` first,
+    half of a run's time. So the earlier files are linked into ``output`` too,
     and those the new index does not use are removed once it is written.
     """
-    with tempfile.TemporaryDirectory(prefix="catalogue-index-") as tmp:
-        for url in pages:
-            _link(site_dir / url, Path(tmp) / url)
-        reused = _reuse(earlier, output) if earlier is not None and earlier.is_dir() else []
-        _pagefind(Path(tmp), output.resolve())
-        if reused and not _remove_unused(output, reused):
-            shutil.rmtree(output)  # which files it uses is unknown: index afresh
-            _pagefind(Path(tmp), output.resolve())
+
+    def __init__(
+        self, site_dir: Path, pages: list[str], output: Path, earlier: Path | None = None
+    ) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="catalogue-index-"))
+        self.output = output.resolve()  # absolute: Pagefind takes others from the site folder
+        try:
+            for url in pages:
+                _link(site_dir / url, self.folder / url)
+            reusable = earlier is not None and earlier.is_dir()
+            self.reused = _reuse(earlier, self.output) if earlier and reusable else []
+        except BaseException:
+            self.discard()
+            raise
+
+    def run(self) -> None:
+        try:
+            _pagefind(self.folder, self.output)
+            if self.reused and not _remove_unused(self.output, self.reused):
+                shutil.rmtree(self.output)  # which files it uses is unknown: index afresh
+                _pagefind(self.folder, self.output)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _link(source: Path, link: Path) -> None:

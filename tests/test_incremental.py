@@ -409,7 +409,7 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.Mo
     indexed = calls_to(
         monkeypatch,
         indexing,
-        "index_pages",
+        "IndexRun",
         lambda site, pages, out, earlier: f"{site.name}/{out.name}",
     )
     body_edit(root)
@@ -430,7 +430,7 @@ def test_a_failed_update_puts_the_previous_output_back(
 
     written: list[float] = []
     with monkeypatch.context() as patch:
-        patch.setattr(indexing, "index_pages", broken)
+        patch.setattr(indexing, "IndexRun", broken)
         with pytest.raises(BuildRefused) as refused:
             build_catalogue(
                 root, root / "build", BUILD_DAY, preview=True, items=items, on_pages=written.append
@@ -457,7 +457,7 @@ def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
 
 
 def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(tmp_path: Path) -> None:
-    """Unchanged pages keep their search-index files (search.index_pages); a build
+    """Unchanged pages keep their search-index files (search.IndexRun); a build
     without the cache writes every file again. Either way, the bytes of a fresh build."""
     root = copy_sample(tmp_path / "s")
     preview(root, root / "build", None)

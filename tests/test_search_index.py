@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import search
-from generator.search import index_pages, search_terms
+from generator.search import IndexRun, search_terms
 
 PAGES = {f"items/{n}.html": f"第{n}号条目：{n}月份预决算公开说明" for n in range(1, 9)}
 EDITED = "items/3.html"
@@ -28,6 +28,10 @@ def write_site(site: Path, texts: dict[str, str]) -> list[str]:
             encoding="utf-8",
         )
     return sorted(texts)
+
+
+def index_pages(site: Path, urls: list[str], output: Path, earlier: Path | None = None) -> None:
+    IndexRun(site, urls, output, earlier).run()
 
 
 def files_of(index: Path) -> dict[str, bytes]:
