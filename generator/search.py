@@ -165,11 +165,12 @@ class IndexRun:
     ) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="catalogue-index-"))
         self.output = output.resolve()  # absolute: Pagefind takes others from the site folder
+        self.reused: list[str] = []
         try:
             for url in pages:
                 _link(site_dir / url, self.folder / url)
-            reusable = earlier is not None and earlier.is_dir()
-            self.reused = _reuse(earlier, self.output) if earlier and reusable else []
+            if earlier is not None and earlier.is_dir():
+                self.reused = _reuse(earlier, self.output)
         except BaseException:
             self.discard()
             raise

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 
 from generator import search
+from generator.indexing import Indexing, IndexShard
 from generator.search import IndexRun, search_terms
 
 PAGES = {f"items/{n}.html": f"第{n}号条目：{n}月份预决算公开说明" for n in range(1, 9)}
@@ -124,3 +127,31 @@ def test_pages_and_earlier_files_are_copied_where_links_cannot_be_made(
     monkeypatch.setattr(search.os, "link", other_file_system)
     index_pages(site, urls, tmp_path / "again", earlier=earlier)
     assert files_of(tmp_path / "again") == files_of(tmp_path / "fresh")
+
+
+def test_runs_cancelled_by_a_failed_build_leave_no_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's pages are linked when its shard is added; if the build fails before the
+    run starts, the folder goes when indexing ends."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    urls = write_site(tmp_path / "site/public", PAGES)
+    release = threading.Event()
+    real_run = IndexRun.run
+
+    def held_run(run: IndexRun) -> None:
+        release.wait(30)
+        real_run(run)
+
+    monkeypatch.setattr(IndexRun, "run", held_run)
+    with pytest.raises(RuntimeError), Indexing(tmp_path / "site", tmp_path / "out") as indexing:
+        indexing.add(IndexShard("public", "pagefind", urls[:4]))
+        indexing.add(IndexShard("public", "pagefind-2", urls[4:]))
+        assert len(list(temporary.iterdir())) == 2
+        # The second waits for the one worker; the first ends once the second is cancelled.
+        indexing.done[1].add_done_callback(lambda _: release.set())
+        raise RuntimeError("页面生成失败")
+    assert indexing.done[1].cancelled()
+    assert not list(temporary.iterdir())
