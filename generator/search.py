@@ -23,6 +23,7 @@ import itertools
 import json
 import math
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -167,8 +168,7 @@ class IndexRun:
         self.output = output.resolve()  # absolute: Pagefind takes others from the site folder
         self.reused: list[str] = []
         try:
-            for url in pages:
-                _link(site_dir / url, self.folder / url)
+            _link_all(site_dir, pages, self.folder)
             if earlier is not None and earlier.is_dir():
                 self.reused = _reuse(earlier, self.output)
         except BaseException:
@@ -188,13 +188,16 @@ class IndexRun:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _link(source: Path, link: Path) -> None:
-    """A hard link (no copying), or a copy where links cannot be made, e.g. across file systems."""
-    link.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, link)
-    except OSError:
-        shutil.copyfile(source, link)
+def _link_all(source: Path, names: list[str], target: Path) -> None:
+    """Hard links (no copying) in ``target`` to the files ``names`` of ``source``, or
+    copies where links cannot be made, e.g. across file systems."""
+    for folder in {posixpath.dirname(name) for name in names}:  # once each, not per file
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    for name in names:
+        try:
+            os.link(source / name, target / name)
+        except OSError:
+            shutil.copyfile(source / name, target / name)
 
 
 # The files of an index that Pagefind names by a digest of their content.
@@ -211,8 +214,7 @@ def _reuse(earlier: Path, output: Path) -> list[str]:
     Pagefind never writes to a file it finds, so ``earlier`` stays as it is.
     """
     names = _digest_named(earlier)
-    for name in names:
-        _link(earlier / name, output / name)
+    _link_all(earlier, names, output)
     return names
 
 
