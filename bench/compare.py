@@ -642,16 +642,16 @@ class Bench:
         if "hugo" in only and t.hugo and self.hugo_site:
             site = self.hugo_site
             for name in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
-                _remove(site / name)
+                remove_path(site / name)
             cmd = [*t.hugo, "--quiet", "--cacheDir", site / ".hugo-cache"]
             hugo = self.run("hugo", k, [*cmd, "--destination", "public"], site)
             if "pagefind" in only and t.pagefind and hugo.ok:
-                _remove(site / "public" / "pagefind")
+                remove_path(site / "public" / "pagefind")
                 self.run("pagefind", k, [*t.pagefind, "--site", "public"], site)
         if "pelican" in only and t.pelican and self.pelican_site:
             site = self.pelican_site
-            _remove(site / "output")
-            _remove(site / "cache")
+            remove_path(site / "output")
+            remove_path(site / "cache")
             cmd = [*t.pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
             self.run("pelican", k, cmd, site)
         if "markdown" in only and t.markdown and self.hugo_site:
@@ -675,10 +675,10 @@ class Bench:
             ]
 
         cmd = build(TODAY)
-        _remove(out)
+        remove_path(out)
         for cache in _cache_folders(self.corpus, out):
             print(f"  removing {cache} (looks like a build cache)")
-            _remove(cache)
+            remove_path(cache)
         source = _source_stamp()
         cold = self.run("ours-cold", k, cmd, work)
         cold.extra.update(_self_timed(work / "logs" / f"{self.args.items}-ours-cold-{k}.log"))
@@ -722,7 +722,7 @@ def _source_stamp() -> tuple[tuple[str, int], ...]:
     return tuple(stamps)
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():

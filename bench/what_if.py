@@ -1,0 +1,163 @@
+"""Where the cold build's gap to Hugo + Pagefind comes from: builds with parts swapped out.
+
+    .venv/bin/python bench/what_if.py [--items 10000] [--runs 3] [--work /tmp/catalogue-bench]
+
+Each round times Hugo + Pagefind on the corpus's Hugo copy (as compare.py does), then
+cold builds of the corpus with this generator, as it is and with parts of the work
+swapped out. Rounds interleave them, so a busy spell of the shared box is spread over
+them rather than falling on one:
+
+  as-is          the real build
+  no-markdown    every body as one escaped paragraph: a Markdown engine that costs nothing
+  native-search  Pagefind given each item's text to segment itself, as on Hugo's pages,
+                 with no bigram tokens and no searchtext metadata (search.py says why
+                 the real build has them)
+  public-only    the public website alone, without the kiosk and the intranet
+  all-three      all of the above, the nearest to Hugo + Pagefind's work (it still reads
+                 and checks every item and writes listings, feeds, exports and reports)
+
+It prints the medians and each build's ratio to Hugo + Pagefind. These builds are
+experiments (searching one swapped for native-search would miss pages); nothing here
+is a way to build the catalogue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import math
+import os
+import shutil
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from compare import (
+    TODAY,
+    Tools,
+    ensure_corpus,
+    ensure_tools,
+    export_sites,
+    measure,
+    remove_path,
+    sync_corpus,
+)
+
+SWAPS = ("no-markdown", "native-search", "public-only")
+BUILDS = {
+    "as-is": (),
+    "no-markdown": ("no-markdown",),
+    "native-search": ("native-search",),
+    "public-only": ("public-only",),
+    "all-three": SWAPS,
+}
+Timed = tuple[float, float]  # wall and CPU seconds
+SEARCHTEXT_META = '<div hidden data-pagefind-meta="searchtext">'
+
+
+def swap_out(swaps: set[str]) -> None:
+    """Patch this process's generator (and the page workers it forks) for ``swaps``."""
+    from generator import build, pages, render
+
+    if "no-markdown" in swaps:
+        pages.render_body = lambda body, *_, **__: f"<p>{html.escape(body)}</p>"
+    if "native-search" in swaps:  # the corpus's theme has no searchtext meta (native_corpus)
+        render.search_terms = lambda text: text
+    if "public-only" in swaps:
+        build.VARIANTS = build.VARIANTS[:1]
+
+
+def native_corpus(corpus: Path, work: Path) -> Path:
+    """The corpus with its items linked and a theme whose item pages carry no searchtext."""
+    copy = work / f"{corpus.name}-native-search"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(corpus / "content", copy / "content", copy_function=os.link)
+    shutil.copytree(corpus / "themes", copy / "themes")
+    shutil.copy2(corpus / "catalog.yaml", copy / "catalog.yaml")
+    item = copy / "themes" / "default" / "templates" / "item.html"
+    lines = item.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(SEARCHTEXT_META)]
+    if len(kept) != len(lines) - 1:
+        sys.exit(f"{item}: expected one line starting {SEARCHTEXT_META!r}")
+    item.write_text("".join(kept), encoding="utf-8")
+    return copy
+
+
+def build_swapped(corpus: Path, out: Path, swaps: set[str]) -> None:
+    """In a child process: one cold build of ``corpus`` into ``out`` with ``swaps``."""
+    swap_out(swaps)
+    from generator.build import build_catalogue
+
+    shutil.rmtree(out, ignore_errors=True)
+    build_catalogue(corpus, out, TODAY, reuse=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/catalogue-bench"))
+    parser.add_argument("--build", nargs=3, metavar=("CORPUS", "OUT", "SWAPS"), help="(internal)")
+    args = parser.parse_args()
+    if args.build:
+        corpus, out, swaps = args.build
+        build_swapped(Path(corpus), Path(out), set(filter(None, swaps.split(","))))
+        return
+    work = args.work
+    corpus = ensure_corpus(work, args.items)
+    sync_corpus(corpus)
+    native = native_corpus(corpus, work)
+    hugo_site, _ = export_sites(corpus, work, args.items)
+    tools = ensure_tools(work, {"hugo", "pagefind"})
+    if not tools.hugo or not tools.pagefind:
+        sys.exit(f"Hugo or Pagefind is not available: {tools.problems}")
+    out, logs = work / f"what-if-{args.items}", work / "logs"
+    times: dict[str, list[Timed]] = {"hugo+pagefind": []}
+    for k in range(1, args.runs + 1):
+        print(f"run {k}: load average {os.getloadavg()[0]:.1f} at its start", flush=True)
+        times["hugo+pagefind"].append(hugo_and_pagefind(tools, hugo_site, logs, k))
+        for name, swaps in BUILDS.items():
+            source = native if "native-search" in swaps else corpus
+            cmd = [sys.executable, __file__, "--build", source, out, ",".join(swaps)]
+            times.setdefault(name, []).append(timed(name, k, cmd, work, logs))
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(native, ignore_errors=True)
+    report(times, args.items, args.runs)
+
+
+def timed(name: str, k: int, cmd: Sequence[str | Path], cwd: Path, logs: Path) -> Timed:
+    """Run ``cmd`` (run ``k`` of ``name``); its wall and CPU seconds, or exit if it failed."""
+    log = logs / f"what-if-{name}-{k}.log"
+    sample = measure(cmd, cwd, log, kill_above_mib=math.inf, timeout=3600)
+    if not sample.ok:
+        sys.exit(f"{name} failed, see {log}")
+    print(f"run {k}: {name:14} {sample.wall:6.1f} s wall {sample.cpu:6.1f} s CPU", flush=True)
+    return sample.wall, sample.cpu
+
+
+def hugo_and_pagefind(tools: Tools, site: Path, logs: Path, k: int) -> Timed:
+    """Hugo cold, then Pagefind on its pages, as compare.py runs them; their sums."""
+    assert tools.hugo and tools.pagefind
+    for name in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
+        remove_path(site / name)
+    hugo = timed(
+        "hugo", k, [*tools.hugo, "--quiet", "--cacheDir", site / ".hugo-cache"], site, logs
+    )
+    pagefind = timed("pagefind", k, [*tools.pagefind, "--site", "public"], site, logs)
+    return hugo[0] + pagefind[0], hugo[1] + pagefind[1]
+
+
+def report(times: dict[str, list[Timed]], items: int, runs: int) -> None:
+    medians = {n: [statistics.median(t[i] for t in ts) for i in (0, 1)] for n, ts in times.items()}
+    reference = medians["hugo+pagefind"][0]
+    print(f"\n{items} items, {runs} run(s) each, medians; ratio = wall / (Hugo + Pagefind)")
+    print(f"{'build':15} {'wall s':>7} {'CPU s':>7} {'ratio':>6}")
+    for name, (wall, cpu) in medians.items():
+        print(f"{name:15} {wall:7.1f} {cpu:7.1f} {wall / reference:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
