@@ -466,6 +466,13 @@ def _locate(venv: Path) -> Tools:
     return tools
 
 
+def cold_hugo(hugo: list[str], site: Path) -> list[str | Path]:
+    """Hugo's command to build ``site`` into public/, with what an earlier build left removed."""
+    for name in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
+        _remove(site / name)
+    return [*hugo, "--quiet", "--cacheDir", site / ".hugo-cache", "--destination", "public"]
+
+
 def _version(cmd: list[str]) -> str:
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -641,17 +648,14 @@ class Bench:
         t, work = self.tools, self.args.work
         if "hugo" in only and t.hugo and self.hugo_site:
             site = self.hugo_site
-            for name in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
-                remove_path(site / name)
-            cmd = [*t.hugo, "--quiet", "--cacheDir", site / ".hugo-cache"]
-            hugo = self.run("hugo", k, [*cmd, "--destination", "public"], site)
+            hugo = self.run("hugo", k, cold_hugo(t.hugo, site), site)
             if "pagefind" in only and t.pagefind and hugo.ok:
-                remove_path(site / "public" / "pagefind")
+                _remove(site / "public" / "pagefind")
                 self.run("pagefind", k, [*t.pagefind, "--site", "public"], site)
         if "pelican" in only and t.pelican and self.pelican_site:
             site = self.pelican_site
-            remove_path(site / "output")
-            remove_path(site / "cache")
+            _remove(site / "output")
+            _remove(site / "cache")
             cmd = [*t.pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
             self.run("pelican", k, cmd, site)
         if "markdown" in only and t.markdown and self.hugo_site:
@@ -675,10 +679,10 @@ class Bench:
             ]
 
         cmd = build(TODAY)
-        remove_path(out)
+        _remove(out)
         for cache in _cache_folders(self.corpus, out):
             print(f"  removing {cache} (looks like a build cache)")
-            remove_path(cache)
+            _remove(cache)
         source = _source_stamp()
         cold = self.run("ours-cold", k, cmd, work)
         cold.extra.update(_self_timed(work / "logs" / f"{self.args.items}-ours-cold-{k}.log"))
@@ -722,7 +726,7 @@ def _source_stamp() -> tuple[tuple[str, int], ...]:
     return tuple(stamps)
 
 
-def remove_path(path: Path) -> None:
+def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():

@@ -38,11 +38,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from compare import (
     TODAY,
     Tools,
+    cold_hugo,
     ensure_corpus,
     ensure_tools,
     export_sites,
     measure,
-    remove_path,
     sync_corpus,
 )
 
@@ -141,11 +141,7 @@ def timed(name: str, k: int, cmd: Sequence[str | Path], cwd: Path, logs: Path) -
 def hugo_and_pagefind(tools: Tools, site: Path, logs: Path, k: int) -> Timed:
     """Hugo cold, then Pagefind on its pages, as compare.py runs them; their sums."""
     assert tools.hugo and tools.pagefind
-    for name in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
-        remove_path(site / name)
-    hugo = timed(
-        "hugo", k, [*tools.hugo, "--quiet", "--cacheDir", site / ".hugo-cache"], site, logs
-    )
+    hugo = timed("hugo", k, cold_hugo(tools.hugo, site), site, logs)
     pagefind = timed("pagefind", k, [*tools.pagefind, "--site", "public"], site, logs)
     return hugo[0] + pagefind[0], hugo[1] + pagefind[1]
 
