@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import math
 import os
 import shutil
 import statistics
@@ -36,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from compare import (
+    SAFE_MIB,
     TODAY,
     Tools,
     cold_hugo,
@@ -131,7 +131,7 @@ def main() -> None:
 def timed(name: str, k: int, cmd: Sequence[str | Path], cwd: Path, logs: Path) -> Timed:
     """Run ``cmd`` (run ``k`` of ``name``); its wall and CPU seconds, or exit if it failed."""
     log = logs / f"what-if-{name}-{k}.log"
-    sample = measure(cmd, cwd, log, kill_above_mib=math.inf, timeout=3600)
+    sample = measure(cmd, cwd, log, kill_above_mib=SAFE_MIB, timeout=3600)
     if not sample.ok:
         sys.exit(f"{name} failed, see {log}")
     print(f"run {k}: {name:14} {sample.wall:6.1f} s wall {sample.cpu:6.1f} s CPU", flush=True)
