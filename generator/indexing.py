@@ -116,8 +116,7 @@ class Indexing:
         self.pool = ThreadPoolExecutor(max_workers=runs_at_once)
         self.slots = threading.Semaphore(1)
         self.held = runs_at_once - 1  # slots released by ``widen``
-        self.runs: list[IndexRun] = []
-        self.done: list[Future[None]] = []
+        self.runs: list[tuple[IndexRun, Future[None]]] = []  # each run, and its outcome
         self.copies: list[IndexShard] = []
 
     def __enter__(self) -> Indexing:
@@ -125,7 +124,7 @@ class Indexing:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(cancel_futures=True)  # waits for the runs already started
-        for run in self.runs:  # the folders of runs cancelled before they started
+        for run, _ in self.runs:  # the folders of runs cancelled before they started
             run.discard()
 
     def add(self, shard: IndexShard) -> None:
@@ -136,8 +135,7 @@ class Indexing:
         earlier = self.earlier / shard.path if self.earlier is not None else None
         site = self.pages_root / shard.variant
         run = IndexRun(site, shard.pages, self.write_root / shard.path, earlier)
-        self.runs.append(run)
-        self.done.append(self.pool.submit(self._index, run))
+        self.runs.append((run, self.pool.submit(self._index, run)))
 
     def _index(self, run: IndexRun) -> None:
         with self.slots:
@@ -151,8 +149,8 @@ class Indexing:
 
     def wait(self) -> None:
         """Until every shard is indexed or copied; raises the first index run's error."""
-        for done in self.done:
-            done.result()
+        for _, outcome in self.runs:
+            outcome.result()
         for shard in self.copies:
             assert shard.copy_of is not None
             source = self.write_root / shard.copy_of.path

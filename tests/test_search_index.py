@@ -151,7 +151,7 @@ def test_runs_cancelled_by_a_failed_build_leave_no_folder_behind(
         indexing.add(IndexShard("public", "pagefind-2", urls[4:]))
         assert len(list(temporary.iterdir())) == 2
         # The second waits for the one worker; the first ends once the second is cancelled.
-        indexing.done[1].add_done_callback(lambda _: release.set())
+        indexing.runs[1][1].add_done_callback(lambda _: release.set())
         raise RuntimeError("页面生成失败")
-    assert indexing.done[1].cancelled()
+    assert indexing.runs[1][1].cancelled()
     assert not list(temporary.iterdir())
