@@ -1,0 +1,92 @@
+"""The benchmark's own tools: the corpus it builds, and how it measures a command.
+
+Their figures are only worth quoting if the corpus is a catalogue the generator
+accepts and the measurement neither misses a peak nor slows what it measures.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.catalogue import load_catalogue
+from generator.problems import errors
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import compare  # noqa: E402  (bench/ is not a package)
+import corpus  # noqa: E402
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_corpus_is_a_valid_catalogue_of_every_category(tmp_path: Path) -> None:
+    corpus.main([str(tmp_path / "corpus"), "--items", "80"])
+    catalogue = load_catalogue(tmp_path / "corpus")
+    assert catalogue.config is not None
+    assert errors(catalogue.problems) == []
+    assert len(catalogue.items) == 80
+    for scope in ("external", "internal"):
+        shown = {i.meta.category for i in catalogue.items if i.scope == scope}
+        assert shown == set(catalogue.config.categories_of(scope))
+    assert all(item.meta.approvals for item in catalogue.items)
+
+
+def test_corpus_is_reproducible_from_its_seed(tmp_path: Path) -> None:
+    for name, seed in (("a", "7"), ("b", "7"), ("c", "8")):
+        corpus.main([str(tmp_path / name), "--items", "30", "--seed", seed])
+    first, again, other = (files_of(tmp_path / n / "content") for n in "abc")
+    assert first == again
+    assert first != other
+
+
+ALLOCATE = "import time; block = b'x' * ({mib} << 20); time.sleep({seconds})"
+
+
+def python_holding(mib: int, seconds: float) -> list[str]:
+    """A command whose process holds ``mib`` MiB resident for ``seconds``."""
+    return [sys.executable, "-c", ALLOCATE.format(mib=mib, seconds=seconds)]
+
+
+def test_measure_reports_a_commands_time_and_peak_memory(tmp_path: Path) -> None:
+    sample = compare.measure(python_holding(200, 0.5), tmp_path, tmp_path / "log", 10_000, 60)
+    assert sample.ok
+    assert 0.5 <= sample.wall < 30
+    assert 200 <= sample.tree_mib < 400
+    assert 200 <= sample.peak_mib < 400
+
+
+def test_measure_kills_a_command_above_the_memory_limit(tmp_path: Path) -> None:
+    sample = compare.measure(python_holding(300, 30), tmp_path, tmp_path / "log", 150, 60)
+    assert not sample.ok
+    assert sample.killed is not None and "memory above" in sample.killed
+    assert sample.wall < 20
+
+
+def test_sampler_keeps_its_own_cpu_under_its_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a large process's memory is slow; the sampler then samples less often."""
+    reads: list[float] = []
+    real_memory = compare._memory
+
+    def costly_memory(pid: int) -> tuple[str, float]:
+        reads.append(time.monotonic())
+        busy_until = time.thread_time() + 0.02  # as reading a big process's PSS costs
+        while time.thread_time() < busy_until:
+            pass
+        return real_memory(pid)
+
+    monkeypatch.setattr(compare, "_memory", costly_memory)
+    sample = compare.measure(python_holding(10, 2), tmp_path, tmp_path / "log", 10_000, 60)
+    assert sample.ok and sample.tree_mib >= 10
+    # At 20 ms of CPU a sample, polling every 50 ms would spend 40% of a core on it.
+    spent = len(reads) * 0.02
+    assert len(reads) >= 2
+    assert spent <= 0.05 * sample.wall + 0.04  # 5% of a core, and the first sample
