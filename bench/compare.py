@@ -157,9 +157,9 @@ def _same_memory(pid: int, other: int) -> bool:
 
 # The kernel walks a process's page tables to report its PSS: 18 ms of CPU for a process
 # holding 800 MB. Polling every 50 ms took 14.7 s of CPU during one 58 s cold build of
-# ours, a core the measured command could otherwise use for a quarter of the time; so
-# the sampler waits long enough between samples to stay under this share of one core
-# (2.3 s in the same build; its peak was as high).
+# ours, a quarter of a core taken from the command measured on a 2-core box. So the
+# sampler waits long enough between samples to stay under this share of one core
+# (2.3 s in the same build, which peaked as high).
 SAMPLER_DUTY = 0.05
 
 

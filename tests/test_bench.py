@@ -73,11 +73,11 @@ def test_sampler_keeps_its_own_cpu_under_its_share(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reading a large process's memory is slow; the sampler then samples less often."""
-    reads: list[float] = []
+    reads: list[int] = []
     real_memory = compare._memory
 
     def costly_memory(pid: int) -> tuple[str, float]:
-        reads.append(time.monotonic())
+        reads.append(pid)
         busy_until = time.thread_time() + 0.02  # as reading a big process's PSS costs
         while time.thread_time() < busy_until:
             pass
