@@ -46,6 +46,13 @@ def page_text(path: Path) -> str:
     return re.sub(r"\s+", " ", "".join(parser.parts))
 
 
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes as written, by its path relative to ``folder``."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def all_bytes(folder: Path) -> dict[Path, bytes]:
     """Every file's bytes, gzip members (Pagefind's index and fragments) decompressed."""
     out = {}

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sitetext import files_of
 
 from generator.catalogue import load_catalogue
 from generator.problems import errors
@@ -20,10 +21,6 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import compare  # noqa: E402  (bench/ is not a package)
 import corpus  # noqa: E402
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_corpus_is_a_valid_catalogue_of_every_category(tmp_path: Path) -> None:

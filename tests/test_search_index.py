@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sitetext import files_of
 
 from generator import search
 from generator.indexing import Indexing, IndexShard
@@ -35,12 +36,6 @@ def write_site(site: Path, texts: dict[str, str]) -> list[str]:
 
 def index_pages(site: Path, urls: list[str], output: Path, earlier: Path | None = None) -> None:
     IndexRun(site, urls, output, earlier).run()
-
-
-def files_of(index: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()
-    }
 
 
 def shared_with(index: Path, earlier: Path) -> list[str]:
