@@ -59,9 +59,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.approvals import ApprovalRefused, approve_file
-from generator.config import load_catalog
-from generator.items import read_item
+from generator.checks.approvals import ApprovalRefused, approve_file
+from generator.source.config import load_catalog
+from generator.source.items import read_item
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -6,7 +6,7 @@ writes OUT_DIR/catalog.yaml and OUT_DIR/themes/ (copies of this repository's) an
 OUT_DIR/content/{external,internal}/<category>/<year>/. Every item carries approvals that
 validate against catalog.yaml's policy. The same N, seed and share give byte-identical output.
 
-Digests are computed by parsing each item's text once with ``generator.items.parse_item``
+Digests are computed by parsing each item's text once with ``generator.source.items.parse_item``
 (never by loading the whole catalogue), so 100,000 items take a few minutes at most.
 """
 
@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
-from generator.approvals import NewApproval, rewrite_approvals
-from generator.config import Config, load_catalog
-from generator.digest import bytes_sha256
-from generator.items import parse_item
+from generator.checks.approvals import NewApproval, rewrite_approvals
+from generator.source.config import Config, load_catalog
+from generator.source.digest import bytes_sha256
+from generator.source.items import parse_item
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)  # the reference "build date": ~98% of items are published by then

@@ -22,9 +22,9 @@ from playwright.sync_api import sync_playwright
 
 from generator.build import make_site
 from generator.catalogue import load_catalogue
-from generator.kiosk import INDEX_SCRIPT, write_kiosk_index
-from generator.pages import write_site
-from generator.select import KIOSK
+from generator.search.kiosk import INDEX_SCRIPT, write_kiosk_index
+from generator.site.pages import write_site
+from generator.site.select import KIOSK
 
 TODAY = dt.date(2026, 11, 26)
 QUERIES = ["czys", "yusuan", "zhengfucaigou", "政府采购", "专项资金", "2025", "xm"]

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from compare import TODAY, ensure_corpus, sync_corpus
 
-from generator import build, search
+from generator import build
+from generator.search import pagefind as search
 
 
 class TimedRuns:

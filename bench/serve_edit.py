@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from compare import TODAY, ensure_corpus, pick_item, reapprove, sync_corpus
 
-from generator.serve import DEBOUNCE_SECONDS, PreviewServer
+from generator.authoring.serve import DEBOUNCE_SECONDS, PreviewServer
 
 
 def approved_edit(corpus: Path, file: Path, marker: str) -> Path:

@@ -60,7 +60,8 @@ SEARCHTEXT_META = '<div hidden data-pagefind-meta="searchtext">'
 
 def swap_out(swaps: set[str]) -> None:
     """Patch this process's generator (and the page workers it forks) for ``swaps``."""
-    from generator import build, pages, render
+    from generator import build
+    from generator.site import pages, render
 
     if "no-markdown" in swaps:
         pages.render_body = lambda body, *_, **__: f"<p>{html.escape(body)}</p>"

@@ -23,26 +23,26 @@ from pathlib import Path
 import jinja2
 
 from .catalogue import Catalogue, load_catalogue
-from .collector import paused_collector
-from .config import CATALOG_FILE
-from .edits import Listings
-from .exports import EXPORT_FILES, write_exports
-from .indexing import Indexing, merged_index, plan_search
-from .itemcache import RACY_NS, ItemCache, Stamp, file_stamps, followed_stamp
-from .items import content_files
-from .kiosk import INDEX_SCRIPT, write_kiosk_index
-from .lastbuild import REMEMBERED_FILE, LastBuild
-from .pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
-from .pages import BodyCache, SitePages, write_item_pages, write_reports
-from .parallel import PageWorkers, WorkerFailed
+from .incremental.edits import Listings
+from .incremental.itemcache import RACY_NS, ItemCache, Stamp, file_stamps, followed_stamp
+from .incremental.lastbuild import REMEMBERED_FILE, LastBuild
+from .incremental.pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
+from .incremental.sources import generator_files
+from .output.writer import OutputUpdate, staged_output
+from .parallel.collector import paused_collector
+from .parallel.processes import processes_for
+from .parallel.rendering import PageWorkers, WorkerFailed
 from .problems import Problem, errors
-from .processes import processes_for
-from .render import THEMES_DIR, Renderer, theme_dir
-from .search import SearchIndexError
-from .select import VARIANTS, Variant
-from .sources import GENERATOR
-from .views import Site, ViewCache
-from .writer import OutputUpdate, staged_output
+from .search.indexing import Indexing, merged_index, plan_search
+from .search.kiosk import INDEX_SCRIPT, write_kiosk_index
+from .search.pagefind import SearchIndexError
+from .site.exports import EXPORT_FILES, write_exports
+from .site.pages import BodyCache, SitePages, write_item_pages, write_reports
+from .site.render import THEMES_DIR, Renderer, theme_dir
+from .site.select import VARIANTS, Variant
+from .site.views import Site, ViewCache
+from .source.config import CATALOG_FILE
+from .source.items import content_files
 
 
 class BuildRefused(Exception):
@@ -153,7 +153,7 @@ def input_fingerprint(
     clean" rule, such a fingerprint cannot vouch for the output.
     """
     digest = hashlib.sha256(f"{today}|{strict}".encode())
-    sources = [str(root / CATALOG_FILE), *sorted(str(p) for p in GENERATOR.glob("*.py"))]
+    sources = [str(root / CATALOG_FILE), *(str(p) for p in generator_files())]
     for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
         sources += [os.path.join(folder, name) for name in sorted(names)]
     stamps = [*content.items(), *((path, followed_stamp(path)) for path in sources)]

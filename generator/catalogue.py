@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .collector import paused_collector
-from .config import Config, load_catalog
-from .itemcache import ItemCache, Stamp, check_context
-from .items import CONTENT_DIR, Item, content_files, item_files, read_item
+from .checks.validate import check_catalogue, check_item
+from .incremental.itemcache import ItemCache, Stamp, check_context
+from .parallel.collector import paused_collector
+from .parallel.processes import WorkerDied, map_in_processes
 from .problems import Problem, Severity, errors
-from .processes import WorkerDied, map_in_processes
-from .validate import check_catalogue, check_item
+from .source.config import Config, load_catalog
+from .source.items import CONTENT_DIR, Item, content_files, item_files, read_item
 
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
 

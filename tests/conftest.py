@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.approvals import NewApproval, approve_file, rewrite_approvals
 from generator.catalogue import Catalogue, load_catalogue
+from generator.checks.approvals import NewApproval, approve_file, rewrite_approvals
 
 REPO = Path(__file__).resolve().parent.parent
 ORG = "11330109002468135T"

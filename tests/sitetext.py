@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.catalogue import load_catalogue
-from generator.items import Item
+from generator.source.items import Item
 
 
 class _ArticleText(HTMLParser):

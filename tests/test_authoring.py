@@ -10,12 +10,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import BUDGET_APPROVERS, ORG, REPO, Repo
 
+from generator.authoring.codeowners import CODEOWNERS_FILE, codeowners_text
+from generator.authoring.staff_guide import GUIDE_FILE, staff_guide_markdown
 from generator.catalogue import load_catalogue
 from generator.cli import main
-from generator.codeowners import CODEOWNERS_FILE, codeowners_text
-from generator.config import SCOPES
 from generator.problems import CODES, Severity
-from generator.staff_guide import GUIDE_FILE, staff_guide_markdown
+from generator.source.config import SCOPES
 
 
 def invoke(root: Path, *args: str, input: str | None = None) -> tuple[int, str]:

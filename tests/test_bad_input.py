@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from conftest import DEFAULT_FRONT_MATTER, Repo, front_matter_text, line_of
 
 from generator.cli import main
-from generator.guard import ITEM_SIZE_LIMIT
+from generator.source.guard import ITEM_SIZE_LIMIT
 
 ITEM = "content/external/budget/2024-q2.md"
 

@@ -15,10 +15,11 @@ import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
-from generator import build, render
+from generator import build
 from generator.build import build_catalogue
-from generator.items import Item, content_files
-from generator.pages import BodyCache
+from generator.site import render
+from generator.site.pages import BodyCache
+from generator.source.items import Item, content_files
 
 VARIANTS = ("public", "kiosk", "intranet")
 
@@ -72,8 +73,8 @@ def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> 
 def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: Path) -> None:
     from generator.build import make_site
     from generator.catalogue import load_catalogue
-    from generator.pages import write_site
-    from generator.select import VARIANTS as ALL
+    from generator.site.pages import write_site
+    from generator.site.select import VARIANTS as ALL
 
     catalogue = load_catalogue(built_sample)
     shared = BodyCache()
@@ -108,7 +109,7 @@ def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) 
 
 
 def test_large_sites_are_indexed_in_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import search
+    from generator.search import pagefind as search
 
     monkeypatch.setattr(search, "SHARD_PAGES", 20)
     root = copy_sample(tmp_path / "s")

@@ -11,9 +11,9 @@ from conftest import CANARY, CANARY_MOBILE, Repo, line_of
 from officefiles import write_docx, write_pdf, write_xlsx
 
 from generator.catalogue import load_catalogue
+from generator.checks.confidential import find, luhn, valid_id_number
 from generator.cli import main
-from generator.confidential import find, luhn, valid_id_number
-from generator.intranet import register_rows
+from generator.site.intranet import register_rows
 
 # Real-format test values (valid check digits), none belonging to anyone.
 ID = "11010519491231002X"  # GB 11643's own example

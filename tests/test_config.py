@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from conftest import REPO, Repo, line_of
 
-from generator.config import load_catalog, uscc_check_char
+from generator.source.config import load_catalog, uscc_check_char
 
 
 def test_sample_catalog_is_valid() -> None:

@@ -9,9 +9,9 @@ import json
 import pytest
 from conftest import Repo
 
-from generator.approvals import ApprovalRefused, record_approval
-from generator.digest import canonical_form
-from generator.items import decode
+from generator.checks.approvals import ApprovalRefused, record_approval
+from generator.source.digest import canonical_form
+from generator.source.items import decode
 
 
 def _digest(repo: Repo) -> str:

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from generator.config import load_catalog
-from generator.exports import CSV_COLUMNS, FEED_LIMIT, write_exports
-from generator.select import PUBLIC
-from generator.views import AttachmentView, ChangeView, ItemView, LinkView, Site, item_url
+from generator.site.exports import CSV_COLUMNS, FEED_LIMIT, write_exports
+from generator.site.select import PUBLIC
+from generator.site.views import AttachmentView, ChangeView, ItemView, LinkView, Site, item_url
+from generator.source.config import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 ORG = "11330109002468135T"

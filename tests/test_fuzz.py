@@ -23,9 +23,9 @@ from conftest import ORG, Repo
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.approvals import ApprovalRefused, approve_file
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
+from generator.checks.approvals import ApprovalRefused, approve_file
 from generator.cli import main
 from generator.problems import errors
 

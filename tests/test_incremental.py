@@ -21,15 +21,18 @@ from conftest import BUILD_DAY, Repo, copy_sample, line_of
 from sitetext import all_bytes
 
 from generator import build as build_module
-from generator import indexing, itemcache, kiosk, pages, search
-from generator import views as views_module
 from generator.build import BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
-from generator.itemcache import CACHE_FILE, ItemCache
-from generator.lastbuild import REMEMBERED_FILE, LastBuild
-from generator.search import SearchIndexError
-from generator.select import VARIANTS
-from generator.views import Shown, ViewCache
+from generator.incremental import itemcache
+from generator.incremental.itemcache import CACHE_FILE, ItemCache
+from generator.incremental.lastbuild import REMEMBERED_FILE, LastBuild
+from generator.search import indexing, kiosk
+from generator.search import pagefind as search
+from generator.search.pagefind import SearchIndexError
+from generator.site import pages
+from generator.site import views as views_module
+from generator.site.select import VARIANTS
+from generator.site.views import Shown, ViewCache
 
 RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
@@ -478,7 +481,7 @@ def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(tmp_path:
 
 
 def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path) -> None:
-    from generator.writer import OutputUpdate
+    from generator.output.writer import OutputUpdate
 
     out = tmp_path / "out"
     (out / "items").mkdir(parents=True)

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from conftest import BUILD_DAY, CANARY, ORG, Repo, line_of
 
 from generator.build import build_catalogue
+from generator.checks.lifecycle import findings, lifecycle_problems, refresh_due
+from generator.checks.workdays import WorkdayCalendar
 from generator.cli import main
-from generator.lifecycle import findings, lifecycle_problems, refresh_due
-from generator.reports import assess, doc_type_counts
-from generator.workdays import WorkdayCalendar
+from generator.site.reports import assess, doc_type_counts
 
 D = dt.date
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
-from generator.markup import _BodyConverter, relative_url, render_body
+from generator.site.markup import _BodyConverter, relative_url, render_body
 
 REPO = Path(__file__).resolve().parent.parent
 

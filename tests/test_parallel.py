@@ -10,11 +10,14 @@ import pytest
 from conftest import BUILD_DAY, copy_sample
 from sitetext import all_bytes
 
-from generator import build, catalogue, itemcache, processes, render
+from generator import build, catalogue
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
-from generator.itemcache import ItemCache
-from generator.pages import SitePages
+from generator.incremental import itemcache
+from generator.incremental.itemcache import ItemCache
+from generator.parallel import processes
+from generator.site import render
+from generator.site.pages import SitePages
 
 ITEM_TEMPLATE = "themes/default/templates/item.html"
 

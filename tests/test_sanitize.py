@@ -11,8 +11,8 @@ import pytest
 from conftest import Repo, line_of
 from xsspayloads import PAYLOADS
 
-from generator.markup import render_body
-from generator.sanitize import sanitize
+from generator.site.markup import render_body
+from generator.site.sanitize import sanitize
 
 FORBIDDEN_TAGS = {
     *("script", "iframe", "frame", "object", "embed", "form", "input", "button", "textarea"),

@@ -26,10 +26,10 @@ from sitetext import all_bytes, shown_and_hidden
 from generator import build
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
-from generator.kiosk import pinyin_keys
-from generator.pages import Pagination
-from generator.search import bigram_tokens
-from generator.views import item_url
+from generator.search.kiosk import pinyin_keys
+from generator.search.pagefind import bigram_tokens
+from generator.site.pages import Pagination
+from generator.site.views import item_url
 
 
 def public(root: Path) -> Path:

@@ -20,7 +20,7 @@ from sitetext import all_bytes, page_text, shown_and_hidden
 
 from browser.conftest import guarded_page
 from generator.build import build_catalogue
-from generator.views import item_url
+from generator.site.views import item_url
 
 PAGE_TYPES = [
     "index.html",

@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page
 from sitetext import page_text
 
 from generator.catalogue import load_catalogue
-from generator.search import bigram_tokens
-from generator.views import item_url
+from generator.search.pagefind import bigram_tokens
+from generator.site.views import item_url
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -226,8 +226,8 @@ def sharded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample (with the canary) indexed in shards of 20 pages."""
     from conftest import copy_sample, plant_canary
 
-    from generator import search
     from generator.build import build_catalogue
+    from generator.search import pagefind as search
 
     root = copy_sample(tmp_path_factory.mktemp("sharded") / "sample")
     plant_canary(root)

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from xsspayloads import FIELDS, PAYLOADS
 
 from generator.build import build_catalogue
-from generator.views import item_url
+from generator.site.views import item_url
 
 from .conftest import serve
 

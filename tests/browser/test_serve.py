@@ -21,10 +21,10 @@ import pytest
 from conftest import BUILD_DAY, ORG, Repo
 from playwright.sync_api import Browser, Page
 
+from generator.authoring.serve import OVERLAY_HEADING, PreviewServer
 from generator.catalogue import load_catalogue
-from generator.problem_output import as_text
-from generator.serve import OVERLAY_HEADING, PreviewServer
-from generator.views import item_url
+from generator.problems.output import as_text
+from generator.site.views import item_url
 
 WAIT_MS = 60_000  # a rebuild takes a few seconds; generous for a loaded CI machine
 TITLE = "2024年区本级一般公共预算执行情况（第二季度）"

@@ -1,0 +1,168 @@
+"""The rules of the content contract, applied to every item of a catalogue.
+
+``check_item`` holds the rules about one item; ``check_catalogue`` the rules
+across items (a 索引号 is unique, ``superseded_by`` points at an item).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from ..problems import Problem
+from ..source.config import CHANNELS, SCOPES, Config
+from ..source.guard import is_regular_file, resolve_under, symlinked
+from ..source.items import ITEM_SUFFIX, Item
+from .approvals import check_approvals
+from .confidential import confidentiality_problems
+
+INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>\d{4})-(?P<serial>\d{5})")
+
+
+def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[Problem]:
+    """The rules about ``item``; ``item_files`` are the catalogue's item files (absolute)."""
+    out: list[Problem] = []
+
+    def report(code: str, at_key: str, **params: object) -> None:
+        out.append(Problem.make(code, item.path, item.line_of(at_key), **params))
+
+    meta = item.meta
+    org = config.organisation.code
+    scope_name = SCOPES[item.scope]
+
+    if meta.index_no:
+        match = INDEX_NO.fullmatch(meta.index_no)
+        if not match:
+            report("I301", "index_no", value=meta.index_no, org=org)
+        elif match["prefix"] != org:
+            report("I302", "index_no", prefix=match["prefix"], org=org)
+        elif meta.written and meta.published:
+            years = {meta.written.year, meta.published.year}
+            if int(match["year"]) not in years:
+                report("I303", "index_no", year=match["year"])
+
+    categories = config.categories_of(item.scope)
+    if meta.category and meta.category not in categories:
+        choices = "、".join(f"{k}（{c.name}）" for k, c in categories.items())
+        report("I305", "category", value=meta.category, scope=scope_name, choices=choices)
+    if meta.owner and meta.owner not in config.sections:
+        report("I306", "owner", value=meta.owner, choices="、".join(config.sections))
+    if meta.drafted_by and meta.drafted_by not in config.people:
+        report("I307", "drafted_by", key="drafted_by", value=meta.drafted_by)
+
+    if meta.written and meta.published and meta.published < meta.written:
+        report("I309", "published", published=meta.published, written=meta.written)
+    if meta.expires and meta.published and meta.expires < meta.published:
+        report("I308", "expires", expires=meta.expires, published=meta.published)
+    for change in meta.changes:
+        if meta.published and change.date and change.date < meta.published:
+            out.append(
+                Problem.make(
+                    "I317", item.path, change.line, date=change.date, published=meta.published
+                )
+            )
+
+    allowed = CHANNELS[item.scope]
+    for channel in meta.channels or []:
+        if channel not in allowed:
+            choices = "、".join(f"{k}（{v}）" for k, v in allowed.items())
+            report("I310", "channels", value=channel, scope=scope_name, choices=choices)
+
+    if meta.superseded_by and meta.validity == "current":
+        report("I313", "superseded_by")
+    elif meta.validity in ("amended", "repealed") and not meta.superseded_by:
+        report(
+            "I312", "validity", validity={"amended": "已修改", "repealed": "已废止"}[meta.validity]
+        )
+    if meta.superseded_by and meta.superseded_by == meta.index_no:
+        report("I314", "superseded_by")
+
+    if "summary" not in item.raw:
+        report("I315", "title")
+    if not item.body.strip():
+        out.append(Problem.make("I316", item.path, item.body_line))
+
+    out.extend(_attachment_problems(item))
+    out.extend(_link_problems(item, item_files))
+    out.extend(check_approvals(item, config))
+    out.extend(confidentiality_problems(item, config))
+    return out
+
+
+def _attachment_problems(item: Item) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for attachment in item.meta.attachments:
+        if attachment.path is None:
+            continue
+        here = (item.path, attachment.line)
+        file = item.attachment_files.get(attachment.path)
+        relative = PurePosixPath(attachment.path)
+        if attachment.path in seen:
+            yield Problem.make("L403", *here, file=attachment.path)
+        elif not relative.is_absolute() and symlinked(item.folder, item.folder / relative):
+            yield Problem.make("L406", *here, file=attachment.path)  # before L402: the cause
+        elif file is None:
+            yield Problem.make("L402", *here, file=attachment.path)
+        elif not is_regular_file(file):
+            yield Problem.make("L401", *here, file=attachment.path)
+        seen.add(attachment.path)
+
+
+# [text](target "title"), ![alt](target) and reference definitions [id]: target
+_INLINE_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+_REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+
+
+def local_links(body: str) -> Iterator[tuple[str, int]]:
+    """Relative link targets in a Markdown body, with their 0-based line in the body."""
+    if "](" not in body and "]:" not in body:  # most bodies: no link, and no regex scan
+        return
+    for pattern in (_INLINE_LINK, _REFERENCE_LINK):
+        for match in pattern.finditer(body):
+            target = match.group(1)
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # external URL, mailto:, or an in-page #anchor
+            yield unquote(parts.path), body.count("\n", 0, match.start())
+
+
+def _link_problems(item: Item, item_files: Collection[str]) -> Iterator[Problem]:
+    attachments = {f.resolve() for f in item.attachment_files.values() if f is not None}
+    for target, offset in local_links(item.body):
+        line = item.body_line + offset
+        if PurePosixPath(target).is_absolute():
+            yield Problem.make("L404", item.path, line, target=target)
+            continue
+        file = resolve_under(item.folder, target)
+        if target.endswith(ITEM_SUFFIX):
+            if file is None or str(file) not in item_files:
+                yield Problem.make("L404", item.path, line, target=target)
+        elif file is None or not is_regular_file(file):
+            yield Problem.make("L404", item.path, line, target=target)
+        elif file not in attachments:
+            yield Problem.make("L405", item.path, line, target=target)
+
+
+def check_catalogue(items: list[Item]) -> list[Problem]:
+    """Rules across items: unique 索引号, ``superseded_by`` resolves."""
+    out: list[Problem] = []
+    first: dict[str, Item] = {}
+    for item in items:
+        number = item.meta.index_no
+        if not number:
+            continue
+        if number in first:
+            other = first[number]
+            where = f"{other.path}:{other.line_of('index_no')}"
+            out.append(
+                Problem.make("I304", item.path, item.line_of("index_no"), value=number, other=where)
+            )
+        else:
+            first[number] = item
+    for item in items:
+        target = item.meta.superseded_by
+        if target and target not in first and target != item.meta.index_no:
+            out.append(Problem.make("I311", item.path, item.line_of("superseded_by"), value=target))
+    return out

@@ -1,0 +1,289 @@
+"""The ``catalogue`` command: validate, approve and build a disclosure catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from ..authoring.cliutil import DATE, CatalogueError
+from ..authoring.codeowners import codeowners
+from ..authoring.new_item import new
+from ..authoring.pending import approve_pending
+from ..authoring.pr_summary import pr_summary
+from ..authoring.serve import serve
+from ..authoring.staff_guide import staff_guide
+from ..build import BuildRefused, build_catalogue
+from ..catalogue import Catalogue, load_catalogue
+from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
+from ..checks.history import find_approved_version
+from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
+from ..incremental.itemcache import ItemCache
+from ..problems import Problem, errors
+from ..problems import output as output
+from ..site.reports import assess, assessment_markdown
+from ..source.config import CATALOG_FILE
+from ..source.items import Item
+from . import click_zh
+from .safety import SafeGroup
+
+click_zh.install()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds catalog.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / CATALOG_FILE).is_file():
+            return folder
+    return start
+
+
+@click.group(
+    cls=SafeGroup,
+    help="政务公开目录生成器：校验条目、记录审批、生成网站。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="目录仓库根目录（默认：从当前目录向上查找 catalog.yaml）。",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    ctx.obj = (root or find_root(Path.cwd())).resolve()
+
+
+def _print_problems(problems: list[Problem], fmt: str, strict: bool) -> None:
+    if problems:
+        click.echo(output.render(problems, fmt))
+    if fmt != "json":
+        click.echo(output.summary(problems, strict), err=True)
+
+
+def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
+    if not paths or problem.path == CATALOG_FILE:
+        return True
+    target = (root / problem.path).resolve()
+    return any(target == p or target.is_relative_to(p) for p in paths)
+
+
+@main.command(help="校验 catalog.yaml 和条目；PATHS 限定只报告这些文件或文件夹中的问题。")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(output.FORMATS),
+    help="输出格式：text（默认）、github（GitHub Actions 注释，在 Actions 中自动启用）、json。",
+)
+@click.option("--today", type=DATE, help="按哪一天检查公示期、更新频率和发布时限（默认今天）。")
+@click.pass_obj
+def validate(
+    root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None, today: dt.date | None
+) -> None:
+    catalogue = load_catalogue(root)
+    if catalogue.config is not None:
+        catalogue.problems += lifecycle_problems(catalogue, today or dt.date.today())
+    selected = tuple(p.resolve() for p in paths)
+    problems = [p for p in catalogue.problems if _within(p, root, selected)]
+    _print_problems(problems, fmt or output.default_format(), strict)
+    if catalogue.config is None or errors(problems, strict):
+        sys.exit(1)
+
+
+def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
+    target = file.resolve()
+    return next((i for i in catalogue.items if i.file.resolve() == target), None)
+
+
+@main.command(
+    help="记录审批：catalogue approve FILE --step 步骤 --by 姓名；--check 查看审批是否有效；"
+    "--all-pending --by 姓名 逐条审批所有等待自己的条目。"
+)
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--step", help="审批步骤键，如 initial。")
+@click.option("--by", "by", help="审批人姓名（须在 catalog.yaml 中登记）。")
+@click.option("--date", "date", type=DATE, help="审批日期（默认今天）。")
+@click.option("--check", is_flag=True, help="不记录审批，只说明哪些审批已失效及原因。")
+@click.option(
+    "--all-pending", is_flag=True, help="列出 --by 可以审批的所有待审条目，逐条确认后审批。"
+)
+@click.option("--yes", is_flag=True, help="与 --all-pending 合用：不逐条确认，全部审批。")
+@click.pass_obj
+def approve(
+    root: Path,
+    file: Path | None,
+    step: str | None,
+    by: str | None,
+    date: dt.date | None,
+    check: bool,
+    all_pending: bool,
+    yes: bool,
+) -> None:
+    catalogue = load_catalogue(root)
+    if all_pending:
+        if not by or file or step or check:
+            raise click.UsageError("--all-pending 只需 --by 姓名（可选 --date、--yes）。")
+        if catalogue.config is None:
+            _print_problems(errors(catalogue.problems), "text", False)
+            raise CatalogueError("catalog.yaml 有错误，请先修正。")
+        sys.exit(approve_pending(catalogue, by, date or dt.date.today(), yes))
+    if file is None:
+        raise click.UsageError("缺少参数 FILE（或使用 --all-pending --by 姓名）。")
+    item = _item_at(catalogue, file)
+    mine = [p for p in catalogue.problems if item and p.path == item.path]
+    if catalogue.config is None or item is None:
+        _print_problems(errors(catalogue.problems), "text", False)
+        raise CatalogueError(f"无法读取条目 {file}，请先修正上述问题。")
+    if check:
+        sys.exit(_explain_approvals(catalogue, item))
+    if not step or not by:
+        raise click.UsageError("记录审批需要 --step 和 --by（或使用 --check 查看审批状态）。")
+    blocking = [p for p in errors(mine) if not p.code.startswith("A")]
+    if blocking:
+        _print_problems(blocking, "text", False)
+        raise CatalogueError("条目还有上述错误，修正后才能审批。")
+    try:
+        approve_file(item, catalogue.config, step, by, date or dt.date.today())
+    except ApprovalRefused as refused:
+        for reason in refused.reasons:
+            click.echo(f"{item.path}: {reason}", err=True)
+        raise CatalogueError("未记录审批。") from None
+    click.echo(f"已记录：{by} 审批 {item.path} 的步骤“{step}”（摘要 {short(item.digest)}）。")
+
+
+def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
+    """Print the state of each required step; 1 if any is missing or invalid."""
+    assert catalogue.config is not None
+    problems = check_approvals(item, catalogue.config)
+    by_step = {a.step: a for a in item.meta.approvals}
+    failing = False
+    click.echo(f"{item.path}（当前摘要 {short(item.digest)}）")
+    for step in catalogue.config.steps_for(item.meta.major):
+        approval = by_step.get(step.key)
+        if approval is None:
+            click.echo(f"  ✗ {step.name}：尚未审批")
+            failing = True
+            continue
+        lines = {approval.line, *approval.key_lines.values()}
+        issues = [p for p in problems if p.line in lines and p.is_error]
+        if not issues:
+            click.echo(f"  ✓ {step.name}：{approval.by} {approval.date}，有效")
+            continue
+        failing = True
+        click.echo(f"  ✗ {step.name}：{approval.by} {approval.date}")
+        for issue in issues:
+            click.echo(f"      {issue.code} {issue.message}")
+            if issue.code == "A507":
+                version = find_approved_version(catalogue.root, item, approval.digest)
+                reason = version.describe() if version else "在 git 历史中找不到审批时的版本"
+                click.echo(f"      原因：{reason}")
+    return 1 if failing else 0
+
+
+@main.command(help="按科室列出已逾期、即将到期和超期发布的公开事项；--upcoming 列出待发布条目。")
+@click.option("--today", type=DATE, help="按哪一天检查（默认今天）。")
+@click.option("--upcoming", is_flag=True, help="只列出已审批、尚未到发布日期的条目及其发布日期。")
+@click.pass_obj
+def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
+    catalogue = load_catalogue(root)
+    if catalogue.config is None:
+        _print_problems(catalogue.problems, "text", False)
+        sys.exit(1)
+    day = today or dt.date.today()
+    wanted = {"upcoming"} if upcoming else set(KIND_LABELS) - {"upcoming"}
+    found = [f for f in findings(catalogue, day) if f.kind in wanted]
+    click.echo(f"{catalogue.config.organisation.name}政务公开状态（{day}）")
+    if not found:
+        click.echo("没有需要处理的事项。" if not upcoming else "没有待发布的条目。")
+    sections = catalogue.config.sections
+    order = [*sections, None]  # catalog.yaml's order, catalogue-wide findings last
+    for section in sorted({f.section for f in found}, key=order.index):
+        click.echo(f"\n【{sections[section].name if section else '全局'}】")
+        for f in sorted((f for f in found if f.section == section), key=_finding_order):
+            where = f"  {f.item.path}" if f.item else ""
+            click.echo(f"  {KIND_LABELS[f.kind]}  {f.date or ''!s:10}  {f.text}{where}")
+
+
+def _finding_order(finding: Finding) -> tuple[int, dt.date]:
+    return (list(KIND_LABELS).index(finding.kind), finding.date or dt.date.min)
+
+
+@main.command(
+    "report", help="年度政务公开考核评议报告（Markdown，可写入 CI 作业摘要）；HTML 版在内部网站。"
+)
+@click.option("--year", type=int, required=True, help="报告年度，如 2025。")
+@click.option("--today", type=DATE, help="统计日期（默认今天；年度已结束时按 12 月 31 日统计）。")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件而不是输出到屏幕。"
+)
+@click.pass_obj
+def report_command(root: Path, year: int, today: dt.date | None, out: Path | None) -> None:
+    catalogue = load_catalogue(root)
+    if catalogue.config is None:
+        _print_problems(catalogue.problems, "text", False)
+        sys.exit(1)
+    text = assessment_markdown(assess(catalogue, year, today or dt.date.today()), catalogue.config)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command(help="校验并生成网站到 build/（失败时保留上一次的结果）。")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出目录（默认：根目录下的 build）。",
+)
+@click.option("--today", type=DATE, help="构建日期（默认今天），用于可重复构建。")
+@click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option("--no-cache", is_flag=True, help="不使用缓存：重新读取全部条目，重新生成全部文件。")
+@click.pass_obj
+def build(
+    root: Path, out: Path | None, today: dt.date | None, strict: bool, no_cache: bool
+) -> None:
+    items = None if no_cache else ItemCache.load(root)
+    try:
+        result = build_catalogue(
+            root,
+            out or root / "build",
+            today or dt.date.today(),
+            strict,
+            progress=terminal_progress(sys.stderr),
+            items=items,
+            reuse=not no_cache,
+        )
+    except BuildRefused as refused:
+        if items is not None:
+            items.save()
+        _print_problems(refused.problems, output.default_format(), strict)
+        raise CatalogueError("存在错误，未生成网站；build/ 保持上一次的结果。") from None
+    if items is not None:
+        items.save()
+    warnings = [p for p in result.problems if not p.is_error]
+    if warnings:
+        _print_problems(warnings, output.default_format(), strict)
+    for line in result.summary_lines():
+        click.echo(line)
+
+
+def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
+    """Stage-by-stage progress for people at a terminal; logs and CI stay quiet."""
+    if not stream.isatty():
+        return None
+    return lambda line: click.echo(line, file=stream)
+
+
+main.add_command(new)
+main.add_command(codeowners)
+main.add_command(pr_summary)
+main.add_command(serve)
+main.add_command(staff_guide)

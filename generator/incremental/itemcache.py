@@ -1,0 +1,231 @@
+"""Items read by earlier builds, reused while their files are unchanged.
+
+Reading and checking 10,000 items takes seconds (YAML, the schema, the
+confidentiality scan); an edit changes one of them. The cache keeps each item
+as read, keyed by the SHA-256 of its file's bytes and the state of its
+attachments, and each item's check problems keyed by everything else they
+depend on (catalog.yaml, the set of files under content/, the day). A file
+whose size, modification time and inode are unchanged is not even re-read,
+as git does for its index.
+
+``catalogue serve`` keeps one cache in memory; ``catalogue build`` keeps it in
+``.cache/catalogue/items.pickle`` (never committed: see docs/security.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..output.writer import write_pickles
+from ..parallel.collector import paused_collector
+from ..parallel.processes import map_in_processes
+from ..problems import Problem
+from ..source.config import CATALOG_FILE
+from ..source.items import Item, read_item
+from .sources import generator_digest
+
+CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
+SAVED_CHUNK = 1_000  # entries pickled together (``ItemCache.save``)
+
+Stamp = tuple[int, ...]
+
+
+def _stamp(path: Path | str | None, stat: Callable[..., os.stat_result] = os.lstat) -> Stamp:
+    """What changes when a file is replaced or written: mode, size, times, inode."""
+    if path is None:
+        return ()
+    try:
+        st = stat(path)
+    except (OSError, ValueError):
+        return ()
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def followed_stamp(path: str) -> Stamp:
+    """A file's stamp through any symbolic link."""
+    return _stamp(path, os.stat)
+
+
+# A file changed again within the clock's granularity after it was hashed can keep
+# its size and time; like git's "racily clean" entries, such stamps are not trusted.
+RACY_NS = 2_000_000_000
+
+
+def _settled(stamp: Stamp, hashed_at: int) -> bool:
+    """Was the file last modified well before it was hashed (or is it missing)?"""
+    return not stamp or stamp[2] < hashed_at - RACY_NS
+
+
+@dataclass
+class CachedItem:
+    stamp: Stamp  # of the item file, when it was last read or hashed
+    hashed_at: int  # time.time_ns() when its content was hashed
+    content: str  # SHA-256 of the file's bytes
+    attachments: tuple[Stamp, ...]  # stamps of the attachment files the item names
+    item: Item | None
+    problems: list[Problem]  # found while reading
+    checked: str = ""  # the check context ``check_problems`` hold for
+    check_problems: list[Problem] = field(default_factory=list)
+
+
+def _content_digest(file: str) -> str:
+    try:
+        with open(file, "rb") as stream:
+            return hashlib.sha256(stream.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _read(root: Path, file: str) -> tuple[Item | None, list[Problem]]:
+    return read_item(root, Path(file))  # looked up when called, so tests can watch it
+
+
+def file_stamps(files: list[str]) -> dict[str, Stamp]:
+    """``_stamp`` of each of ``files``: a build stats its inputs once."""
+    return {file: _stamp(file) for file in files}
+
+
+def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
+    if item is None or not item.attachment_files:  # most items: skip the sorting
+        return ()
+    return tuple(_stamp(item.attachment_files[p]) for p in sorted(item.attachment_files))
+
+
+class ItemCache:
+    def __init__(self, root: Path, saved: Path | None = None) -> None:
+        """An empty cache, or the one ``saved`` in a file, read when first needed."""
+        self.root = root.resolve()
+        self.version = generator_digest()
+        self._entries: dict[str, CachedItem] | None = None if saved else {}
+        self._saved = saved
+        self._seen: set[str] = set()
+
+    def read_all(
+        self, files: list[str], stamps: Mapping[str, Stamp] | None = None
+    ) -> list[tuple[Item | None, list[Problem]]]:
+        """``read_item`` of each of ``files`` (absolute paths under the root, as
+        ``content_files`` gives them), unless a file and its attachments are as last
+        read; those read afresh are parsed on every core. ``stamps`` holds the files'
+        ``file_stamps`` if the caller has them."""
+        found: dict[str, tuple[Item | None, list[Problem]]] = {}
+        fresh: list[tuple[str, str, Stamp, int, str]] = []
+        under = len(os.path.join(self.root, ""))  # os.path.relpath is slow on 10,000s
+        for file in files:
+            path = file[under:].replace(os.sep, "/")
+            self._seen.add(path)
+            entry = self.entries.get(path)
+            stamp = stamps[file] if stamps is not None and file in stamps else _stamp(file)
+            if (
+                entry is not None
+                and entry.stamp == stamp
+                and _settled(stamp, entry.hashed_at)
+                and self._attachments_same(entry)
+            ):
+                found[file] = entry.item, entry.problems
+                continue
+            hashed_at = time.time_ns()
+            content = _content_digest(file)
+            if entry is not None and entry.content == content and self._attachments_same(entry):
+                entry.stamp, entry.hashed_at = stamp, hashed_at
+                found[file] = entry.item, entry.problems
+                continue
+            fresh.append((file, path, stamp, hashed_at, content))
+        parsed = map_in_processes(functools.partial(_read, self.root), [f[0] for f in fresh])
+        for (file, path, stamp, hashed_at, content), (item, problems) in zip(
+            fresh, parsed, strict=True
+        ):
+            attachments = _attachment_stamps(item)
+            self.entries[path] = CachedItem(stamp, hashed_at, content, attachments, item, problems)
+            found[file] = item, problems
+        return [found[file] for file in files]
+
+    @property
+    def entries(self) -> dict[str, CachedItem]:
+        if self._entries is None:
+            self._entries = self._read_saved()
+        return self._entries
+
+    @entries.setter
+    def entries(self, entries: dict[str, CachedItem]) -> None:
+        self._entries = entries
+
+    def _attachments_same(self, entry: CachedItem) -> bool:
+        current = _attachment_stamps(entry.item)
+        return (
+            entry.content != ""
+            and entry.attachments == current
+            and all(_settled(stamp, entry.hashed_at) for stamp in current)
+        )
+
+    def check(
+        self, item: Item, context: str, check: Callable[[Item], list[Problem]]
+    ) -> list[Problem]:
+        """``check(item)``, unless it ran on the same item in the same ``context``."""
+        entry = self.entries.get(item.path)
+        if entry is None or entry.item is not item:
+            return check(item)
+        if entry.checked != context:
+            entry.check_problems, entry.checked = check(item), context
+        return entry.check_problems
+
+    def forget_unseen(self) -> None:
+        """End a load: drop files it did not read (deleted or renamed items)."""
+        self.entries = {p: e for p, e in self.entries.items() if p in self._seen}
+        self._seen = set()
+
+    # Kept between ``catalogue build`` runs ------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path) -> ItemCache:
+        """The cache saved under ``root``; a build with nothing to do never reads it."""
+        return cls(root, saved=root.resolve() / CACHE_FILE)
+
+    def _read_saved(self) -> dict[str, CachedItem]:
+        """The saved entries, or none if the file is missing or stale."""
+        assert self._saved is not None
+        entries: dict[str, CachedItem] = {}
+        try:  # unpickling many small objects is several times faster without collections
+            with paused_collector(), self._saved.open("rb") as stream:
+                header = pickle.load(stream)  # written by ``save``; see docs/security.md
+                if not (
+                    isinstance(header, dict)
+                    and header.get("root") == str(self.root)
+                    and header.get("version") == self.version
+                ):
+                    return {}
+                for _ in range(header["chunks"]):
+                    entries.update(pickle.load(stream))
+        except Exception:  # a missing, truncated or foreign cache is just not used
+            return {}
+        return entries
+
+    def save(self) -> None:
+        """Write the entries in chunks, each pickled on its own: a pickler keeps every
+        object it has written alive until it ends, which for 100,000 items held
+        hundreds of MB at the end of the build, when its memory is at its largest."""
+        if self._entries is None:
+            return  # never read, so the saved file is still what it holds
+        target = self.root / CACHE_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        entries = list(self.entries.items())
+        chunks = [entries[i : i + SAVED_CHUNK] for i in range(0, len(entries), SAVED_CHUNK)]
+        header = {"root": str(self.root), "version": self.version, "chunks": len(chunks)}
+        write_pickles(target, [header, *chunks])
+
+
+def check_context(root: Path, files: list[str]) -> str:
+    """What an item's check problems depend on besides the item: catalog.yaml, which
+    ``files`` exist under content/ (links to other items and files), and the day
+    (an ID number's birth date may not lie in the future)."""
+    digest = hashlib.sha256(dt.date.today().isoformat().encode())
+    digest.update((root / CATALOG_FILE).read_bytes())
+    digest.update("\n".join(files).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()

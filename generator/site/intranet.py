@@ -1,0 +1,94 @@
+"""Pages only staff see: the approval register (审批登记) and the assessment reports.
+
+The register is the office's filed record (备案) of every approval: each item
+with its chain of steps, who took them, when, and the digest they signed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import markdown
+
+from ..catalogue import Catalogue
+from ..checks.approvals import short
+from ..checks.confidential import exemption_rows
+from ..source.items import Item
+from .render import Renderer
+from .reports import assess, assessment_markdown, report_years
+from .sanitize import sanitize
+from .views import item_url
+
+REGISTER = "register.html"
+
+
+@dataclass(frozen=True)
+class RegisteredStep:
+    name: str
+    by: str
+    date: dt.date
+    digest: str
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    index_no: str
+    title: str
+    url: str | None  # None while the item is not yet published
+    scope_label: str
+    owner_name: str
+    drafted_by: str
+    published: dt.date
+    major: bool
+    steps: list[RegisteredStep]
+    exemptions: list[tuple[str, str]] = field(default_factory=list)  # (masked value, reason)
+
+
+def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
+    """Every valid item, scheduled ones included, by 索引号; ``shown`` holds the 索引号
+    of items that have a page in this output."""
+    config = catalogue.config
+    assert config is not None
+    steps = config.all_steps()
+
+    def row(item: Item) -> RegisterRow:
+        chain = [
+            RegisteredStep(steps[a.step].name, a.by, a.date, short(a.digest))
+            for a in item.meta.approvals
+            if a.step in steps
+        ]
+        return RegisterRow(
+            index_no=item.meta.index_no,
+            title=item.meta.title,
+            url=item_url(item.meta.index_no) if item.meta.index_no in shown else None,
+            scope_label="对内公开" if item.scope == "internal" else "对外公开",
+            owner_name=config.sections[item.meta.owner].name,
+            drafted_by=item.meta.drafted_by,
+            published=item.meta.published,
+            major=item.meta.major,
+            steps=chain,
+            exemptions=exemption_rows(item),
+        )
+
+    return [row(i) for i in sorted(catalogue.valid_items(), key=lambda i: i.meta.index_no)]
+
+
+def assessment_url(year: int) -> str:
+    return f"reports/assessment-{year}.html"
+
+
+def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
+    site = renderer.site
+    shown = {v.index_no for v in site.items}
+    renderer.page(REGISTER, "register.html", rows=register_rows(catalogue, shown))
+    years = sorted(
+        {e.year for e in site.config.plan} | set(report_years(catalogue.items, site.today))
+    )
+    years = [y for y in years if y <= site.today.year]
+    for year in years:
+        text = assessment_markdown(assess(catalogue, year, site.today), site.config)
+        html = sanitize(markdown.markdown(text, extensions=["tables"]))  # titles are untrusted
+        renderer.page(assessment_url(year), "report.html", title=f"{year}年度考核评议", body=html)
+    links = [(f"{y}年度政务公开工作考核评议", assessment_url(y)) for y in reversed(years)]
+    renderer.page("reports/index.html", "reports.html", links=links)

@@ -1,0 +1,398 @@
+"""The pages of a catalogue website and what each one shows.
+
+Home, the 公开目录 browsable by category, section and year (paginated without
+JavaScript), one page per item, the 政务公开指南, 依申请公开 and 监督投诉 pages,
+search and 404.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import shutil
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from ..catalogue import Catalogue
+from ..checks.validate import local_links
+from ..incremental.pagecache import OutputFiles, PageKeys
+from ..search.pagefind import searchable_text
+from .intranet import write_staff_pages
+from .markup import relative_url, render_body
+from .render import WHOLE, Page, Renderer, Share, theme_dir
+from .reports import category_counts, doc_type_counts, report_years
+from .views import ItemView, Site
+
+LATEST_ON_HOME = 10
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way to browse: a category, a section or a year, with its items."""
+
+    kind: str  # "category" | "section" | "year" | "archive"
+    key: str  # empty for the archive, which is a single listing
+    name: str
+    items: Sequence[ItemView]
+
+    @property
+    def base(self) -> str:
+        return f"catalogue/{self.kind}/{self.key}/" if self.key else f"catalogue/{self.kind}/"
+
+    @property
+    def url(self) -> str:
+        return self.base + "index.html"
+
+    def cache_summary(self) -> tuple[str, str, str, int]:
+        """What pages show of a facet besides its own listing: its name and size."""
+        return (self.kind, self.key, self.name, len(self.items))
+
+
+NEAR_PAGES = 2  # linked on either side of the page shown
+
+
+class PageLink(NamedTuple):
+    number: int
+    url: str  # root-relative
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    urls: list[str]  # root-relative URL of every page of the listing
+
+    @property
+    def previous(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+    @property
+    def links(self) -> list[PageLink | None]:
+        """The pages to link to: the first, the last and the nearest on either side of
+        this one; None where pages are left out. A long listing has hundreds of pages:
+        linking each from each grows with the square of its length."""
+        near = range(
+            max(1, self.number - NEAR_PAGES), min(self.count, self.number + NEAR_PAGES) + 1
+        )
+        shown = sorted({1, self.count, *near})
+        links: list[PageLink | None] = []
+        for before, number in itertools.pairwise([0, *shown]):
+            if number - before == 2:  # one page left out: its link takes no more room than "…"
+                links.append(PageLink(number - 1, self.urls[number - 2]))
+            elif number - before > 2:
+                links.append(None)
+            links.append(PageLink(number, self.urls[number - 1]))
+        return links
+
+    def cache_summary(self) -> tuple[int, int, list[str]]:
+        return (self.number, self.count, self.urls)  # the same list for every page of a listing
+
+
+Browse = dict[str, list[Facet]]  # kind of facet → the facets of that kind, as shown
+
+
+def current(site: Site) -> list[ItemView]:
+    """What the current lists show: everything but ended 公示, which are in the archive."""
+    return [v for v in site.items if not v.ended]
+
+
+def facets(site: Site) -> Browse:
+    """Every category of the site's scopes (empty ones too), every section and year in use."""
+    config = site.config
+    by_category: dict[str, list[ItemView]] = {}
+    by_section: dict[str, list[ItemView]] = {}
+    by_year: dict[int, list[ItemView]] = {}
+    for view in current(site):  # one pass: a site has tens of facets and thousands of items
+        by_category.setdefault(view.category, []).append(view)
+        by_section.setdefault(view.owner, []).append(view)
+        by_year.setdefault(view.year, []).append(view)
+    scopes = [s for s in ("external", "internal") if s in site.variant.scopes]
+    categories = [
+        Facet("category", key, c.name, by_category.get(key, []))
+        for scope in scopes
+        for key, c in config.categories_of(scope).items()
+    ]
+    if site.variant.touch:  # the kiosk browses by category; fewer pages to page through
+        return {"category": categories, "section": [], "year": [], "archive": archive_facet(site)}
+    sections = [
+        Facet("section", key, s.name, by_section[key])
+        for key, s in config.sections.items()
+        if key in by_section
+    ]
+    years = [Facet("year", str(y), f"{y}年", by_year[y]) for y in sorted(by_year, reverse=True)]
+    return {
+        "category": categories,
+        "section": sections,
+        "year": years,
+        "archive": archive_facet(site),
+    }
+
+
+def archive_facet(site: Site) -> list[Facet]:
+    ended = [v for v in site.items if v.ended]
+    return [Facet("archive", "", "历史信息", ended)] if ended else []
+
+
+@dataclass
+class Listed:
+    """What an output's listings show: its current items (home, 公开目录) and its facets."""
+
+    current: Sequence[ItemView]
+    browse: Browse
+
+    @classmethod
+    def of(cls, site: Site) -> Listed:
+        return cls(current(site), facets(site))
+
+
+def listing_pages(
+    site: Site, base: str, title: str, items: Sequence[ItemView], **context: object
+) -> Iterator[Page]:
+    """A listing split into pages of ``page_size`` rows: index.html, page-2.html, …"""
+    size = site.page_size
+    count = max(1, math.ceil(len(items) / size))
+    urls = [base + ("index.html" if n == 1 else f"page-{n}.html") for n in range(1, count + 1)]
+    for number, url in enumerate(urls, start=1):
+        rows = items[(number - 1) * size : number * size]
+        pagination = Pagination(number, count, urls)
+        page = {"title": title, "rows": rows, "total": len(items), "pagination": pagination}
+        yield Page(url, "list.html", {**page, **context})
+
+
+def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
+    """Resolve links in ``view``'s body: other items ``site`` shows, and its own attachments."""
+    page = view.url
+
+    def resolve(target: Path) -> str | None:
+        if (url := site.url_of(file := str(target))) is not None:
+            return relative_url(page, url)
+        attachments = view.item.remember(  # only bodies with links ask
+            "attachment urls", lambda: {str(a.source.resolve()): a.url for a in view.attachments}
+        )
+        if file in attachments:
+            return relative_url(page, attachments[file])
+        return None
+
+    return resolve
+
+
+def copy_attachments(site: Site, files: OutputFiles) -> None:
+    for view in site.items:
+        key = view.item.page_digest()  # covers the attachments' contents
+        for attachment in view.attachments:
+            if not files.needs(f"{site.variant.name}/{attachment.url}", key):
+                continue
+            target = site.out / attachment.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(attachment.source, target)
+
+
+LinkTargets = tuple[str | None, ...]
+
+
+def link_targets(view: ItemView, resolve: Callable[[Path], str | None]) -> LinkTargets:
+    """Where each local link of ``view``'s body leads in this output (None: not shown)."""
+    item = view.item
+    files = item.remember(
+        "linked files",
+        lambda: tuple((item.folder / t).resolve() for t, _ in local_links(item.body)),
+    )
+    return tuple(resolve(file) for file in files)
+
+
+class BodyCache:
+    """Item bodies rendered once per link context and shared by every output of a build.
+
+    Markdown is the largest cost of rendering; the outputs usually resolve an
+    item's links identically, so the second render is a lookup. Bodies are kept
+    compressed: for 100,000 items they would otherwise hold several hundred MB.
+    """
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[object, ...], bytes] = {}
+
+    def render(
+        self,
+        view: ItemView,
+        resolve: Callable[[Path], str | None],
+        targets: LinkTargets,
+        external: bool,
+    ) -> str:
+        item = view.item
+        leaves_site = external and ("://" in item.body or "mailto:" in item.body)
+        key = (item.path, item.digest, leaves_site, targets)
+        if key in self._html:
+            return zlib.decompress(self._html[key]).decode("utf-8")
+        html = render_body(item.body, item.folder, resolve, external)
+        self._html[key] = zlib.compress(html.encode("utf-8"), 1)
+        return html
+
+
+class ItemPages:
+    """The item pages of one site: each body's links resolved once, rendered on demand."""
+
+    def __init__(self, renderer: Renderer, bodies: BodyCache) -> None:
+        self.renderer = renderer
+        self.bodies = bodies
+        self.external = not renderer.site.variant.touch  # the kiosk must not lead visitors off
+        self._links: dict[int, tuple[ItemView, Callable[[Path], str | None], LinkTargets]] = {}
+        renderer.keys.view_links = self.link_summary  # a view's key includes where they lead
+
+    def links(self, view: ItemView) -> tuple[Callable[[Path], str | None], LinkTargets]:
+        """How ``view``'s body links resolve in this site, and where each leads.
+
+        Worked out when first asked (for a key or a page): an edit's first pages
+        need only the links of the views they show.
+        """
+        known = self._links.get(id(view))
+        if known is None or known[0] is not view:
+            resolve = link_resolver(view, self.renderer.site)
+            known = self._links[id(view)] = (view, resolve, link_targets(view, resolve))
+        return known[1], known[2]
+
+    def link_summary(self, view: ItemView) -> str:
+        return repr(self.links(view)[1])
+
+    def write(self, view: ItemView, share: Share = WHOLE) -> None:
+        resolve, targets = self.links(view)
+        indexed = self.renderer.site.indexes(view)
+
+        def prepare() -> None:
+            view.body_html = self.bodies.render(view, resolve, targets, self.external)
+            if indexed:
+                view.search_text = searchable_text(view)
+
+        # Owned by the item: a process rendering its pages in every output renders its body once.
+        context = {"item": view, "indexed": indexed}
+        page = Page(view.url, "item.html", context, prepare, owner=str(view.item.path))
+        self.renderer.write(page, share)
+        view.body_html = view.search_text = ""  # written; a large site need not hold them all
+
+
+class SitePages:
+    """Every page of one site, ready to be rendered whole or in shares (parallel.py)."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        site: Site,
+        files: OutputFiles,
+        bodies: BodyCache,
+        listed: Listed | None = None,
+    ) -> None:
+        """``listed``, if given, is what ``site``'s listings show (edits.py remembers it)."""
+        self.catalogue = catalogue
+        self.site = site
+        self.renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
+        self.item_pages = ItemPages(self.renderer, bodies)
+        self._listed = listed
+
+    @property
+    def listed(self) -> Listed:
+        if self._listed is None:
+            self._listed = Listed.of(self.site)
+        return self._listed
+
+    @functools.cached_property
+    def listings(self) -> list[Page]:
+        """Home and every listing page, in the order they are written."""
+        return [page for _, pages in self.listing_groups() for page in pages]
+
+    def listing_groups(self) -> Iterator[tuple[Sequence[ItemView], Iterator[Page]]]:
+        """Home and each listing, with the items it lists; its pages are made as read."""
+        site, listed, browse = self.site, self.listed.current, self.listed.browse
+        latest = listed[:LATEST_ON_HOME]
+        yield latest, iter([Page("index.html", "home.html", {"latest": latest, "facets": browse})])
+        yield (
+            listed,
+            listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None),
+        )
+        for kind_facets in browse.values():
+            for f in kind_facets:
+                yield f.items, listing_pages(site, f.base, f.name, f.items, facets=browse, facet=f)
+
+    def forget_listings(self) -> None:
+        """Let the listing pages go once written: 100,000 items make about 70,000, each
+        holding its rows, and no later stage reads them (edits.py remembers paths)."""
+        self.__dict__.pop("listings", None)
+
+    def write(self, share: Share = WHOLE) -> None:
+        """Render the pages in ``share`` that changed since the last build into ``site.out``.
+
+        Every page is listed in ``site.pages``, in the same order whatever the share.
+        """
+        site, renderer = self.site, self.renderer
+        for page in self.listings:
+            renderer.write(page, share)
+        for view in site.items:
+            self.item_pages.write(view, share)
+        # The static pages show the facets, and search.html the indexes it merges.
+        static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
+        for url, template in STATIC_PAGES.items():
+            renderer.write(Page(url, template, static), share)
+        if share.first:
+            copy_attachments(site, renderer.files)
+            if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
+                shutil.copytree(theme_dir(self.catalogue.root) / "static", site.out / "static")
+
+
+def write_item_pages(
+    catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache
+) -> SitePages:
+    """Only the pages of ``site``'s items (a few of those the output shows): the
+    pages an edit changes first, written ahead of the listings that also show them."""
+    pages = SitePages(catalogue, site, files, bodies)
+    for view in site.items:
+        pages.item_pages.write(view)
+    return pages
+
+
+def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:
+    """Pages computed from the whole catalogue: staff reports, or the annual statistics."""
+    if renderer.site.variant.staff:
+        write_staff_pages(renderer, catalogue)
+    elif renderer.site.variant.exports:
+        write_annual_statistics(renderer, catalogue)
+
+
+def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None) -> None:
+    """Render every page of ``site`` into ``site.out``, reusing nothing."""
+    pages = SitePages(catalogue, site, OutputFiles("", None), bodies or BodyCache())
+    pages.write()
+    write_reports(catalogue, pages.renderer)
+
+
+def annual_url(year: int) -> str:
+    return f"reports/annual-{year}.html"
+
+
+def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
+    """The statistics part of each year's 政府信息公开工作年度报告, for the public site."""
+    years = report_years(catalogue.valid_items(), renderer.site.today)
+    for year in years:
+        renderer.page(
+            annual_url(year),
+            "annual.html",
+            year=year,
+            doc_types=doc_type_counts(catalogue, year),
+            categories=category_counts(catalogue, year),
+        )
+    links = [(f"{y}年政府信息公开工作年度报告（统计部分）", annual_url(y)) for y in years]
+    renderer.page("reports/index.html", "reports.html", links=links)
+
+
+STATIC_PAGES = {
+    "guide.html": "guide.html",
+    "request.html": "request.html",
+    "complaints.html": "complaints.html",
+    "search.html": "search.html",
+    "404.html": "404.html",
+}

@@ -1,0 +1,142 @@
+"""Writing one site's HTML pages with the theme's Jinja templates."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..incremental.pagecache import OutputFiles, PageKeys
+from ..output.writer import write_text
+from ..search.pagefind import search_terms
+from ..source.config import REFRESH
+from .views import Site
+
+THEMES_DIR = "themes"
+THEME = "default"
+
+
+def theme_dir(root: Path) -> Path:
+    return root / THEMES_DIR / THEME
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by earlier runs, kept in Jinja's own folder for this user
+    under the system's temporary folder (never in the catalogue or its output):
+    compiling the theme took a tenth of a second of every one-item rebuild. Each
+    is keyed by the template's file and the digest of its source. One that cannot
+    be written is just not kept."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    """The cache of compiled templates, if this machine has a safe folder for it."""
+    try:
+        return CompiledTemplates()
+    except (OSError, RuntimeError):  # Jinja refuses a folder other users could write
+        return None
+
+
+@functools.cache
+def environment(root: Path) -> jinja2.Environment:
+    """One Jinja environment per theme: templates compile once per process (or are
+    read compiled), and jinja's auto-reload still notices a template edited under
+    ``catalogue serve``."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme_dir(root) / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=compiled_templates(),
+    )
+    env.globals["refresh_labels"] = REFRESH
+    env.filters["search_terms"] = search_terms
+    return env
+
+
+@dataclass
+class Page:
+    """One HTML page: its root-relative URL, its template and what the template shows."""
+
+    url: str
+    template: str
+    context: dict[str, object]
+    prepare: Callable[[], None] | None = None  # fills in costly values, only if rendered
+    owner: str = ""  # pages with one owner are rendered by one process (default: the URL)
+
+
+@dataclass(frozen=True)
+class Share:
+    """The pages one process renders when several render a build together: those
+    whose owner hashes to ``index`` of ``count``."""
+
+    index: int = 0
+    count: int = 1
+
+    def owns(self, page: Page) -> bool:
+        if self.count == 1:
+            return True
+        return zlib.crc32((page.owner or page.url).encode()) % self.count == self.index
+
+    @property
+    def first(self) -> bool:
+        """The share that also writes what is not a page (attachments, static files)."""
+        return self.index == 0
+
+
+WHOLE = Share()
+
+
+class Renderer:
+    """Renders the pages of one site; every page links relative to its own depth.
+
+    A page whose key (pagecache.py) is unchanged since the last build is not
+    rendered again: the previous build's file is kept.
+    """
+
+    def __init__(self, root: Path, site: Site, files: OutputFiles, keys: PageKeys) -> None:
+        self.env = environment(root)
+        self.site = site
+        self.files = files
+        self.keys = keys
+
+    def page(
+        self, url: str, template: str, prepare: Callable[[], None] | None = None, **context: object
+    ) -> None:
+        """Write ``url`` (root-relative, e.g. ``items/2024-00012.html``) from ``template``.
+
+        ``prepare`` fills in costly values (an item's body HTML) only when the page is rendered.
+        """
+        self.write(Page(url, template, context, prepare))
+
+    def write(self, page: Page, share: Share = WHOLE) -> None:
+        """Write ``page`` if it is in ``share`` and changed; it is listed in the site either way."""
+        self.site.pages.append(page.url)
+        if not share.owns(page):
+            return  # another process renders it
+        key = self.keys.key(page.url, page.template, {"site": self.site, **page.context})
+        if not self.files.needs(f"{self.site.variant.name}/{page.url}", key):
+            return
+        if page.prepare is not None:
+            page.prepare()
+        html = self.env.get_template(page.template).render(
+            site=self.site,
+            config=self.site.config,
+            org=self.site.config.organisation,
+            root="../" * page.url.count("/"),
+            kiosk=self.site.variant.touch,
+            staff=self.site.variant.staff,
+            page_url=page.url,
+            **page.context,
+        )
+        write_text(self.site.out / page.url, html)

@@ -1,0 +1,491 @@
+"""What templates and exports see: items and pages prepared in Python.
+
+Templates stay logic-light because every label, URL and derived value is
+computed here once, in the product's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import mimetypes
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..catalogue import Catalogue
+from ..checks.lifecycle import has_ended
+from ..source.config import CHANNELS, REFRESH, VALIDITY, Config
+from ..source.items import SUMMARY_LIMIT, Item
+from .select import VARIANTS, Variant, select_items
+
+ITEMS_DIR = "items"
+
+_FILE_TYPES = {
+    ".pdf": "PDF",
+    ".xlsx": "Excel",
+    ".xls": "Excel",
+    ".csv": "CSV",
+    ".docx": "Word",
+    ".doc": "Word",
+    ".zip": "ZIP",
+    ".jpg": "图片",
+    ".jpeg": "图片",
+    ".png": "图片",
+    ".txt": "文本",
+}
+
+
+def item_id(index_no: str) -> str:
+    """The part of the 索引号 after the organisation code, e.g. ``2024-00012``."""
+    return index_no.rsplit("/", 1)[-1]
+
+
+@functools.cache  # asked for every shown item by each output, on every build
+def item_url(index_no: str) -> str:
+    """Stable for the item's lifetime: the 索引号 never changes once given."""
+    return f"{ITEMS_DIR}/{item_id(index_no)}.html"
+
+
+def size_label(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to readable text, for derived summaries and search."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"^\s{0,3}(#{1,6}|[-*+]|\d+[.)]|>)\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"[|*_`~]+", " ", text)
+    text = re.sub(r"^[\s:-]+$", "", text, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    title: str
+    url: str  # root-relative
+    file_name: str
+    file_type: str
+    size: int
+    source: Path
+
+    @property
+    def size_label(self) -> str:
+        return size_label(self.size)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file_type == "PDF"
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    title: str
+    index_no: str
+    url: str | None  # None when the item is not shown in this output
+
+
+@dataclass
+class ItemView:
+    """One item as an output shows it."""
+
+    item: Item
+    title: str
+    index_no: str
+    id: str
+    url: str
+    scope: str
+    category: str
+    category_name: str
+    owner: str
+    owner_name: str
+    drafted_by: str
+    doc_no: str | None
+    keywords: list[str]
+    written: dt.date
+    published: dt.date
+    expires: dt.date | None
+    validity: str
+    validity_label: str
+    refresh_label: str
+    channel_labels: list[str]
+    summary: str
+    summary_derived: bool
+    major: bool
+    attachments: list[AttachmentView]
+    changes: list[ChangeView]
+    superseded_by: LinkView | None = None
+    replaces: list[LinkView] = field(default_factory=list)
+    body_html: str = ""
+    body_text: str = ""
+    search_text: str = ""  # what a search must find this item by (see search.py)
+    ended: bool = False  # a 公示 past its period: in the 历史信息 archive, not current lists
+    draft: bool = False  # shown by a preview before its approvals are complete
+
+    @property
+    def year(self) -> int:
+        return self.published.year
+
+    def for_output(self) -> ItemView:
+        """A shallow copy, to fill in what differs between outputs (links, draft, body).
+
+        ``dataclasses.replace`` would re-run ``__init__``: several times slower,
+        which tells over the tens of thousands of views of every build.
+        """
+        copy = object.__new__(ItemView)
+        copy.__dict__.update(self.__dict__)
+        return copy
+
+    @property
+    def updated(self) -> dt.date:
+        """The last day the public saw a material change: published or the latest change note."""
+        return max([self.published, *(c.date for c in self.changes)])
+
+
+def derive_summary(text: str) -> str:
+    """A summary for an item without one: the start of its body's plain text."""
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+
+
+def attachment_views(item: Item) -> list[AttachmentView]:
+    views = []
+    for attachment in item.meta.attachments:
+        source = item.attachment_files.get(attachment.path)
+        if source is None or not source.is_file():
+            continue
+        suffix = source.suffix.lower()
+        views.append(
+            AttachmentView(
+                title=attachment.title,
+                url=f"{ITEMS_DIR}/{item_id(item.meta.index_no)}/{attachment.path}",
+                file_name=source.name,
+                file_type=_FILE_TYPES.get(suffix)
+                or (mimetypes.guess_type(source.name)[0] or "文件"),
+                size=source.stat().st_size,
+                source=source,
+            )
+        )
+    return views
+
+
+def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
+    meta = item.meta
+    category = config.categories_of(item.scope)[meta.category]
+    refresh = item.refresh(config) or category.refresh
+    body_text = item.remember("plain text", lambda: plain_text(item.body))  # kept in the cache
+    return ItemView(
+        item=item,
+        title=meta.title,
+        index_no=meta.index_no,
+        id=item_id(meta.index_no),
+        url=item_url(meta.index_no),
+        scope=item.scope,
+        category=meta.category,
+        category_name=category.name,
+        owner=meta.owner,
+        owner_name=config.sections[meta.owner].name,
+        drafted_by=meta.drafted_by,
+        doc_no=meta.doc_no,
+        keywords=list(meta.keywords),
+        written=meta.written,
+        published=meta.published,
+        expires=meta.expires,
+        validity=meta.validity,
+        validity_label=VALIDITY[meta.validity],
+        refresh_label=REFRESH[refresh],
+        channel_labels=[CHANNELS[item.scope][c] for c in item.channels(config)],
+        summary=meta.summary or derive_summary(body_text),
+        summary_derived=meta.summary is None,
+        major=meta.major,
+        attachments=attachment_views(item),
+        changes=sorted((ChangeView(c.date, c.note) for c in meta.changes), key=lambda c: c.date),
+        body_text=body_text,
+        ended=has_ended(item, today),
+    )
+
+
+def selection_facts(item: Item, config: Config) -> str:
+    """What selecting and looking up items reads of ``item``, besides the day and
+    catalog.yaml: equal facts mean the item takes the same place in every selection.
+    A string, so that a build can keep it beside its output (lastbuild.py)."""
+    category = item.category(config)
+    return repr(
+        (
+            item.scope,
+            tuple(item.channels(config)),
+            item.meta.published,
+            item.meta.expires,
+            category.after_expiry if category else None,
+            item.meta.index_no,
+            item.meta.superseded_by,
+        )
+    )
+
+
+class Shown:
+    """The items one output shows today, newest first, and how its pages look them up.
+
+    Lookups go through the catalogue's own (by path, by 索引号) and this output's set
+    of item paths, so an edit's first pages cost no pass over every item.
+    ``replaced`` depends only on the items' selection facts, so a selection kept for
+    the next build (ViewCache) carries it over.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        variant: Variant,
+        items: list[Item],
+        replaced: dict[str, list[str]] | None = None,
+        paths: list[str] | None = None,
+    ) -> None:
+        """``replaced`` and ``paths`` (of ``items``), if known, are not worked out again."""
+        self.catalogue = catalogue
+        self.variant = variant
+        self.items = items
+        if replaced is not None:
+            self.replaced = replaced
+        if paths is not None:
+            self.paths = frozenset(paths)
+
+    @classmethod
+    def select(cls, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
+        return cls(catalogue, variant, select_items(catalogue, variant, today))
+
+    @functools.cached_property
+    def paths(self) -> frozenset[str]:
+        return frozenset(item.path for item in self.items)
+
+    def item(self, index_no: str) -> Item | None:
+        """The shown item with this 索引号, if any."""
+        item = self.catalogue.by_index.get(index_no)
+        return item if item is not None and item.path in self.paths else None
+
+    def nameable(self, index_no: str) -> Item | None:
+        """The item of the output's scopes with this 索引号, if any: links may name it."""
+        item = self.catalogue.by_index.get(index_no)
+        return item if item is not None and item.scope in self.variant.scopes else None
+
+    def url_of(self, file: str) -> str | None:
+        """The URL of the shown item in ``file`` (absolute), if any."""
+        path = self.catalogue.item_path(file)
+        if path is None or path not in self.paths:
+            return None
+        return item_url(self.catalogue.by_path[path].meta.index_no)
+
+    @functools.cached_property
+    def replaced(self) -> dict[str, list[str]]:
+        """A shown item's 索引号 → the shown items it replaces, newest first."""
+        replaced: dict[str, list[str]] = {}
+        for item in self.items:
+            successor = item.meta.superseded_by
+            if successor and self.item(successor) is not None:
+                replaced.setdefault(successor, []).append(item.meta.index_no)
+        return replaced
+
+    def swapped(self, catalogue: Catalogue, new: dict[str, Item]) -> Shown:
+        """The same selection in ``catalogue``, with items (by path) read anew that
+        have the ``selection_facts`` of the items they replace."""
+        items = [new.get(item.path, item) for item in self.items]
+        return Shown(catalogue, self.variant, items, self.replaced)
+
+
+class ViewCache:
+    """Views of items and what each output shows, kept while the items are.
+
+    A view is made from its item, catalog.yaml and the day only, so within one
+    build every output shares it, and ``catalogue serve`` keeps it between
+    rebuilds for an unchanged item (the same object, from the item cache) while
+    the build digest is the same. What an output shows is kept too, with the
+    ``selection_facts`` of every item it was selected from: an edit usually
+    changes nothing selection looks at, and then the next build swaps the edited
+    items into the last selection instead of selecting afresh. ``catalogue build``
+    keeps the selections beside its output (lastbuild.py), by item path.
+    """
+
+    def __init__(self) -> None:
+        self.build = ""
+        self.builds = 0  # builds started: what a build remembers can tell it was the last
+        self.changed: set[str] = set()  # items new or changed since the last build, by path
+        self.selects_as_before = False  # the selections of the last build still hold
+        self._views: dict[str, tuple[Item, ItemView]] = {}
+        # Each item of the catalogue the kept selections were made of: its page digest
+        # (items.py) and its selection facts, by path.
+        self._basis: dict[str, tuple[str, str]] = {}
+        self._failing: set[str] = set()
+        self._shown: dict[str, Shown] = {}  # variant name → what it showed
+        # The same, as a saved cache holds them: shown items by path, and ``replaced``.
+        self._kept: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
+
+    def start(self, build: str, catalogue: Catalogue) -> None:
+        """Begin a build with digest ``build`` (pagecache.build_digest) of ``catalogue``."""
+        assert catalogue.config is not None
+        self.builds += 1
+        if build != self.build:
+            self.build, self._views, self._basis, self._shown, self._kept = build, {}, {}, {}, {}
+        current, known = catalogue.by_path, self._basis
+        self._views = {path: v for path, v in self._views.items() if path in current}
+        self.changed = {
+            path
+            for path, item in current.items()
+            if path not in known or known[path][0] != item.page_digest()
+        }
+        failing = catalogue.failing()
+        self.selects_as_before = self._selects_as_before(catalogue, failing)
+        if not self.selects_as_before:
+            self._shown, self._kept = {}, {}
+        elif self._kept:  # read from a saved cache
+            variants = {v.name: v for v in VARIANTS}
+            self._shown = {
+                name: Shown(catalogue, variants[name], [current[p] for p in paths], replaced, paths)
+                for name, (paths, replaced) in self._kept.items()
+            }
+            self._kept = {}
+        else:
+            new = {path: current[path] for path in self.changed}
+            self._shown = {n: shown.swapped(catalogue, new) for n, shown in self._shown.items()}
+        if len(known) + len(self.changed - known.keys()) != len(current):
+            self._basis = known = {p: b for p, b in known.items() if p in current}
+        for path in self.changed:
+            item = current[path]
+            known[path] = (item.page_digest(), selection_facts(item, catalogue.config))
+        self._failing = failing
+
+    def _selects_as_before(self, catalogue: Catalogue, failing: set[str]) -> bool:
+        """Whether the kept selections hold for ``catalogue``: the same files, the same
+        failing ones, and each changed item with the facts of the one it replaces."""
+        assert catalogue.config is not None
+        config, current, known = catalogue.config, catalogue.by_path, self._basis
+        return (
+            len(current) == len(known)
+            and all(path in known for path in self.changed)
+            and failing == self._failing
+            and len(self.changed) <= SWAP_AT_MOST
+            and all(
+                selection_facts(current[path], config) == known[path][1] for path in self.changed
+            )
+        )
+
+    def view(self, item: Item, config: Config, today: dt.date) -> ItemView:
+        known = self._views.get(item.path)
+        if known is None or known[0] is not item:
+            known = self._views[item.path] = (item, item_view(item, config, today))
+        return known[1]
+
+    def output_views(
+        self, catalogue: Catalogue, items: list[Item], shown: Shown, today: dt.date
+    ) -> list[ItemView]:
+        """Views of ``items`` for the output that shows ``shown``: drafts marked, links resolved."""
+        assert catalogue.config is not None
+        made = []
+        for item in items:
+            view = self.view(item, catalogue.config, today).for_output()
+            view.draft = item.path in catalogue.drafts
+            made.append(view)
+        link_views(made, shown)
+        return made
+
+    def shown(self, catalogue: Catalogue, variant: Variant, today: dt.date) -> Shown:
+        """What ``variant`` shows today; ``start`` must have been given ``catalogue``."""
+        if variant.name not in self._shown:
+            self._shown[variant.name] = Shown.select(catalogue, variant, today)
+        return self._shown[variant.name]
+
+    # Kept beside the output of ``catalogue build`` (lastbuild.py): the selections by
+    # item path, for ``start`` to look up in the next build's catalogue.
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "build": self.build,
+            "builds": self.builds,
+            "basis": dict(sorted(self._basis.items())),
+            "failing": sorted(self._failing),
+            "kept": {n: ([i.path for i in s.items], s.replaced) for n, s in self._shown.items()},
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        ViewCache.__init__(self)
+        self.build, self.builds, self._basis = state["build"], state["builds"], state["basis"]
+        self._failing, self._kept = set(state["failing"]), state["kept"]
+
+
+SWAP_AT_MOST = 20  # more changed items than this: selecting afresh is as quick
+
+
+def link_views(views: list[ItemView], shown: Shown) -> None:
+    """Fill ``superseded_by`` and ``replaces``; a link stays text when its target is not shown.
+
+    ``views`` may be all of the shown items' or a few. ``shown.nameable`` finds only
+    items this output may name (its scopes), so an internal item's title can never
+    reach a public page through a link.
+    """
+
+    def link(target: Item) -> LinkView:
+        index_no = target.meta.index_no
+        url = item_url(index_no) if shown.item(index_no) is not None else None
+        return LinkView(target.meta.title, index_no, url)
+
+    for view in views:
+        successor = view.item.meta.superseded_by
+        if successor and (target := shown.nameable(successor)) is not None:
+            view.superseded_by = link(target)
+        if view.index_no in shown.replaced:
+            view.replaces = [
+                link(shown.catalogue.by_index[n]) for n in shown.replaced[view.index_no]
+            ]
+
+
+@dataclass
+class Site:
+    """One output being built: its items (newest first) and the pages written so far.
+
+    ``items`` may be a few of the items the output shows (``shown``), to render just
+    their pages.
+    """
+
+    config: Config
+    variant: Variant
+    items: Sequence[ItemView]  # a list, or views made when read (edits.py)
+    today: dt.date
+    out: Path
+    pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
+    merge_indexes: list[str] = field(default_factory=list)  # index folders searched with its own
+    selection: Shown | None = None  # every item the output shows
+    # Paths of items whose pages another output's search index covers (indexing.py).
+    indexed_elsewhere: Collection[str] = frozenset()
+
+    def indexes(self, view: ItemView) -> bool:
+        """Is ``view``'s page in this output's own search index? Only then does the
+        page carry what Pagefind reads."""
+        return not self.variant.touch and view.item.path not in self.indexed_elsewhere
+
+    def url_of(self, file: str) -> str | None:
+        """The URL of the shown item in ``file`` (absolute): where a link to it leads."""
+        return self.selection.url_of(file) if self.selection is not None else None
+
+    @property
+    def base_url(self) -> str:
+        return self.config.site.base_url
+
+    def cache_summary(self) -> tuple[object, ...]:
+        """What pages show of the site as a whole (see pagecache.py): the same for a
+        site of a few of the items (an edit's, written first) as for the whole one."""
+        return (self.variant.name, len(self.selection.items) if self.selection else 0)
+
+    @property
+    def page_size(self) -> int:
+        """Rows per listing page; the kiosk pages by buttons, so its pages fit one screen."""
+        return (
+            self.config.site.kiosk_page_size if self.variant.touch else self.config.site.page_size
+        )
