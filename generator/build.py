@@ -22,15 +22,17 @@ from pathlib import Path
 
 import jinja2
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, ItemReader, load_catalogue
 from .incremental.edits import Listings
 from .incremental.itemcache import RACY_NS, ItemCache, Stamp, file_stamps, followed_stamp
 from .incremental.lastbuild import REMEMBERED_FILE, LastBuild
-from .incremental.pagecache import MANIFEST_FILE, Manifest, OutputFiles, build_digest
+from .incremental.pagecache import PageKeys, build_digest
 from .incremental.sources import generator_files
+from .output.files import MANIFEST_FILE, Manifest, OutputFiles
 from .output.writer import OutputUpdate, staged_output
 from .parallel.collector import paused_collector
 from .parallel.processes import processes_for
+from .parallel.reading import ParallelReader
 from .parallel.rendering import PageWorkers, WorkerFailed
 from .problems import Problem, errors
 from .search.indexing import Indexing, merged_index, plan_search
@@ -122,7 +124,7 @@ def all_pages(
     walking them took a fifth of a second at 10,000 items.
     """
     sites = [make_site(catalogue, v, today, out / v.name, views) for v in VARIANTS]
-    pages = [SitePages(catalogue, site, files, bodies) for site in sites]
+    pages = [SitePages(catalogue, site, files, bodies, keys_for=PageKeys) for site in sites]
     gc.freeze()
     return pages
 
@@ -132,9 +134,9 @@ def write_data(renderer: Renderer) -> None:
     site, files = renderer.site, renderer.files
     key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
     name = site.variant.name
-    if site.variant.exports and files.needs_any([f"{name}/{f}" for f in EXPORT_FILES], key):
+    if site.variant.exports and files.record_all([f"{name}/{f}" for f in EXPORT_FILES], key):
         write_exports(site)
-    if site.variant.touch and files.needs(f"{name}/{INDEX_SCRIPT}", key):
+    if site.variant.touch and files.record(f"{name}/{INDEX_SCRIPT}", key):
         write_kiosk_index(site)
 
 
@@ -244,7 +246,10 @@ def build_catalogue(
     if up_to_date(out, fingerprint):
         return BuildResult(out.resolve(), skipped=True, seconds=time.monotonic() - started)
     with paused_collector():
-        catalogue = load_catalogue(root, items, content, stamps)
+        reader: ItemReader = ParallelReader() if items is None else items
+        if items is not None:
+            items.stamps = stamps
+        catalogue = load_catalogue(root, reader, content)
         # Collections from here on look only at what rendering makes; were the items
         # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()
@@ -329,7 +334,7 @@ def _build_afresh(
                 stages.result.counts[site.variant.label] = len(site.items)
                 for shard in shards:
                     if shard.variant == site.variant.name:
-                        files.needs(shard.path, shard.key(files))
+                        files.record(shard.path, shard.key(files))
                         indexing.add(shard)
         indexing.widen()
         stages.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
@@ -378,7 +383,7 @@ def _update(
         if files.writes > writes or not ahead:
             stages.pages_done(f"页面已写入：{len(files.changed())} 个文件有变化")
         with update.step() as overlay, Indexing(out, overlay.folder, earlier=out) as indexing:
-            changed = [s for s in shards if files.needs(s.path, s.key(files))]
+            changed = [s for s in shards if files.record(s.path, s.key(files))]
             for shard in changed:
                 indexing.add(shard)
             _move_sites(pages, overlay.folder)
@@ -416,7 +421,7 @@ def _write_edits_first(
         for variant in VARIANTS:
             folder = overlay.folder / variant.name
             site = make_site(catalogue, variant, today, folder, views, only=views.changed)
-            write_item_pages(catalogue, site, files, bodies)
+            write_item_pages(catalogue, site, files, bodies, PageKeys)
     stages.pages_done("修改的条目页面已写入")
     with update.step() as overlay:
         listings = stages.last.listings

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks.validate import check_catalogue, check_item
-from .incremental.itemcache import ItemCache, Stamp, check_context
-from .parallel.collector import paused_collector
-from .parallel.processes import WorkerDied, map_in_processes
 from .problems import Problem, Severity, errors
 from .source.config import Config, load_catalog
 from .source.items import CONTENT_DIR, Item, content_files, item_files, read_item
@@ -74,42 +71,60 @@ class Catalogue:
         return sorted(self.items, key=lambda i: (i.meta.published, i.meta.index_no), reverse=True)
 
 
+Read = tuple[Item | None, list[Problem]]  # an item as read (None if unreadable), its problems
+
+
+class ReadingFailed(Exception):
+    """Reading stopped part-way (a worker process died): the items read are lost."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__(how)
+        self.how = how  # for B004
+
+
+class ItemReader:
+    """How a load reads item files and checks items: here each in turn.
+
+    Faster readers plug in from the layers above: forked workers
+    (``parallel.reading``) and the item cache (``incremental.itemcache``).
+    """
+
+    def start(self, root: Path, files: list[str]) -> None:
+        """A load begins; ``files`` are all the files under content/, items or not."""
+
+    def read_all(self, root: Path, files: list[str]) -> list[Read]:
+        """``read_item`` of each of ``files`` (absolute paths under ``root``), in order."""
+        return [read_item(root, Path(file)) for file in files]
+
+    def check(self, item: Item, check: Callable[[Item], list[Problem]]) -> list[Problem]:
+        """``check(item)``; a cache may answer from an earlier load."""
+        return check(item)
+
+    def finish(self) -> None:
+        """The load has read and checked every item."""
+
+
 def load_catalogue(
-    root: Path,
-    cache: ItemCache | None = None,
-    files: list[str] | None = None,
-    stamps: Mapping[str, Stamp] | None = None,
+    root: Path, reader: ItemReader | None = None, files: list[str] | None = None
 ) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem.
 
-    With a ``cache``, items whose files are unchanged since it last read them are
-    not read or checked again. ``files`` is ``content_files(root)`` and ``stamps``
-    their ``file_stamps``, if the caller has them already.
+    ``reader`` reads and checks the items (by default each in turn); ``files`` is
+    ``content_files(root)``, if the caller has it already.
     """
-    with paused_collector():
-        return _load(root.resolve(), cache, files, stamps)
-
-
-def _load(
-    root: Path,
-    cache: ItemCache | None,
-    files: list[str] | None,
-    stamps: Mapping[str, Stamp] | None,
-) -> Catalogue:
+    root = root.resolve()
+    reader = reader or ItemReader()
     loaded = load_catalog(root)
     catalogue = Catalogue(root, loaded.config, problems=list(loaded.problems))
     if loaded.config is None:
         return catalogue
     config = loaded.config
     files = content_files(root) if files is None else files
-    found = item_files(root, files)
+    reader.start(root, files)
     try:
-        if cache:
-            read = cache.read_all(found, stamps)
-        else:
-            read = map_in_processes(functools.partial(read_item, root), [Path(f) for f in found])
-    except WorkerDied as died:  # the items it read are lost: report that alone
-        catalogue.problems.append(Problem.make("B004", CONTENT_DIR, 1, how=died.how))
+        read = reader.read_all(root, item_files(root, files))
+    except ReadingFailed as failed:  # the items it read are lost: report that alone
+        catalogue.problems.append(Problem.make("B004", CONTENT_DIR, 1, how=failed.how))
         return catalogue
     for item, problems in read:
         catalogue.problems += problems
@@ -120,14 +135,9 @@ def _load(
     def check(item: Item) -> list[Problem]:
         return check_item(item, config, read_files)
 
-    if cache:
-        context = check_context(root, files)
-        for item in catalogue.items:
-            catalogue.problems += cache.check(item, context, check)
-        cache.forget_unseen()
-    else:
-        for item in catalogue.items:
-            catalogue.problems += check(item)
+    for item in catalogue.items:
+        catalogue.problems += reader.check(item, check)
+    reader.finish()
     catalogue.problems += check_catalogue(catalogue.items)
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

@@ -253,7 +253,7 @@ def test_mixed_line_endings_are_accepted_and_lines_stay_right(repo: Repo) -> Non
 def test_unexpected_errors_are_reported_without_a_traceback(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(root: Path) -> None:
+    def broken(root: Path, reader: object = None) -> None:
         raise RuntimeError("模拟的程序错误")
 
     monkeypatch.setattr("generator.cli.load_catalogue", broken)

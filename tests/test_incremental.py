@@ -26,6 +26,7 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.incremental import itemcache
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import REMEMBERED_FILE, LastBuild
+from generator.parallel import reading
 from generator.search import indexing, kiosk
 from generator.search import pagefind as search
 from generator.search.pagefind import SearchIndexError
@@ -320,7 +321,7 @@ def test_unchanged_items_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, items = previewed_sample(tmp_path)
-    read = calls_to(monkeypatch, itemcache, "read_item", lambda root, file: file.name)
+    read = calls_to(monkeypatch, reading, "read_item", lambda root, file: file.name)
     body_edit(root)
     preview(root, root / "build", items)
     assert read == ["2026-budget-performance.md"]

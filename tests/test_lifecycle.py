@@ -12,12 +12,21 @@ from click.testing import CliRunner
 from conftest import BUILD_DAY, CANARY, ORG, Repo, line_of
 
 from generator.build import build_catalogue
+from generator.catalogue import Catalogue
 from generator.checks.lifecycle import findings, lifecycle_problems, refresh_due
 from generator.checks.workdays import WorkdayCalendar
 from generator.cli import main
 from generator.site.reports import assess, doc_type_counts
+from generator.source.config import Config
+from generator.source.items import Item
 
 D = dt.date
+
+
+def valid(catalogue: Catalogue) -> tuple[Config, list[Item]]:
+    """What the lifecycle rules look at: the config and the items with no error."""
+    assert catalogue.config is not None
+    return catalogue.config, catalogue.valid_items()
 
 
 def test_working_days_skip_national_day_and_count_the_make_up_saturday() -> None:
@@ -38,7 +47,7 @@ def test_years_past_the_calendar_are_estimated_and_reported(repo: Repo) -> None:
     assert again.add_workdays(D(2030, 1, 4), 1) == D(2030, 1, 7)
     assert again.estimated_years == {2030}
     repo.add_item(category="other", refresh="timely", written="2030-01-02", published="2030-01-03")
-    codes = [p.code for p in lifecycle_problems(repo.load(), D(2030, 2, 1))]
+    codes = [p.code for p in lifecycle_problems(*valid(repo.load()), D(2030, 2, 1))]
     assert "R605" in codes
 
 
@@ -47,7 +56,7 @@ def test_timely_items_within_20_working_days(repo: Repo, published: str, late: b
     path = repo.add_item(
         category="other", owner="budget", written="2025-09-15", published=published
     )
-    found = [(p.code, p.line) for p in lifecycle_problems(repo.load(), D(2025, 11, 1))]
+    found = [(p.code, p.line) for p in lifecycle_problems(*valid(repo.load()), D(2025, 11, 1))]
     assert (("R601", line_of(path, "published:")) in found) is late
 
 
@@ -72,10 +81,10 @@ def test_quarterly_series_overdue_after_the_next_quarter(repo: Repo) -> None:
     latest = _quarterly_series(repo)
     assert refresh_due(D(2025, 7, 25)) == D(2025, 12, 31)
     catalogue = repo.load()
-    assert not [f for f in findings(catalogue, D(2025, 12, 31)) if f.kind == "overdue"]
-    soon = [f for f in findings(catalogue, D(2025, 12, 20)) if f.kind == "due-soon"]
+    assert not [f for f in findings(*valid(catalogue), D(2025, 12, 31)) if f.kind == "overdue"]
+    soon = [f for f in findings(*valid(catalogue), D(2025, 12, 20)) if f.kind == "due-soon"]
     assert [f.item.path for f in soon if f.item] == ["content/external/budget/q2.md"]
-    overdue = [f for f in findings(catalogue, D(2026, 1, 1)) if f.kind == "overdue"]
+    overdue = [f for f in findings(*valid(catalogue), D(2026, 1, 1)) if f.kind == "overdue"]
     assert len(overdue) == 1 and overdue[0].problem is not None
     assert (overdue[0].problem.code, overdue[0].problem.path, overdue[0].problem.line) == (
         "R602",
@@ -90,7 +99,7 @@ def test_a_change_note_refreshes_a_quarterly_item(repo: Repo) -> None:
         published="2025-04-25",
         changes=[{"date": "2025-10-10", "note": "更新三季度数据"}],
     )
-    overdue = [f for f in findings(repo.load(), D(2026, 1, 1)) if f.kind == "overdue"]
+    overdue = [f for f in findings(*valid(repo.load()), D(2026, 1, 1)) if f.kind == "overdue"]
     assert overdue == []  # due 2026-03-31 after the October change
 
 
@@ -103,14 +112,14 @@ def test_stage_overdue_points_at_the_stage(repo: Repo) -> None:
             {"name": "竣工验收", "due": "2025-12-01"},
         ],
     )
-    problems = [(p.code, p.line) for p in lifecycle_problems(repo.load(), D(2025, 12, 2))]
+    problems = [(p.code, p.line) for p in lifecycle_problems(*valid(repo.load()), D(2025, 12, 2))]
     assert ("R603", line_of(path, "竣工验收")) in problems
     assert not [p for p in problems if p[0] == "R603" and p[1] != line_of(path, "竣工验收")]
 
 
 def test_empty_categories_are_reported(repo: Repo) -> None:
     repo.add_item()
-    empty = [p for p in lifecycle_problems(repo.load(), BUILD_DAY) if p.code == "R604"]
+    empty = [p for p in lifecycle_problems(*valid(repo.load()), BUILD_DAY) if p.code == "R604"]
     assert len(empty) == 11  # every public category but 预算执行和预算草案
     assert all(p.path == "catalog.yaml" for p in empty)
 

@@ -10,12 +10,12 @@ import pytest
 from conftest import BUILD_DAY, copy_sample
 from sitetext import all_bytes
 
-from generator import build, catalogue
+from generator import build
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
-from generator.incremental import itemcache
 from generator.incremental.itemcache import ItemCache
-from generator.parallel import processes
+from generator.parallel import processes, reading
+from generator.parallel.reading import ParallelReader
 from generator.site import render
 from generator.site.pages import SitePages
 
@@ -104,14 +104,14 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
     root = copy_sample(tmp_path / "s")
     build_catalogue(root, root / "build", BUILD_DAY)
     before = all_bytes(root / "build")
-    builder, real_read = os.getpid(), catalogue.read_item
+    builder, real_read = os.getpid(), reading.read_item
 
     def killed(root: Path, file: Path) -> object:
         if os.getpid() != builder:
             os._exit(9)  # as if the system had killed it for memory
         return real_read(root, file)
 
-    monkeypatch.setattr(catalogue, "read_item", killed)
+    monkeypatch.setattr(reading, "read_item", killed)
     read_in_processes(monkeypatch, 2)
     (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
     with pytest.raises(BuildRefused) as refused:
@@ -153,17 +153,16 @@ def test_items_read_by_workers_equal_items_read_alone(
     root = copy_sample(tmp_path / "s")
     alone = load_catalogue(root)  # the sample is below MIN_ITEMS: one process
     readers = tmp_path / "readers.log"
-    real_read = catalogue.read_item
+    real_read = reading.read_item
 
     def logged(root: Path, file: Path) -> object:
         with readers.open("a") as log:
             log.write(f"{os.getpid()}\n")
         return real_read(root, file)
 
-    monkeypatch.setattr(catalogue, "read_item", logged)
-    monkeypatch.setattr(itemcache, "read_item", logged)
+    monkeypatch.setattr(reading, "read_item", logged)
     read_in_processes(monkeypatch, 3)
-    together = load_catalogue(root)
+    together = load_catalogue(root, ParallelReader())
     assert len(set(readers.read_text().split())) == 3  # this process and two workers
     cached = load_catalogue(root, ItemCache(root))
     for other in (together, cached):

@@ -14,7 +14,8 @@ from sitetext import files_of
 
 from generator.search import pagefind as search
 from generator.search.indexing import Indexing, IndexShard
-from generator.search.pagefind import IndexRun, search_terms
+from generator.search.pagefind import IndexRun
+from generator.site.searchtext import search_terms
 
 PAGES = {f"items/{n}.html": f"第{n}号条目：{n}月份预决算公开说明" for n in range(1, 9)}
 EDITED = "items/3.html"

@@ -27,8 +27,8 @@ from generator import build
 from generator.build import BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
 from generator.search.kiosk import pinyin_keys
-from generator.search.pagefind import bigram_tokens
 from generator.site.pages import Pagination
+from generator.site.searchtext import bigram_tokens
 from generator.site.views import item_url
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..catalogue import Catalogue
 from ..problems import Problem
 from ..source.config import Config
 from ..source.items import Item
@@ -71,16 +70,15 @@ KIND_LABELS = {
 }
 
 
-def findings(catalogue: Catalogue, today: dt.date) -> list[Finding]:
-    config = catalogue.config
-    assert config is not None
+def findings(config: Config, items: list[Item], today: dt.date) -> list[Finding]:
+    """What ``status`` lists for ``today`` about ``items`` (those with no error of their own)."""
     calendar = WorkdayCalendar()
     out: list[Finding] = []
-    live = [i for i in catalogue.valid_items() if is_published(i, today)]
+    live = [i for i in items if is_published(i, today)]
     out += _quarterly(live, config, today)
     out += _stages(live, config, today)
     out += _timely(live, config, calendar)
-    out += _schedule(catalogue.valid_items(), today)
+    out += _schedule(items, today)
     out += _long_term(live, config, today)
     out += _empty_categories(live, config, today)
     if calendar.estimated_years:
@@ -199,6 +197,6 @@ def _empty_categories(live: list[Item], config: Config, today: dt.date) -> list[
     return out
 
 
-def lifecycle_problems(catalogue: Catalogue, today: dt.date) -> list[Problem]:
+def lifecycle_problems(config: Config, items: list[Item], today: dt.date) -> list[Problem]:
     """The warnings ``validate`` adds for ``today``."""
-    return [f.problem for f in findings(catalogue, today) if f.problem is not None]
+    return [f.problem for f in findings(config, items, today) if f.problem is not None]

@@ -23,6 +23,7 @@ from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, s
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
 from ..incremental.itemcache import ItemCache
+from ..parallel.reading import ParallelReader
 from ..problems import Problem, errors
 from ..problems import output as output
 from ..site.reports import assess, assessment_markdown
@@ -85,9 +86,10 @@ def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
 def validate(
     root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None, today: dt.date | None
 ) -> None:
-    catalogue = load_catalogue(root)
+    catalogue = load_catalogue(root, ParallelReader())
     if catalogue.config is not None:
-        catalogue.problems += lifecycle_problems(catalogue, today or dt.date.today())
+        day = today or dt.date.today()
+        catalogue.problems += lifecycle_problems(catalogue.config, catalogue.valid_items(), day)
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in catalogue.problems if _within(p, root, selected)]
     _print_problems(problems, fmt or output.default_format(), strict)
@@ -126,7 +128,7 @@ def approve(
     all_pending: bool,
     yes: bool,
 ) -> None:
-    catalogue = load_catalogue(root)
+    catalogue = load_catalogue(root, ParallelReader())
     if all_pending:
         if not by or file or step or check:
             raise click.UsageError("--all-pending 只需 --by 姓名（可选 --date、--yes）。")
@@ -192,13 +194,14 @@ def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
 @click.option("--upcoming", is_flag=True, help="只列出已审批、尚未到发布日期的条目及其发布日期。")
 @click.pass_obj
 def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
-    catalogue = load_catalogue(root)
+    catalogue = load_catalogue(root, ParallelReader())
     if catalogue.config is None:
         _print_problems(catalogue.problems, "text", False)
         sys.exit(1)
     day = today or dt.date.today()
     wanted = {"upcoming"} if upcoming else set(KIND_LABELS) - {"upcoming"}
-    found = [f for f in findings(catalogue, day) if f.kind in wanted]
+    live = findings(catalogue.config, catalogue.valid_items(), day)
+    found = [f for f in live if f.kind in wanted]
     click.echo(f"{catalogue.config.organisation.name}政务公开状态（{day}）")
     if not found:
         click.echo("没有需要处理的事项。" if not upcoming else "没有待发布的条目。")
@@ -225,7 +228,7 @@ def _finding_order(finding: Finding) -> tuple[int, dt.date]:
 )
 @click.pass_obj
 def report_command(root: Path, year: int, today: dt.date | None, out: Path | None) -> None:
-    catalogue = load_catalogue(root)
+    catalogue = load_catalogue(root, ParallelReader())
     if catalogue.config is None:
         _print_problems(catalogue.problems, "text", False)
         sys.exit(1)

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import overload
 
 from ..catalogue import Catalogue
+from ..output.files import OutputFiles
 from ..site.pages import BodyCache, Facet, Listed, SitePages
 from ..site.select import VARIANTS
 from ..site.views import ItemView, Shown, Site, ViewCache
-from .pagecache import OutputFiles
+from .pagecache import PageKeys
 
 
 def place(view: ItemView) -> str:
@@ -169,7 +170,8 @@ class Listings:
             items = LazyViews(known.items, make)
             out = folder / variant.name
             site = Site(catalogue.config, variant, items, today, out, selection=shown)
-            pages = SitePages(catalogue, site, files, BodyCache(), known.listed(make))
+            listed = known.listed(make)
+            pages = SitePages(catalogue, site, files, BodyCache(), listed, keys_for=PageKeys)
             written.append((pages, set(changed)))
         for pages, changed in written:
             for items, listing in pages.listing_groups():

@@ -15,7 +15,6 @@ as git does for its index.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import os
 import pickle
@@ -24,12 +23,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalogue import ItemReader, Read
 from ..output.writer import write_pickles
 from ..parallel.collector import paused_collector
-from ..parallel.processes import map_in_processes
+from ..parallel.reading import read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
-from ..source.items import Item, read_item
+from ..source.items import Item
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
@@ -84,10 +84,6 @@ def _content_digest(file: str) -> str:
         return ""
 
 
-def _read(root: Path, file: str) -> tuple[Item | None, list[Problem]]:
-    return read_item(root, Path(file))  # looked up when called, so tests can watch it
-
-
 def file_stamps(files: list[str]) -> dict[str, Stamp]:
     """``_stamp`` of each of ``files``: a build stats its inputs once."""
     return {file: _stamp(file) for file in files}
@@ -99,7 +95,9 @@ def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
     return tuple(_stamp(item.attachment_files[p]) for p in sorted(item.attachment_files))
 
 
-class ItemCache:
+class ItemCache(ItemReader):
+    """A reader (catalogue.py) that keeps what it read and checked for the next load."""
+
     def __init__(self, root: Path, saved: Path | None = None) -> None:
         """An empty cache, or the one ``saved`` in a file, read when first needed."""
         self.root = root.resolve()
@@ -107,22 +105,27 @@ class ItemCache:
         self._entries: dict[str, CachedItem] | None = None if saved else {}
         self._saved = saved
         self._seen: set[str] = set()
+        self._context = ""  # what the next load's checks depend on (``check_context``)
+        # The ``file_stamps`` of the next load's files, if its caller has them already.
+        self.stamps: Mapping[str, Stamp] = {}
 
-    def read_all(
-        self, files: list[str], stamps: Mapping[str, Stamp] | None = None
-    ) -> list[tuple[Item | None, list[Problem]]]:
+    def start(self, root: Path, files: list[str]) -> None:
+        assert root.resolve() == self.root, "an item cache serves one catalogue"
+        self._context = check_context(self.root, files)
+
+    def read_all(self, root: Path, files: list[str]) -> list[Read]:
         """``read_item`` of each of ``files`` (absolute paths under the root, as
         ``content_files`` gives them), unless a file and its attachments are as last
-        read; those read afresh are parsed on every core. ``stamps`` holds the files'
-        ``file_stamps`` if the caller has them."""
-        found: dict[str, tuple[Item | None, list[Problem]]] = {}
+        read; those read afresh are parsed on every core."""
+        stamps, self.stamps = self.stamps, {}
+        found: dict[str, Read] = {}
         fresh: list[tuple[str, str, Stamp, int, str]] = []
         under = len(os.path.join(self.root, ""))  # os.path.relpath is slow on 10,000s
         for file in files:
             path = file[under:].replace(os.sep, "/")
             self._seen.add(path)
             entry = self.entries.get(path)
-            stamp = stamps[file] if stamps is not None and file in stamps else _stamp(file)
+            stamp = stamps[file] if file in stamps else _stamp(file)
             if (
                 entry is not None
                 and entry.stamp == stamp
@@ -138,7 +141,7 @@ class ItemCache:
                 found[file] = entry.item, entry.problems
                 continue
             fresh.append((file, path, stamp, hashed_at, content))
-        parsed = map_in_processes(functools.partial(_read, self.root), [f[0] for f in fresh])
+        parsed = read_items(self.root, [f[0] for f in fresh])
         for (file, path, stamp, hashed_at, content), (item, problems) in zip(
             fresh, parsed, strict=True
         ):
@@ -165,16 +168,17 @@ class ItemCache:
             and all(_settled(stamp, entry.hashed_at) for stamp in current)
         )
 
-    def check(
-        self, item: Item, context: str, check: Callable[[Item], list[Problem]]
-    ) -> list[Problem]:
-        """``check(item)``, unless it ran on the same item in the same ``context``."""
+    def check(self, item: Item, check: Callable[[Item], list[Problem]]) -> list[Problem]:
+        """``check(item)``, unless it ran on the same item in the same check context."""
         entry = self.entries.get(item.path)
         if entry is None or entry.item is not item:
             return check(item)
-        if entry.checked != context:
-            entry.check_problems, entry.checked = check(item), context
+        if entry.checked != self._context:
+            entry.check_problems, entry.checked = check(item), self._context
         return entry.check_problems
+
+    def finish(self) -> None:
+        self.forget_unseen()
 
     def forget_unseen(self) -> None:
         """End a load: drop files it did not read (deleted or renamed items)."""

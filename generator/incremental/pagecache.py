@@ -15,19 +15,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..output.files import OutputFiles
 from ..site.views import ItemView
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from .sources import generator_digest, tree_digest
-
-MANIFEST_FILE = ".catalogue-files.json"  # in the output: each file's key
-MANIFEST_FORMAT = 1
 
 
 def _sha(text: str) -> str:
@@ -57,13 +53,16 @@ class PageKeys:
     why the memo keeps a reference to every value it has seen.
     """
 
-    def __init__(self, files: OutputFiles, variant: str) -> None:
+    def __init__(
+        self, files: OutputFiles, variant: str, view_links: Callable[[ItemView], str]
+    ) -> None:
+        """``view_links`` tells what else a view's page shows: where its body's links
+        lead (pages.ItemPages)."""
         self.files = files
         self.build = files.manifest.build
         self.variant = variant
+        self.view_links = view_links
         self._memo: dict[int, tuple[object, str]] = {}
-        # What else a view's page shows: where its body's links lead (pages.ItemPages).
-        self.view_links: Callable[[ItemView], str] = lambda view: ""
 
     def key(self, url: str, template: str, context: Mapping[str, object]) -> str:
         parts = [self.build, self.variant, url, template]
@@ -104,64 +103,3 @@ class PageKeys:
         plus what it says about other items and where its body's links lead."""
         links = (view.superseded_by, view.replaces, view.draft)
         return "|".join([view.item.page_digest(), self.view_links(view), repr(links)])
-
-
-@dataclass
-class Manifest:
-    """The files an output holds and the key each was made from."""
-
-    build: str
-    files: dict[str, str] = field(default_factory=dict)  # path in the output → key
-
-    @classmethod
-    def load(cls, out: Path) -> Manifest | None:
-        try:
-            data = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-            return None
-        return cls(str(data.get("build", "")), dict(data.get("files", {})))
-
-    def save(self, out: Path) -> None:
-        data = {"format": MANIFEST_FORMAT, "build": self.build, "files": self.files}
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0)
-        (out / MANIFEST_FILE).write_text(text, encoding="utf-8")
-
-
-class OutputFiles:
-    """The files one build makes and their keys: which must be written, which are gone.
-
-    With no usable previous manifest (a cold build, or a change to the theme,
-    catalog.yaml, the generator or the build day) every file must be written.
-    """
-
-    def __init__(self, build: str, previous: Manifest | None) -> None:
-        self.manifest = Manifest(build)
-        self.previous = previous.files if previous is not None and previous.build == build else {}
-        self.reusing = bool(self.previous)
-        self.writes = 0  # files found to need writing so far
-
-    def needs(self, path: str, key: str) -> bool:
-        """Record ``path``'s key; True when it must be (re)written, as the caller then does.
-
-        The output holds the key this build recorded last (an update writes an
-        edit's pages in a step ahead of the rest), else the previous build's.
-        """
-        held = self.manifest.files.get(path, self.previous.get(path))
-        self.manifest.files[path] = key
-        if held == key:
-            return False
-        self.writes += 1
-        return True
-
-    def needs_any(self, paths: list[str], key: str) -> bool:
-        """Record one key for files made together; True when they must be (re)written."""
-        return any([self.needs(path, key) for path in paths])
-
-    def gone(self) -> list[str]:
-        """Files of the previous build this build no longer makes."""
-        return sorted(set(self.previous) - set(self.manifest.files))
-
-    def changed(self) -> list[str]:
-        return sorted(p for p, k in self.manifest.files.items() if self.previous.get(p) != k)

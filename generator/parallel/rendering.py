@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from ..incremental.pagecache import OutputFiles
+from ..output.files import OutputFiles
 from ..problems import Problem
 from ..site.pages import SitePages
 from ..site.render import WHOLE, Share

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..incremental.pagecache import OutputFiles
+from ..output.files import OutputFiles
 from ..site.select import PUBLIC, Variant
 from ..site.views import Site
 from .pagefind import (

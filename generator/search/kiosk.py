@@ -14,8 +14,8 @@ import json
 from types import ModuleType
 from typing import Any
 
+from ..site.searchtext import searchable_text
 from ..site.views import Site
-from .pagefind import searchable_text
 
 INDEX_SCRIPT = "static/kiosk-index.js"
 _NON_HAN = "\x00"  # marks what pypinyin passed through unchanged

@@ -19,12 +19,12 @@ from typing import NamedTuple
 
 from ..catalogue import Catalogue
 from ..checks.validate import local_links
-from ..incremental.pagecache import OutputFiles, PageKeys
-from ..search.pagefind import searchable_text
+from ..output.files import OutputFiles
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
-from .render import WHOLE, Page, Renderer, Share, theme_dir
+from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
+from .searchtext import searchable_text
 from .views import ItemView, Site
 
 LATEST_ON_HOME = 10
@@ -188,7 +188,7 @@ def copy_attachments(site: Site, files: OutputFiles) -> None:
     for view in site.items:
         key = view.item.page_digest()  # covers the attachments' contents
         for attachment in view.attachments:
-            if not files.needs(f"{site.variant.name}/{attachment.url}", key):
+            if not files.record(f"{site.variant.name}/{attachment.url}", key):
                 continue
             target = site.out / attachment.url
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +244,6 @@ class ItemPages:
         self.bodies = bodies
         self.external = not renderer.site.variant.touch  # the kiosk must not lead visitors off
         self._links: dict[int, tuple[ItemView, Callable[[Path], str | None], LinkTargets]] = {}
-        renderer.keys.view_links = self.link_summary  # a view's key includes where they lead
 
     def links(self, view: ItemView) -> tuple[Callable[[Path], str | None], LinkTargets]:
         """How ``view``'s body links resolve in this site, and where each leads.
@@ -259,6 +258,7 @@ class ItemPages:
         return known[1], known[2]
 
     def link_summary(self, view: ItemView) -> str:
+        """Where ``view``'s body links lead: its pages' keys include it."""
         return repr(self.links(view)[1])
 
     def write(self, view: ItemView, share: Share = WHOLE) -> None:
@@ -287,12 +287,15 @@ class SitePages:
         files: OutputFiles,
         bodies: BodyCache,
         listed: Listed | None = None,
+        keys_for: KeysFor = no_keys,
     ) -> None:
-        """``listed``, if given, is what ``site``'s listings show (edits.py remembers it)."""
+        """``listed``, if given, is what ``site``'s listings show (edits.py remembers it);
+        ``keys_for`` keys its files, so that only those whose key changed are written."""
         self.catalogue = catalogue
         self.site = site
-        self.renderer = Renderer(catalogue.root, site, files, PageKeys(files, site.variant.name))
+        self.renderer = Renderer(catalogue.root, site, files)
         self.item_pages = ItemPages(self.renderer, bodies)
+        self.renderer.keys = keys_for(files, site.variant.name, self.item_pages.link_summary)
         self._listed = listed
 
     @property
@@ -345,11 +348,11 @@ class SitePages:
 
 
 def write_item_pages(
-    catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache
+    catalogue: Catalogue, site: Site, files: OutputFiles, bodies: BodyCache, keys_for: KeysFor
 ) -> SitePages:
     """Only the pages of ``site``'s items (a few of those the output shows): the
     pages an edit changes first, written ahead of the listings that also show them."""
-    pages = SitePages(catalogue, site, files, bodies)
+    pages = SitePages(catalogue, site, files, bodies, keys_for=keys_for)
     for view in site.items:
         pages.item_pages.write(view)
     return pages

@@ -5,17 +5,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
-from ..incremental.pagecache import OutputFiles, PageKeys
+from ..output.files import OutputFiles
 from ..output.writer import write_text
-from ..search.pagefind import search_terms
 from ..source.config import REFRESH
-from .views import Site
+from .searchtext import search_terms
+from .views import ItemView, Site
 
 THEMES_DIR = "themes"
 THEME = "default"
@@ -64,6 +65,28 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
+class Keyer(Protocol):
+    """Keys a page by what it is made from (``incremental.pagecache.PageKeys``)."""
+
+    def key(self, url: str, template: str, context: Mapping[str, object]) -> str: ...
+
+
+class NoKeys:
+    """A build that keeps nothing of the last: every file has the empty key."""
+
+    def key(self, url: str, template: str, context: Mapping[str, object]) -> str:
+        return ""
+
+
+NO_KEYS = NoKeys()
+# Keys for one output's files, told where each view's body links lead (pages.ItemPages).
+KeysFor = Callable[[OutputFiles, str, Callable[[ItemView], str]], Keyer]
+
+
+def no_keys(files: OutputFiles, variant: str, view_links: Callable[[ItemView], str]) -> Keyer:
+    return NO_KEYS
+
+
 @dataclass
 class Page:
     """One HTML page: its root-relative URL, its template and what the template shows."""
@@ -100,11 +123,11 @@ WHOLE = Share()
 class Renderer:
     """Renders the pages of one site; every page links relative to its own depth.
 
-    A page whose key (pagecache.py) is unchanged since the last build is not
-    rendered again: the previous build's file is kept.
+    A page whose key (``keys``) the output already holds is not rendered again:
+    the previous build's file is kept.
     """
 
-    def __init__(self, root: Path, site: Site, files: OutputFiles, keys: PageKeys) -> None:
+    def __init__(self, root: Path, site: Site, files: OutputFiles, keys: Keyer = NO_KEYS) -> None:
         self.env = environment(root)
         self.site = site
         self.files = files
@@ -125,7 +148,7 @@ class Renderer:
         if not share.owns(page):
             return  # another process renders it
         key = self.keys.key(page.url, page.template, {"site": self.site, **page.context})
-        if not self.files.needs(f"{self.site.variant.name}/{page.url}", key):
+        if not self.files.record(f"{self.site.variant.name}/{page.url}", key):
             return
         if page.prepare is not None:
             page.prepare()

@@ -138,7 +138,7 @@ def assess(catalogue: Catalogue, year: int, today: dt.date) -> Assessment:
     as_of = min(today, dt.date(year, 12, 31))
     items = [i for i in catalogue.valid_items() if i.meta.published <= as_of]
     in_year = [i for i in items if i.meta.published.year == year]
-    found = findings(catalogue, as_of)
+    found = findings(config, catalogue.valid_items(), as_of)
     sections = {key: SectionAssessment(key, s.name) for key, s in config.sections.items()}
     for line in match_plan([e for e in config.plan if e.year == year], in_year):
         sections[line.entry.owner].plan.append(line)

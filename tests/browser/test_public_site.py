@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 from sitetext import page_text
 
 from generator.catalogue import load_catalogue
-from generator.search.pagefind import bigram_tokens
+from generator.site.searchtext import bigram_tokens
 from generator.site.views import item_url
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")

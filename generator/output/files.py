@@ -1,0 +1,78 @@
+"""The files one build writes into an output, each with the key it was made from.
+
+A key is whatever the build that made a file says it depends on (a digest:
+``incremental/pagecache.py``); a build that keeps nothing of the last gives every
+file an empty key and writes them all. The keys are recorded in the output
+(``.catalogue-files.json``), so the next build can tell which files changed and
+which are gone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST_FILE = ".catalogue-files.json"  # in the output: each file's key
+MANIFEST_FORMAT = 1
+
+
+@dataclass
+class Manifest:
+    """The files an output holds and the key each was made from."""
+
+    build: str
+    files: dict[str, str] = field(default_factory=dict)  # path in the output → key
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest | None:
+        try:
+            data = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+            return None
+        return cls(str(data.get("build", "")), dict(data.get("files", {})))
+
+    def save(self, out: Path) -> None:
+        data = {"format": MANIFEST_FORMAT, "build": self.build, "files": self.files}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0)
+        (out / MANIFEST_FILE).write_text(text, encoding="utf-8")
+
+
+class OutputFiles:
+    """The files one build makes and their keys: which must be written, which are gone.
+
+    With no usable previous manifest (a cold build, or a change to the theme,
+    catalog.yaml, the generator or the build day) every file must be written.
+    """
+
+    def __init__(self, build: str, previous: Manifest | None) -> None:
+        self.manifest = Manifest(build)
+        self.previous = previous.files if previous is not None and previous.build == build else {}
+        self.reusing = bool(self.previous)
+        self.writes = 0  # files found to need writing so far
+
+    def record(self, path: str, key: str) -> bool:
+        """Record ``path``'s key; returns whether it must be (re)written, as the caller then does.
+
+        The output holds the key this build recorded last (an update writes an
+        edit's pages in a step ahead of the rest), else the previous build's.
+        """
+        held = self.manifest.files.get(path, self.previous.get(path))
+        self.manifest.files[path] = key
+        if held == key:
+            return False
+        self.writes += 1
+        return True
+
+    def record_all(self, paths: list[str], key: str) -> bool:
+        """Record one key for files made together; returns whether they must be (re)written."""
+        return any([self.record(path, key) for path in paths])
+
+    def gone(self) -> list[str]:
+        """Files of the previous build this build no longer makes."""
+        return sorted(set(self.previous) - set(self.manifest.files))
+
+    def changed(self) -> list[str]:
+        return sorted(p for p, k in self.manifest.files.items() if self.previous.get(p) != k)

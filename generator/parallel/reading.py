@@ -1,0 +1,34 @@
+"""Reading item files on every core: forked workers parse shares of them."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from ..catalogue import ItemReader, Read, ReadingFailed
+from ..source.items import read_item
+from .collector import paused_collector
+from .processes import WorkerDied, map_in_processes
+
+
+def read_items(root: Path, files: list[str]) -> list[Read]:
+    """``read_item`` of each of ``files``, in shares over forked workers (``processes_for``).
+
+    Reading makes many long-lived objects and few cycles, so the collector is paused.
+    """
+    try:
+        with paused_collector():
+            return map_in_processes(functools.partial(_read, root), files)
+    except WorkerDied as died:
+        raise ReadingFailed(died.how) from died
+
+
+def _read(root: Path, file: str) -> Read:
+    return read_item(root, Path(file))  # looked up when called, so tests can watch it
+
+
+class ParallelReader(ItemReader):
+    """Reads a catalogue's item files in forked workers; checks them here."""
+
+    def read_all(self, root: Path, files: list[str]) -> list[Read]:
+        return read_items(root, files)
