@@ -31,6 +31,7 @@ test: $(BIN)/.installed-test system-deps test-assets lint
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix .
