@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from compare import TODAY, ensure_corpus, sync_corpus
 
 from generator import build
+from generator.build import BuildContext
+from generator.incremental.update import Reuse
 from generator.search import pagefind as search
 
 
@@ -74,7 +76,7 @@ def timed_build(corpus: Path, out: Path, day: dt.date, reuse: bool) -> None:
     search.subprocess.run = runs  # type: ignore[assignment]  # the module, for every caller
     cpu, started = cpu_seconds(), time.monotonic()
     try:
-        build.build_catalogue(corpus, out, day, reuse=reuse)
+        build.build_catalogue(BuildContext(corpus, out, day), Reuse(reuse_output=reuse))
     finally:
         search.subprocess.run = runs.real_run  # type: ignore[assignment]
     wall, cpu = time.monotonic() - started, cpu_seconds() - cpu

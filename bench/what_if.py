@@ -60,7 +60,7 @@ SEARCHTEXT_META = '<div hidden data-pagefind-meta="searchtext">'
 
 def swap_out(swaps: set[str]) -> None:
     """Patch this process's generator (and the page workers it forks) for ``swaps``."""
-    from generator import build
+    from generator.build import outputs
     from generator.site import pages, render
 
     if "no-markdown" in swaps:
@@ -68,7 +68,7 @@ def swap_out(swaps: set[str]) -> None:
     if "native-search" in swaps:  # the corpus's theme has no searchtext meta (native_corpus)
         render.search_terms = lambda text: text
     if "public-only" in swaps:
-        build.VARIANTS = build.VARIANTS[:1]
+        outputs.VARIANTS = outputs.VARIANTS[:1]
 
 
 def native_corpus(corpus: Path, work: Path) -> Path:
@@ -90,10 +90,11 @@ def native_corpus(corpus: Path, work: Path) -> Path:
 def build_swapped(corpus: Path, out: Path, swaps: set[str]) -> None:
     """In a child process: one cold build of ``corpus`` into ``out`` with ``swaps``."""
     swap_out(swaps)
-    from generator.build import build_catalogue
+    from generator.build import BuildContext, build_catalogue
+    from generator.incremental.update import Reuse
 
     shutil.rmtree(out, ignore_errors=True)
-    build_catalogue(corpus, out, TODAY, reuse=False)
+    build_catalogue(BuildContext(corpus, out, TODAY), Reuse(reuse_output=False))
 
 
 def main() -> None:

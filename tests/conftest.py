@@ -179,9 +179,10 @@ def plant_canary(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample plus a canary internal item, built on BUILD_DAY; returns the root."""
-    from generator.build import build_catalogue
+    from generator.build import BuildContext, build_catalogue
+    from generator.incremental.update import Reuse
 
     root = copy_sample(tmp_path_factory.mktemp("built") / "sample")
     plant_canary(root)
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     return root

@@ -15,8 +15,9 @@ import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
 from sitetext import all_bytes
 
-from generator import build
-from generator.build import build_catalogue
+from generator.build import BuildContext, build_catalogue
+from generator.incremental import fingerprint
+from generator.incremental.update import Reuse
 from generator.site import render
 from generator.site.pages import BodyCache
 from generator.source.items import Item, content_files
@@ -29,30 +30,32 @@ def outputs(out: Path) -> dict[str, bytes]:
 
 
 def test_unchanged_inputs_skip_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "RACY_NS", 0)  # the sample was copied just now
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
     root = copy_sample(tmp_path / "s")
-    first = build_catalogue(root, root / "build", BUILD_DAY)
+    first = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = outputs(root / "build")
-    again = build_catalogue(root, root / "build", BUILD_DAY)
+    again = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     assert not first.skipped and again.skipped
     assert outputs(root / "build") == before
     # A new day may publish scheduled items: it is never skipped.
-    assert not build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1)).skipped
+    assert not build_catalogue(
+        BuildContext(root, root / "build", BUILD_DAY + dt.timedelta(days=1)), Reuse()
+    ).skipped
 
 
 def test_inputs_changed_as_the_build_started_never_skip_the_next(tmp_path: Path) -> None:
     """A rewrite in the clock tick of the build's start could keep every stamp."""
     root = copy_sample(tmp_path / "s")  # every file changed just now
-    first = build_catalogue(root, root / "build", BUILD_DAY)
-    assert not (root / "build" / build.INPUTS_FILE).exists()
-    again = build_catalogue(root, root / "build", BUILD_DAY)
+    first = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
+    assert not (root / "build" / fingerprint.INPUTS_FILE).exists()
+    again = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     assert not first.skipped and not again.skipped
     assert again.updated and again.written == 0  # checked, and nothing had changed
 
 
 def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     item = root / "content/external/rules/2026-budget-performance.md"
     item.write_text(
         item.read_text(encoding="utf-8").replace("第一条", "第 一 条"), encoding="utf-8"
@@ -62,9 +65,9 @@ def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> 
     repo.approve(
         item, steps=(("initial", "钱立新"), ("leader", "林志远")), date=dt.date(2026, 5, 12)
     )
-    assert not build_catalogue(root, root / "build", BUILD_DAY).skipped
+    assert not build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse()).skipped
     fresh = tmp_path / "fresh"
-    build_catalogue(root, fresh, BUILD_DAY)
+    build_catalogue(BuildContext(root, fresh, BUILD_DAY), Reuse())
     assert outputs(root / "build") == outputs(fresh)
     page = (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
     assert "第 一 条" in page
@@ -97,9 +100,11 @@ def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) 
         title="尚未审批的草稿条目",
     )
     with pytest.raises(BuildRefused) as refused:
-        build_catalogue(repo.root, repo.root / "build", BUILD_DAY)
+        build_catalogue(BuildContext(repo.root, repo.root / "build", BUILD_DAY), Reuse())
     assert {p.code for p in refused.value.problems} == {"A501"}
-    result = build_catalogue(repo.root, repo.root / "preview", BUILD_DAY, preview=True)
+    result = build_catalogue(
+        BuildContext(repo.root, repo.root / "preview", BUILD_DAY, preview=True), Reuse()
+    )
     page = (repo.root / "preview/public/items/2024-00013.html").read_text(encoding="utf-8")
     assert "草稿预览" in page and "尚未审批的草稿条目" in page
     approved = (repo.root / "preview/public/items/2024-00012.html").read_text(encoding="utf-8")
@@ -113,7 +118,7 @@ def test_large_sites_are_indexed_in_shards(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(search, "SHARD_PAGES", 20)
     root = copy_sample(tmp_path / "s")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     public = root / "build/public"
     assert sorted(p.name for p in public.glob("pagefind*")) == [
         "pagefind",
@@ -153,7 +158,10 @@ def test_a_fresh_build_reports_its_pages_once_they_are_in_the_output(tmp_path: P
     out = tmp_path / "out"
     home = out / "public/index.html"
     seen: list[bool] = []
-    build_catalogue(root, out, BUILD_DAY, on_pages=lambda result: seen.append(home.is_file()))
+    build_catalogue(
+        BuildContext(root, out, BUILD_DAY, on_pages=lambda result: seen.append(home.is_file())),
+        Reuse(),
+    )
     assert seen == [True]
 
 
@@ -173,7 +181,7 @@ def test_no_collection_during_a_build_walks_the_items_it_read(tmp_path: Path) ->
 
     gc.callbacks.append(watch)
     try:
-        build_catalogue(root, tmp_path / "out", BUILD_DAY)
+        build_catalogue(BuildContext(root, tmp_path / "out", BUILD_DAY), Reuse())
     finally:
         gc.callbacks.remove(watch)
     assert items_seen, "no collection ran: the check saw nothing"

@@ -180,8 +180,9 @@ def test_python_dash_m_generator_works() -> None:
 def test_build_progress_only_at_a_terminal(repo: Repo) -> None:
     import io
 
-    from generator.build import build_catalogue
+    from generator.build import BuildContext, build_catalogue
     from generator.cli import terminal_progress
+    from generator.incremental.update import Reuse
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -191,7 +192,10 @@ def test_build_progress_only_at_a_terminal(repo: Repo) -> None:
     assert terminal_progress(io.StringIO()) is None
     screen = Terminal()
     build_catalogue(
-        repo.root, repo.root / "build", dt.date(2024, 8, 1), progress=terminal_progress(screen)
+        BuildContext(
+            repo.root, repo.root / "build", dt.date(2024, 8, 1), progress=terminal_progress(screen)
+        ),
+        Reuse(),
     )
     lines = screen.getvalue().splitlines()
     assert lines[0].endswith("已读取并校验 1 个条目")

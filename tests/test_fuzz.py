@@ -23,10 +23,11 @@ from conftest import ORG, Repo
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.build import BuildRefused, build_catalogue
+from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
 from generator.checks.approvals import ApprovalRefused, approve_file
 from generator.cli import main
+from generator.incremental.update import Reuse
 from generator.problems import errors
 
 TODAY = "2026-01-15"
@@ -224,7 +225,7 @@ def test_random_items_never_crash_validate_or_build(
     build = root / "build"
     before = snapshot(build)
     try:
-        build_catalogue(root, build, dt.date.fromisoformat(TODAY))
+        build_catalogue(BuildContext(root, build, dt.date.fromisoformat(TODAY)), Reuse())
     except BuildRefused as refused:
         event("build refused: " + " ".join(sorted({p.code for p in refused.problems})[:4]))
         assert refused.problems

@@ -20,12 +20,13 @@ import pytest
 from conftest import BUILD_DAY, Repo, copy_sample, line_of
 from sitetext import all_bytes
 
-from generator import build as build_module
-from generator.build import BuildRefused, BuildResult, build_catalogue
+from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
-from generator.incremental import itemcache
+from generator.incremental import fingerprint, itemcache, update
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import REMEMBERED_FILE, LastBuild
+from generator.incremental.update import Reuse
+from generator.incremental.viewcache import ViewCache
 from generator.parallel import reading
 from generator.search import indexing, kiosk
 from generator.search import pagefind as search
@@ -33,7 +34,7 @@ from generator.search.pagefind import SearchIndexError
 from generator.site import pages
 from generator.site import views as views_module
 from generator.site.select import VARIANTS
-from generator.site.views import Shown, ViewCache
+from generator.site.views import Shown
 
 RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
@@ -122,10 +123,18 @@ def calls_to(
 
 
 def preview(
-    root: Path, out: Path, items: ItemCache | None, reuse: bool = True, **options: Any
+    root: Path,
+    out: Path,
+    items: ItemCache | None,
+    reuse: bool = True,
+    last: LastBuild | None = None,
+    **options: Any,
 ) -> BuildResult:
     """Previews accept unapproved edits (as drafts), so any edit can be built."""
-    return build_catalogue(root, out, BUILD_DAY, preview=True, items=items, reuse=reuse, **options)
+    return build_catalogue(
+        BuildContext(root, out, BUILD_DAY, preview=True, **options),
+        Reuse(items=items, last=last, reuse_output=reuse),
+    )
 
 
 def kept(by_serve: bool) -> dict[str, Any]:
@@ -255,7 +264,7 @@ def test_what_a_failed_build_started_is_not_taken_for_the_last_build(
         raise OSError(28, "磁盘已满")
 
     with monkeypatch.context() as patch:
-        patch.setattr(build_module, "write_item_pages", disk_full)
+        patch.setattr(update, "write_item_pages", disk_full)
         with pytest.raises(BuildRefused):
             preview(root, root / "build", items, **memory)
     body_edit(root)
@@ -305,7 +314,8 @@ def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> Non
     listed_before = listing.stat().st_mtime_ns
     body_edit(root)
     result = build_catalogue(
-        root, root / "build", BUILD_DAY, preview=True, items=items, on_pages=pages_written
+        BuildContext(root, root / "build", BUILD_DAY, preview=True, on_pages=pages_written),
+        Reuse(items=items),
     )
     # first the edited item's own pages, then every changed page (its listings too)
     assert seen == [(True, listed_before), (True, listing.stat().st_mtime_ns)]
@@ -335,14 +345,16 @@ def test_the_kiosk_index_converts_only_edited_titles_to_pinyin(
 ) -> None:
     root = copy_sample(tmp_path / "s")
     items = ItemCache.load(root)
-    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     items.save()  # as ``catalogue build`` does, with what the build worked out
     converted = calls_to(monkeypatch, kiosk, "pinyin_keys", lambda text: text)
     replace_in(root, RULE, "title: ", "title: 修订：")
     Repo(root, fresh=False).approve(
         root / RULE, steps=(("initial", "钱立新"), ("leader", "林志远")), date=dt.date(2026, 5, 12)
     )
-    build_catalogue(root, root / "build", BUILD_DAY, items=ItemCache.load(root))
+    build_catalogue(
+        BuildContext(root, root / "build", BUILD_DAY), Reuse(items=ItemCache.load(root))
+    )
     assert len(converted) == 1 and converted[0].startswith("修订：")
     index = (root / "build/kiosk/static/kiosk-index.js").read_text(encoding="utf-8")
     assert '"initials":"xd' in index  # 修订 → xd, in front of the rest of the title's keys
@@ -351,11 +363,11 @@ def test_the_kiosk_index_converts_only_edited_titles_to_pinyin(
 def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
-    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     before = outputs(root / "build")
     attachment_bytes(root)
     with pytest.raises(BuildRefused) as refused:
-        build_catalogue(root, root / "build", BUILD_DAY, items=items)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     assert {(p.code, p.path) for p in refused.value.problems} >= {("A507", FUNDS)}
     assert outputs(root / "build") == before
 
@@ -366,7 +378,7 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
     monkeypatch.setattr(itemcache, "SAVED_CHUNK", 7)  # saved in several pickles
     root = copy_sample(tmp_path / "s")
     first = ItemCache(root)
-    build_catalogue(root, root / "build", BUILD_DAY, items=first)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=first))
     first.save()
     again = ItemCache.load(root)
     assert again.entries.keys() == first.entries.keys() and len(again.entries) > 50
@@ -391,7 +403,7 @@ def test_a_saved_item_unpickles_what_few_items_need_only_when_read(tmp_path: Pat
     Path of every item's file."""
     root = copy_sample(tmp_path / "s")
     items = ItemCache.load(root)
-    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     items.save()
     catalogue = load_catalogue(root, ItemCache.load(root))  # every check as it was
     rule = next(item for item in catalogue.items if item.path == RULE)
@@ -437,7 +449,10 @@ def test_a_failed_update_puts_the_previous_output_back(
         patch.setattr(indexing, "IndexRun", broken)
         with pytest.raises(BuildRefused) as refused:
             build_catalogue(
-                root, root / "build", BUILD_DAY, preview=True, items=items, on_pages=written.append
+                BuildContext(
+                    root, root / "build", BUILD_DAY, preview=True, on_pages=written.append
+                ),
+                Reuse(items=items),
             )
     assert [p.code for p in refused.value.problems] == ["B002"]
     assert written  # the pages had been moved in when indexing failed
@@ -451,11 +466,13 @@ def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
     preview(root, root / "build", None)
     assert not build_catalogue(
-        root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True
+        BuildContext(root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True), Reuse()
     ).updated
     css = root / "themes/default/static/style.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* 新样式 */\n", encoding="utf-8")
-    result = build_catalogue(root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True)
+    result = build_catalogue(
+        BuildContext(root, root / "build", BUILD_DAY + dt.timedelta(days=1), preview=True), Reuse()
+    )
     assert not result.updated
     assert "新样式" in (root / "build/kiosk/static/style.css").read_text(encoding="utf-8")
 
@@ -471,12 +488,18 @@ def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(tmp_path:
 
     before = fragment_files()
     next_day = BUILD_DAY + dt.timedelta(days=1)
-    assert not build_catalogue(root, root / "build", next_day, preview=True).updated
+    assert not build_catalogue(
+        BuildContext(root, root / "build", next_day, preview=True), Reuse()
+    ).updated
     assert before & fragment_files()
-    build_catalogue(root, tmp_path / "fresh", next_day, preview=True, reuse=False)
+    build_catalogue(
+        BuildContext(root, tmp_path / "fresh", next_day, preview=True), Reuse(reuse_output=False)
+    )
     assert outputs(root / "build") == outputs(tmp_path / "fresh")
     before = fragment_files()
-    build_catalogue(root, root / "build", next_day, preview=True, reuse=False)
+    build_catalogue(
+        BuildContext(root, root / "build", next_day, preview=True), Reuse(reuse_output=False)
+    )
     assert not before & fragment_files()
     assert outputs(root / "build") == outputs(tmp_path / "fresh")
 
@@ -513,10 +536,10 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
 def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build_module, "RACY_NS", 0)  # the sample was copied just now
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
-    build_catalogue(root, root / "build", BUILD_DAY, items=items)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     items.save()
 
     def unexpected(*args: object) -> None:
@@ -524,7 +547,9 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
 
     monkeypatch.setattr(itemcache.pickle, "load", unexpected)
     saved = ItemCache.load(root)
-    assert build_catalogue(root, root / "build", BUILD_DAY, items=saved).skipped
+    assert build_catalogue(
+        BuildContext(root, root / "build", BUILD_DAY), Reuse(items=saved)
+    ).skipped
     saved.save()  # nothing read, nothing to write
 
 

@@ -11,11 +11,12 @@ import yaml
 from click.testing import CliRunner
 from conftest import BUILD_DAY, CANARY, ORG, Repo, line_of
 
-from generator.build import build_catalogue
+from generator.build import BuildContext, build_catalogue
 from generator.catalogue import Catalogue
 from generator.checks.lifecycle import findings, lifecycle_problems, refresh_due
 from generator.checks.workdays import WorkdayCalendar
 from generator.cli import main
+from generator.incremental.update import Reuse
 from generator.site.reports import assess, doc_type_counts
 from generator.source.config import Config
 from generator.source.items import Item
@@ -185,7 +186,7 @@ def _approved_procurement(repo: Repo) -> Path:
 
 
 def _catalogue_page(repo: Repo, today: D) -> tuple[str, Path]:
-    build_catalogue(repo.root, repo.root / "build", today)
+    build_catalogue(BuildContext(repo.root, repo.root / "build", today), Reuse())
     site = repo.root / "build/public"
     listing = "".join(p.read_text(encoding="utf-8") for p in (site / "catalogue").glob("*.html"))
     return listing, site

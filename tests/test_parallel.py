@@ -10,10 +10,10 @@ import pytest
 from conftest import BUILD_DAY, copy_sample
 from sitetext import all_bytes
 
-from generator import build
-from generator.build import BuildRefused, build_catalogue
+from generator.build import BuildContext, BuildRefused, build_catalogue, pipeline
 from generator.catalogue import load_catalogue
 from generator.incremental.itemcache import ItemCache
+from generator.incremental.update import Reuse
 from generator.parallel import processes, reading
 from generator.parallel.reading import ParallelReader
 from generator.site import render
@@ -27,7 +27,7 @@ def output(out: Path) -> dict[str, bytes]:
 
 
 def use_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
-    monkeypatch.setattr(build, "processes_for", lambda items: count)
+    monkeypatch.setattr(pipeline, "processes_for", lambda items: count)
 
 
 def test_workers_write_the_bytes_one_process_writes(
@@ -35,7 +35,7 @@ def test_workers_write_the_bytes_one_process_writes(
 ) -> None:
     root = copy_sample(tmp_path / "s")
     use_processes(monkeypatch, 1)
-    build_catalogue(root, tmp_path / "one", BUILD_DAY)
+    build_catalogue(BuildContext(root, tmp_path / "one", BUILD_DAY), Reuse())
     writers = tmp_path / "writers.log"
     real_write = render.write_text
 
@@ -46,7 +46,7 @@ def test_workers_write_the_bytes_one_process_writes(
 
     monkeypatch.setattr(render, "write_text", logged)
     use_processes(monkeypatch, 3)
-    build_catalogue(root, tmp_path / "three", BUILD_DAY)
+    build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
     assert output(tmp_path / "three") == output(tmp_path / "one")
 
@@ -54,7 +54,7 @@ def test_workers_write_the_bytes_one_process_writes(
 def built_before_a_worker_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample built once; the next build renders every page in its one worker."""
     root = copy_sample(tmp_path / "s")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     use_processes(monkeypatch, 2)
     monkeypatch.setattr(render.Share, "owns", lambda share, page: share.index == 1)
     return root
@@ -70,7 +70,7 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     lines.insert(5, "{{ item.no_such_field }}\n")
     template.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(BuildRefused) as refused:
-        build_catalogue(root, root / "build", BUILD_DAY)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     (problem,) = refused.value.problems
     assert (problem.code, problem.path, problem.line) == ("B001", ITEM_TEMPLATE, 6)
     assert "no_such_field" in problem.message
@@ -92,7 +92,7 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
     monkeypatch.setattr(SitePages, "write", killed)
     (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
     with pytest.raises(BuildRefused) as refused:
-        build_catalogue(root, root / "build", BUILD_DAY, reuse=False)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
     (problem,) = refused.value.problems
     assert problem.code == "B004" and "9" in problem.message
     assert all_bytes(root / "build") == before
@@ -102,7 +102,7 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_sample(tmp_path / "s")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = all_bytes(root / "build")
     builder, real_read = os.getpid(), reading.read_item
 
@@ -115,7 +115,7 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
     read_in_processes(monkeypatch, 2)
     (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
     with pytest.raises(BuildRefused) as refused:
-        build_catalogue(root, root / "build", BUILD_DAY)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     (problem,) = refused.value.problems
     assert (problem.code, problem.path) == ("B004", "content") and "9" in problem.message
     assert all_bytes(root / "build") == before

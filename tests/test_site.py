@@ -23,9 +23,10 @@ from conftest import (
 )
 from sitetext import all_bytes, shown_and_hidden
 
-from generator import build
-from generator.build import BuildRefused, build_catalogue
+from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
+from generator.incremental import fingerprint
+from generator.incremental.update import Reuse
 from generator.search.kiosk import pinyin_keys
 from generator.site.pages import Pagination
 from generator.site.searchtext import bigram_tokens
@@ -265,7 +266,7 @@ def test_every_page_of_a_long_listing_is_reachable_without_javascript(tmp_path: 
     root = copy_sample(tmp_path / "sample")
     config = root / "catalog.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 5"))
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     folder = public(root) / "catalogue"
     pages = {p.name for p in folder.glob("*.html")}
     assert len(pages) >= 9  # long enough that some pages leave some out
@@ -298,8 +299,8 @@ def test_no_external_requests_in_any_page(built_sample: Path) -> None:
 def test_build_is_reproducible(tmp_path: Path) -> None:
     first = copy_sample(tmp_path / "a")
     second = copy_sample(tmp_path / "b")
-    build_catalogue(first, first / "build", BUILD_DAY)
-    build_catalogue(second, second / "build", BUILD_DAY)
+    build_catalogue(BuildContext(first, first / "build", BUILD_DAY), Reuse())
+    build_catalogue(BuildContext(second, second / "build", BUILD_DAY), Reuse())
     a, b = all_bytes(public(first)), all_bytes(public(second))
     assert sorted(p.relative_to(first) for p in a) == sorted(p.relative_to(second) for p in b)
     for path, data in a.items():
@@ -308,7 +309,7 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
 
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = all_bytes(root / "build")
     item = next((root / "content/external/budget").glob("*.md"))
     item.write_text(
@@ -316,7 +317,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(BuildRefused):
-        build_catalogue(root, root / "build", BUILD_DAY)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     assert all_bytes(root / "build") == before
     assert not [p for p in root.iterdir() if p.name.startswith(".build")]
 
@@ -326,16 +327,16 @@ def test_scheduled_item_appears_on_its_day(tmp_path: Path) -> None:
     scheduled = [i for i in load_catalogue(root).items if i.meta.published > BUILD_DAY]
     assert scheduled
     day = scheduled[0].meta.published
-    build_catalogue(root, root / "build", day - dt.timedelta(days=1))
+    build_catalogue(BuildContext(root, root / "build", day - dt.timedelta(days=1)), Reuse())
     assert not (public(root) / item_url(scheduled[0].meta.index_no)).exists()
     shutil.rmtree(root / "build")
-    build_catalogue(root, root / "build", day)
+    build_catalogue(BuildContext(root, root / "build", day), Reuse())
     assert (public(root) / item_url(scheduled[0].meta.index_no)).exists()
 
 
 def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = all_bytes(root / "build")
     template = root / "themes/default/templates/item.html"
     template.write_text(
@@ -345,7 +346,7 @@ def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Pa
         encoding="utf-8",
     )
     with pytest.raises(BuildRefused) as refused:
-        build_catalogue(root, root / "build", BUILD_DAY)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     (problem,) = refused.value.problems
     assert (problem.code, problem.path) == ("B001", "themes/default/templates/item.html")
     assert (
@@ -358,12 +359,12 @@ def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Pa
 def test_build_writes_nothing_outside_its_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build, "RACY_NS", 0)  # the sample was copied just now
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
     root = copy_sample(tmp_path / "s")
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    build_catalogue(root, tmp_path / "out", BUILD_DAY)
+    build_catalogue(BuildContext(root, tmp_path / "out", BUILD_DAY), Reuse())
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".catalogue-files.json",

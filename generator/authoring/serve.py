@@ -49,9 +49,10 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from ..build import BuildRefused, BuildResult, build_catalogue
+from ..build import BuildContext, BuildRefused, BuildResult, build_catalogue
 from ..incremental.itemcache import ItemCache
 from ..incremental.lastbuild import LastBuild
+from ..incremental.update import Reuse
 from ..problems import Problem
 from ..problems.output import as_text
 from ..source.config import CATALOG_FILE
@@ -161,15 +162,8 @@ class PreviewServer:
                 self.status.ok, self.status.problems = True, []
 
         try:
-            build_catalogue(
-                self.root,
-                out,
-                today,
-                preview=True,
-                on_pages=pages_written,
-                items=self.items,
-                last=self.last,
-            )
+            context = BuildContext(self.root, out, today, preview=True, on_pages=pages_written)
+            build_catalogue(context, Reuse(self.items, self.last))
         except BuildRefused as refused:
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [
                 problem_row(p) for p in refused.problems

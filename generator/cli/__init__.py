@@ -17,12 +17,13 @@ from ..authoring.pending import approve_pending
 from ..authoring.pr_summary import pr_summary
 from ..authoring.serve import serve
 from ..authoring.staff_guide import staff_guide
-from ..build import BuildRefused, build_catalogue
+from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, load_catalogue
 from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
 from ..incremental.itemcache import ItemCache
+from ..incremental.update import Reuse
 from ..parallel.reading import ParallelReader
 from ..problems import Problem, errors
 from ..problems import output as output
@@ -255,15 +256,9 @@ def build(
 ) -> None:
     items = None if no_cache else ItemCache.load(root)
     try:
-        result = build_catalogue(
-            root,
-            out or root / "build",
-            today or dt.date.today(),
-            strict,
-            progress=terminal_progress(sys.stderr),
-            items=items,
-            reuse=not no_cache,
-        )
+        context = BuildContext(root, out or root / "build", today or dt.date.today(), strict=strict)
+        context.progress = terminal_progress(sys.stderr)
+        result = build_catalogue(context, Reuse(items, reuse_output=not no_cache))
     except BuildRefused as refused:
         if items is not None:
             items.save()

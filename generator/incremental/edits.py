@@ -32,8 +32,9 @@ from ..catalogue import Catalogue
 from ..output.files import OutputFiles
 from ..site.pages import BodyCache, Facet, Listed, SitePages
 from ..site.select import VARIANTS
-from ..site.views import ItemView, Shown, Site, ViewCache
+from ..site.views import ItemView, Shown, Site
 from .pagecache import PageKeys
+from .viewcache import ViewCache
 
 
 def place(view: ItemView) -> str:

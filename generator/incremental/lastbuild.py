@@ -1,5 +1,5 @@
 """What a build remembers of itself for the next one: what each output selected
-(``ViewCache``, views.py) and listed (``Listings``, edits.py), by item path.
+(``ViewCache``, viewcache.py) and listed (``Listings``, edits.py), by item path.
 
 With it, the next build of an edit writes the edited items' pages and the
 listings that show them without selecting and listing every item again.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ..output.writer import write_pickles
 from ..parallel.collector import paused_collector
-from ..site.views import ViewCache
 from .edits import Listings
+from .viewcache import ViewCache
 
 REMEMBERED_FILE = ".catalogue-last-build.pickle"  # in the output, beside its manifest
 

@@ -19,7 +19,8 @@ from pypinyin import lazy_pinyin
 from sitetext import all_bytes, page_text, shown_and_hidden
 
 from browser.conftest import guarded_page
-from generator.build import build_catalogue
+from generator.build import BuildContext, build_catalogue
+from generator.incremental.update import Reuse
 from generator.site.views import item_url
 
 PAGE_TYPES = [
@@ -158,7 +159,7 @@ def short_idle_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "kiosk_idle_seconds: 120", "kiosk_idle_seconds: 2"
     )
     config.write_text(text, encoding="utf-8")
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     return root / "build" / "kiosk"
 
 

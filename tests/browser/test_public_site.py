@@ -226,14 +226,15 @@ def sharded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample (with the canary) indexed in shards of 20 pages."""
     from conftest import copy_sample, plant_canary
 
-    from generator.build import build_catalogue
+    from generator.build import BuildContext, build_catalogue
+    from generator.incremental.update import Reuse
     from generator.search import pagefind as search
 
     root = copy_sample(tmp_path_factory.mktemp("sharded") / "sample")
     plant_canary(root)
     limit, search.SHARD_PAGES = search.SHARD_PAGES, 20
     try:
-        build_catalogue(root, root / "build", BUILD_DAY)
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     finally:
         search.SHARD_PAGES = limit
     return root

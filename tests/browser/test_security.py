@@ -13,7 +13,8 @@ from conftest import BUILD_DAY, DEFAULT_FRONT_MATTER, ORG, Repo
 from playwright.sync_api import Browser, BrowserContext, Page
 from xsspayloads import FIELDS, PAYLOADS
 
-from generator.build import build_catalogue
+from generator.build import BuildContext, build_catalogue
+from generator.incremental.update import Reuse
 from generator.site.views import item_url
 
 from .conftest import serve
@@ -83,7 +84,7 @@ def xss_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         repo.approve(folder / name)
     catalogue = repo.load()
     assert [p for p in catalogue.problems if p.is_error] == [], catalogue.problems
-    build_catalogue(root, root / "build", BUILD_DAY)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     return root / "build"
 
 

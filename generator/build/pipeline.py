@@ -1,0 +1,158 @@
+"""``catalogue build``: the pipeline, stage by stage.
+
+load config → read items → validate → select → render → index → write.
+
+Everything is written into a staging folder that replaces the output only when
+every stage has succeeded, so a failed build leaves the previous output
+untouched. A ``Plan`` builds afresh; what a rebuild may reuse of earlier builds
+(items read, pages written, what each output selected) plugs in from
+``incremental/`` as a plan of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from pathlib import Path
+
+from ..catalogue import Catalogue, ItemReader, load_catalogue
+from ..output.files import OutputFiles
+from ..output.writer import staged_output
+from ..parallel.collector import paused_collector
+from ..parallel.processes import processes_for
+from ..parallel.reading import ParallelReader
+from ..parallel.rendering import PageWorkers, WorkerFailed
+from ..problems import errors
+from ..search.indexing import Indexing, plan_search
+from ..site.pages import BodyCache, SitePages, write_reports
+from ..site.render import no_keys
+from ..site.views import Views
+from .context import BuildContext, BuildRefused, BuildResult
+from .failures import stage_problem
+from .outputs import all_pages, write_data
+
+
+def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
+    """Build every output into ``ctx.out``, as ``plan`` says (by default afresh)."""
+    plan = plan or Plan()
+    if plan.up_to_date(ctx):
+        return BuildResult(ctx.out.resolve(), skipped=True, seconds=ctx.elapsed())
+    catalogue = read_catalogue(ctx, plan)
+    try:
+        result = BuildResult(ctx.out.resolve(), problems=catalogue.problems)
+        plan.write(catalogue, ctx, result)
+    except WorkerFailed as exc:
+        if exc.problem is None:
+            raise RuntimeError(exc.trace) from exc  # a bug, as if it had happened here
+        raise BuildRefused([exc.problem]) from exc
+    except Exception as exc:
+        problem = stage_problem(catalogue.root, exc)
+        if problem is None:
+            raise
+        raise BuildRefused([problem]) from exc
+    finally:
+        gc.unfreeze()
+    plan.finish(ctx)
+    result.seconds = ctx.elapsed()
+    return result
+
+
+def read_catalogue(ctx: BuildContext, plan: Plan) -> Catalogue:
+    """Load config → read items → validate; a catalogue with errors is refused."""
+    with paused_collector():
+        catalogue = load_catalogue(ctx.root, plan.reader(ctx), plan.content)
+        # Collections from here on look only at what rendering makes; were the items
+        # still tracked, the first one would walk every object just read (collector.py).
+        gc.freeze()
+    ctx.stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
+    if ctx.preview:
+        catalogue.allow_drafts()
+    if catalogue.failed(ctx.strict):
+        gc.unfreeze()
+        raise BuildRefused(errors(catalogue.problems, ctx.strict) or catalogue.problems)
+    return catalogue
+
+
+class Plan:
+    """How a build writes its output: here afresh, keeping nothing of earlier builds.
+
+    ``incremental.Reuse`` overrides the hooks (``up_to_date``, ``reader``, the
+    ledger of files, the views, the page keys, ``record``) to reuse their work.
+    """
+
+    content: list[str] | None = None  # the files under content/, if known already
+    keys_for = staticmethod(no_keys)  # how pages are keyed: not at all, so all are written
+
+    def up_to_date(self, ctx: BuildContext) -> bool:
+        """Is the output already what this build would make?"""
+        return False
+
+    def reader(self, ctx: BuildContext) -> ItemReader:
+        return ParallelReader()
+
+    def files(self, catalogue: Catalogue, ctx: BuildContext) -> OutputFiles:
+        """The ledger of the files this build writes: every file is new."""
+        return OutputFiles("", None)
+
+    def views(self, catalogue: Catalogue, ctx: BuildContext) -> Views:
+        return Views()
+
+    def write(self, catalogue: Catalogue, ctx: BuildContext, result: BuildResult) -> None:
+        files = self.files(catalogue, ctx)
+        self.write_afresh(catalogue, ctx, result, files, self.views(catalogue, ctx))
+        result.written = len(files.changed()) + len(files.gone())
+
+    def write_afresh(
+        self,
+        catalogue: Catalogue,
+        ctx: BuildContext,
+        result: BuildResult,
+        files: OutputFiles,
+        views: Views,
+    ) -> None:
+        """Select → render → index → write, into a staging folder that replaces the output.
+
+        Indexing is the slowest stage, so each output's index shards are built in the
+        background as soon as its pages are written, while the rest renders.
+        """
+        processes = processes_for(len(catalogue.items))
+        with (
+            staged_output(ctx.out) as stage,
+            Indexing(stage, stage, processes, self.earlier_index(ctx)) as indexing,
+        ):
+            pages = all_pages(catalogue, ctx.today, stage, views, files, BodyCache(), self.keys_for)
+            shards = plan_search([p.site for p in pages])
+            problem_for = functools.partial(stage_problem, catalogue.root)
+            with PageWorkers(pages, files, processes, problem_for) as workers:
+                for site_pages in pages:
+                    site = site_pages.site
+                    site_pages.write(workers.share)  # while the workers write theirs
+                    site_pages.forget_listings()
+                    workers.wait_for(site.variant.name)
+                    ctx.stage_done(
+                        f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
+                    )
+                    result.counts[site.variant.label] = len(site.items)
+                    for shard in (s for s in shards if s.variant == site.variant.name):
+                        files.record(shard.path, shard.key(files))
+                        indexing.add(shard)
+            indexing.widen()
+            ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+            for site_pages in pages:  # while the indexes are built
+                write_reports(catalogue, site_pages.renderer)
+                write_data(site_pages.renderer)
+            indexing.wait()
+            ctx.stage_done("搜索索引已生成")
+            self.record(files, pages, stage)
+        # Only now are the pages in ``out``: a preview that reloaded earlier would find none.
+        ctx.pages_done(result)  # the progress lines above said it
+
+    def earlier_index(self, ctx: BuildContext) -> Path | None:
+        """A previous output whose index files an index run may reuse (search.IndexRun)."""
+        return None
+
+    def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
+        """Leave in ``folder`` what the next build needs to know of this one."""
+
+    def finish(self, ctx: BuildContext) -> None:
+        """The output is written."""

@@ -1,0 +1,206 @@
+"""A rebuild that reuses earlier builds' work: the ``Reuse`` plan of a build.
+
+It keys every output file (pagecache.py) and writes only those whose key
+changed, keeps the items read (itemcache.py) and what each output selected and
+listed (lastbuild.py), and skips a build whose inputs are those of the output
+(fingerprint.py). Keys are content digests, never timestamps, so a rebuild
+makes the bytes a build afresh makes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..build.context import BuildContext, BuildResult
+from ..build.outputs import all_pages, make_site, write_data
+from ..build.pipeline import Plan
+from ..catalogue import Catalogue, ItemReader
+from ..output.files import MANIFEST_FILE, Manifest, OutputFiles
+from ..output.writer import OutputUpdate
+from ..parallel.reading import ParallelReader
+from ..search.indexing import Indexing, IndexShard, plan_search
+from ..site.pages import BodyCache, SitePages, write_item_pages, write_reports
+from ..site.render import theme_dir
+from ..site.select import VARIANTS
+from ..source.items import content_files
+from .edits import Listings
+from .fingerprint import INPUTS_FILE, input_fingerprint, record_inputs, up_to_date
+from .itemcache import ItemCache, file_stamps
+from .lastbuild import REMEMBERED_FILE, LastBuild
+from .pagecache import PageKeys, build_digest
+from .viewcache import ViewCache
+
+EDITED_FIRST = 20  # up to this many edited items get their pages written ahead of the rest
+
+
+class Reuse(Plan):
+    """Reuse what earlier builds made of the same inputs.
+
+    ``items`` keeps items read by earlier builds and ``last`` what the last build
+    selected and listed: a preview keeps both between rebuilds; otherwise ``last``
+    is kept beside the output. Without ``reuse_output``, every file is written
+    again (``catalogue build --no-cache``).
+    """
+
+    keys_for = PageKeys
+
+    def __init__(
+        self,
+        items: ItemCache | None = None,
+        last: LastBuild | None = None,
+        reuse_output: bool = True,
+    ) -> None:
+        self.items = items
+        self.last = last
+        self.saves_last = last is None
+        self.reuse_output = reuse_output
+        self.fingerprint: str | None = None
+        self.previous = False  # ``out`` held a build with a manifest of its files
+
+    def up_to_date(self, ctx: BuildContext) -> bool:
+        self.content = content_files(ctx.root.resolve())
+        stamps = file_stamps(self.content)
+        if self.items is not None:
+            self.items.stamps = stamps
+        now = time.time_ns()
+        self.fingerprint = input_fingerprint(ctx.root.resolve(), ctx.today, ctx.mode, stamps, now)
+        return up_to_date(ctx.out, self.fingerprint)
+
+    def reader(self, ctx: BuildContext) -> ItemReader:
+        return ParallelReader() if self.items is None else self.items
+
+    def files(self, catalogue: Catalogue, ctx: BuildContext) -> OutputFiles:
+        build = build_digest(catalogue.root, theme_dir(catalogue.root), ctx.today, ctx.mode)
+        previous = Manifest.load(ctx.out) if self.reuse_output else None
+        self.previous = previous is not None
+        files = OutputFiles(build, previous)
+        if self.last is None:
+            self.last = LastBuild.load(ctx.out) if files.reusing else LastBuild()
+        return files
+
+    def write(self, catalogue: Catalogue, ctx: BuildContext, result: BuildResult) -> None:
+        files = self.files(catalogue, ctx)
+        assert self.last is not None  # loaded with the ledger of files
+        views = self.last.views
+        views.start(files.manifest.build, catalogue)
+        result.updated = files.reusing
+        if files.reusing:
+            Update(self, catalogue, ctx, result, files).write(views)
+        else:  # with the previous build's index files, where they still serve
+            self.write_afresh(catalogue, ctx, result, files, views)
+        result.written = len(files.changed()) + len(files.gone())
+
+    def earlier_index(self, ctx: BuildContext) -> Path | None:
+        return ctx.out if self.previous else None
+
+    def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
+        """Record in ``folder`` what the output is made of; then remember its listings."""
+        assert self.last is not None
+        listings = Listings.of(files.manifest.build, self.last.views, pages)
+        if self.saves_last:
+            LastBuild(self.last.views, listings).save(folder)
+        files.manifest.save(folder)
+        self.last.listings = listings
+
+    def finish(self, ctx: BuildContext) -> None:
+        record_inputs(ctx.out, self.fingerprint)
+
+
+class Update:
+    """Only the changed files, in steps: the pages of the items changed since the last
+    build (a preview shows them at once), the listings that show them (edits.py),
+    every other changed page, then what is made from all pages.
+
+    Each step is written beside the output and moved in only when it has succeeded;
+    until the last, the search index still describes the previous pages. If any
+    step fails, the previous output is put back.
+    """
+
+    def __init__(
+        self,
+        plan: Reuse,
+        catalogue: Catalogue,
+        ctx: BuildContext,
+        result: BuildResult,
+        files: OutputFiles,
+    ) -> None:
+        self.plan, self.catalogue, self.ctx, self.result = plan, catalogue, ctx, result
+        self.files = files
+        self.bodies = BodyCache()
+        self.update = OutputUpdate(ctx.out)
+
+    def write(self, views: ViewCache) -> None:
+        try:
+            ahead = False
+            if views.changed and len(views.changed) <= EDITED_FIRST:
+                ahead = self.write_edits_first(views)
+            pages, shards = self.write_pages(views, ahead)
+            self.write_indexes_and_data(pages, shards)
+        except BaseException:
+            self.update.undo()
+            raise
+        finally:
+            self.update.finish()
+        self.ctx.stage_done("报表、数据和搜索索引已更新")
+
+    def write_edits_first(self, views: ViewCache) -> bool:
+        """The pages of the items changed since the last build, then the listings that
+        show them (edits.py), each moved into the output as soon as it is written.
+
+        Returns whether every changed listing was written.
+        """
+        catalogue, ctx, files = self.catalogue, self.ctx, self.files
+        with self.update.step() as overlay:
+            for variant in VARIANTS:
+                folder = overlay.folder / variant.name
+                site = make_site(catalogue, variant, ctx.today, folder, views, only=views.changed)
+                write_item_pages(catalogue, site, files, self.bodies, PageKeys)
+        ctx.pages_done(self.result, "修改的条目页面已写入")
+        with self.update.step() as overlay:
+            assert self.plan.last is not None
+            listings = self.plan.last.listings
+            ahead = listings.write_rows_of_changes(
+                catalogue, views, ctx.today, files, overlay.folder
+            )
+        if ahead:
+            ctx.pages_done(self.result, "显示修改条目的列表页已写入")
+        return ahead
+
+    def write_pages(
+        self, views: ViewCache, ahead: bool
+    ) -> tuple[list[SitePages], list[IndexShard]]:
+        """Every other changed page; and the search index shards of every output."""
+        catalogue, ctx, files = self.catalogue, self.ctx, self.files
+        writes = files.writes
+        with self.update.step() as overlay:
+            pages = all_pages(
+                catalogue, ctx.today, overlay.folder, views, files, self.bodies, PageKeys
+            )
+            shards = plan_search([p.site for p in pages])  # search.html shows what it merges
+            for site_pages in pages:
+                site_pages.write()
+                site_pages.forget_listings()
+                self.result.counts[site_pages.site.variant.label] = len(site_pages.site.items)
+            # The output is about to change: what it was made of no longer holds.
+            overlay.gone = [MANIFEST_FILE, INPUTS_FILE, REMEMBERED_FILE]
+        if files.writes > writes or not ahead:
+            ctx.pages_done(self.result, f"页面已写入：{len(files.changed())} 个文件有变化")
+        return pages, shards
+
+    def write_indexes_and_data(self, pages: list[SitePages], shards: list[IndexShard]) -> None:
+        """The index shards that hold a changed page, reports and exports; then the record."""
+        out, files = self.ctx.out, self.files
+        with self.update.step() as overlay, Indexing(out, overlay.folder, earlier=out) as indexing:
+            changed = [s for s in shards if files.record(s.path, s.key(files))]
+            for shard in changed:
+                indexing.add(shard)
+            for site_pages in pages:  # their next files go into the overlay
+                site_pages.site.out = overlay.folder / site_pages.site.variant.name
+            for site_pages in pages:
+                write_reports(self.catalogue, site_pages.renderer)
+                write_data(site_pages.renderer)
+            indexing.wait()
+            overlay.whole = {s.path.rstrip("/") for s in changed}
+            overlay.gone = files.gone()
+        self.plan.record(files, pages, out)
