@@ -69,7 +69,6 @@ def shown_and_hidden(root: Path, channel: str, day: dt.date) -> tuple[list[Item]
     """Items an output serving ``channel`` must show on ``day``, and those it must not,
     decided from the front matter alone."""
     catalogue = load_catalogue(root)
-    assert catalogue.config is not None
     shown, hidden = [], []
     for item in catalogue.items:
         category = catalogue.config.categories_of(item.scope)[item.meta.category]

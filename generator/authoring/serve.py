@@ -50,6 +50,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from ..build import BuildRefused, BuildResult, build_catalogue
+from ..catalogue import CatalogUnusable
 from ..incremental.itemcache import ItemCache
 from ..incremental.lastbuild import LastBuild
 from ..problems import Problem
@@ -170,7 +171,7 @@ class PreviewServer:
                 items=self.items,
                 last=self.last,
             )
-        except BuildRefused as refused:
+        except (BuildRefused, CatalogUnusable) as refused:  # or catalog.yaml is unusable
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [
                 problem_row(p) for p in refused.problems
             ]

@@ -49,7 +49,6 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
     """Every valid item, scheduled ones included, by 索引号; ``shown`` holds the 索引号
     of items that have a page in this output."""
     config = catalogue.config
-    assert config is not None
     steps = config.all_steps()
 
     def row(item: Item) -> RegisterRow:

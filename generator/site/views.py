@@ -331,7 +331,6 @@ class ViewCache:
 
     def start(self, build: str, catalogue: Catalogue) -> None:
         """Begin a build with digest ``build`` (pagecache.build_digest) of ``catalogue``."""
-        assert catalogue.config is not None
         self.builds += 1
         if build != self.build:
             self.build, self._views, self._basis, self._shown, self._kept = build, {}, {}, {}, {}
@@ -366,7 +365,6 @@ class ViewCache:
     def _selects_as_before(self, catalogue: Catalogue, failing: set[str]) -> bool:
         """Whether the kept selections hold for ``catalogue``: the same files, the same
         failing ones, and each changed item with the facts of the one it replaces."""
-        assert catalogue.config is not None
         config, current, known = catalogue.config, catalogue.by_path, self._basis
         return (
             len(current) == len(known)
@@ -388,7 +386,6 @@ class ViewCache:
         self, catalogue: Catalogue, items: list[Item], shown: Shown, today: dt.date
     ) -> list[ItemView]:
         """Views of ``items`` for the output that shows ``shown``: drafts marked, links resolved."""
-        assert catalogue.config is not None
         made = []
         for item in items:
             view = self.view(item, catalogue.config, today).for_output()
