@@ -1,7 +1,9 @@
 """The catalogue: the bureau's config plus every item, read and checked.
 
 ``load_catalogue`` is the first half of the pipeline (load config → read items →
-validate); ``validate`` and ``build`` both start here.
+validate); ``validate`` and ``build`` both start here. A catalog.yaml that cannot be
+loaded stops it before any item is read (``CatalogUnusable``), so a ``Catalogue``
+always has its config.
 """
 
 from __future__ import annotations
@@ -20,10 +22,22 @@ from .source.items import CONTENT_DIR, Item, content_files, item_files, read_ite
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
 
 
+class CatalogUnusable(Exception):
+    """catalog.yaml could not be loaded, so no item can be read or checked.
+
+    ``problems`` says why (C203, Y001, S1xx and the like): every command reports them
+    as it reports a catalogue's problems, and fails.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problems in catalog.yaml")
+        self.problems = problems
+
+
 @dataclass
 class Catalogue:
     root: Path
-    config: Config | None
+    config: Config
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     drafts: set[str] = field(default_factory=set)  # paths previewed before approval
@@ -40,7 +54,7 @@ class Catalogue:
                 self.problems[index] = replace(problem, severity=Severity.WARNING)
 
     def failed(self, strict: bool = False) -> bool:
-        return self.config is None or bool(errors(self.problems, strict))
+        return bool(errors(self.problems, strict))
 
     def valid_items(self) -> list[Item]:
         """Items with no error of their own: the ones an output may show."""
@@ -109,16 +123,16 @@ def load_catalogue(
 ) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem.
 
-    ``reader`` reads and checks the items (by default each in turn); ``files`` is
+    Raises ``CatalogUnusable`` when catalog.yaml cannot be loaded. ``reader`` reads and checks the items (by default each in turn); ``files`` is
     ``content_files(root)``, if the caller has it already.
     """
     root = root.resolve()
     reader = reader or ItemReader()
     loaded = load_catalog(root)
-    catalogue = Catalogue(root, loaded.config, problems=list(loaded.problems))
     if loaded.config is None:
-        return catalogue
+        raise CatalogUnusable(list(loaded.problems))
     config = loaded.config
+    catalogue = Catalogue(root, config, problems=list(loaded.problems))
     files = content_files(root) if files is None else files
     reader.start(root, files)
     try:

@@ -46,22 +46,22 @@ def page_text(path: Path) -> str:
     return re.sub(r"\s+", " ", "".join(parser.parts))
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes as written, by its path relative to ``folder``."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+def files_of(folder: Path, *, unzip: bool = False, top: bool = True) -> dict[str, bytes]:
+    """Every file's bytes under ``folder``, by its path relative to ``folder``.
 
-
-def all_bytes(folder: Path) -> dict[Path, bytes]:
-    """Every file's bytes, gzip members (Pagefind's index and fragments) decompressed."""
+    ``unzip``: gzip members (Pagefind's index and fragments) decompressed, so that
+    what the index holds can be compared or searched, not only how it was compressed.
+    ``top=False``: without the files directly in ``folder``, which in a build folder
+    are the build's own records (its manifest, inputs, what it remembers).
+    """
     out = {}
     for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if b"\x1f\x8b" in data[:16]:
-                data = gzip.decompress(data[data.index(b"\x1f\x8b") :])
-            out[path] = data
+        if not path.is_file() or (not top and path.parent == folder):
+            continue
+        data = path.read_bytes()
+        if unzip and b"\x1f\x8b" in data[:16]:
+            data = gzip.decompress(data[data.index(b"\x1f\x8b") :])
+        out[path.relative_to(folder).as_posix()] = data
     return out
 
 
@@ -69,7 +69,6 @@ def shown_and_hidden(root: Path, channel: str, day: dt.date) -> tuple[list[Item]
     """Items an output serving ``channel`` must show on ``day``, and those it must not,
     decided from the front matter alone."""
     catalogue = load_catalogue(root)
-    assert catalogue.config is not None
     shown, hidden = [], []
     for item in catalogue.items:
         category = catalogue.config.categories_of(item.scope)[item.meta.category]

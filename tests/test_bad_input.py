@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import DEFAULT_FRONT_MATTER, Repo, front_matter_text, line_of
+from sitetext import files_of
 
 from generator.cli import main
 from generator.source.guard import ITEM_SIZE_LIMIT
@@ -34,8 +35,7 @@ def previous_build(root: Path) -> dict[str, bytes]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    build = root / "build"
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in build.rglob("*") if p.is_file()}
+    return files_of(root / "build")
 
 
 def item_text(**overrides: object) -> str:

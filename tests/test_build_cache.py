@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 import pytest
 from conftest import BUILD_DAY, Repo, copy_sample
-from sitetext import all_bytes
+from sitetext import files_of
 
 from generator.build import BuildContext, build_catalogue
 from generator.incremental import fingerprint
@@ -25,18 +25,14 @@ from generator.source.items import Item, content_files
 VARIANTS = ("public", "kiosk", "intranet")
 
 
-def outputs(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): d for p, d in all_bytes(out).items() if p.parent != out}
-
-
 def test_unchanged_inputs_skip_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
     root = copy_sample(tmp_path / "s")
     first = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = outputs(root / "build")
+    before = files_of(root / "build", unzip=True, top=False)
     again = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     assert not first.skipped and again.skipped
-    assert outputs(root / "build") == before
+    assert files_of(root / "build", unzip=True, top=False) == before
     # A new day may publish scheduled items: it is never skipped.
     assert not build_catalogue(
         BuildContext(root, root / "build", BUILD_DAY + dt.timedelta(days=1)), Reuse()
@@ -68,7 +64,7 @@ def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> 
     assert not build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse()).skipped
     fresh = tmp_path / "fresh"
     build_catalogue(BuildContext(root, fresh, BUILD_DAY), Reuse())
-    assert outputs(root / "build") == outputs(fresh)
+    assert files_of(root / "build", unzip=True, top=False) == files_of(fresh, unzip=True, top=False)
     page = (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
     assert "第 一 条" in page
 
@@ -86,7 +82,9 @@ def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: P
         write_site(catalogue, alone)
         together = make_site(catalogue, variant, BUILD_DAY, tmp_path / "shared" / variant.name)
         write_site(catalogue, together, shared)
-    assert outputs(tmp_path / "alone") == outputs(tmp_path / "shared")
+    assert files_of(tmp_path / "alone", unzip=True, top=False) == files_of(
+        tmp_path / "shared", unzip=True, top=False
+    )
 
 
 def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) -> None:

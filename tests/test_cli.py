@@ -167,6 +167,27 @@ def test_missing_catalog_yaml_is_a_coded_error(tmp_path: Path) -> None:
     assert "catalog.yaml:1: C203" in out
 
 
+def test_every_command_reports_an_unusable_catalog_yaml_and_fails(tmp_path: Path) -> None:
+    item = tmp_path / "content/external/budget/a.md"
+    item.parent.mkdir(parents=True)
+    item.write_text("---\ntitle: 预算\n---\n", encoding="utf-8")
+    expected = {
+        ("status",): "",
+        ("report", "--year", "2024"): "",
+        ("build",): "错误：存在错误，未生成网站；build/ 保持上一次的结果。",
+        ("approve", str(item)): f"错误：无法读取条目 {item}，请先修正上述问题。",
+        ("approve", "--all-pending", "--by", "张三"): "错误：catalog.yaml 有错误，请先修正。",
+        ("codeowners",): "错误：catalog.yaml 有错误，请先运行 catalogue validate 修正。",
+    }
+    for args, message in expected.items():
+        code, out, err = run(tmp_path, *args)
+        assert code == 1, args
+        assert message in err, (args, err)
+        if args[0] != "codeowners":  # it names no problem: validate does
+            assert "catalog.yaml:1: C203" in out, (args, out)
+    assert not (tmp_path / "build").exists()
+
+
 def test_python_dash_m_generator_works() -> None:
     import subprocess
     import sys

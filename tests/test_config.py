@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import REPO, Repo, line_of
 
+from generator.catalogue import CatalogUnusable, load_catalogue
 from generator.source.config import load_catalog, uscc_check_char
 
 
@@ -59,6 +61,13 @@ def test_missing_catalog_yaml(tmp_path: Path) -> None:
     loaded = load_catalog(tmp_path)
     assert loaded.config is None
     assert [(p.code, p.path) for p in loaded.problems] == [("C203", "catalog.yaml")]
+
+
+def test_no_catalogue_is_loaded_without_a_usable_catalog_yaml(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    with pytest.raises(CatalogUnusable) as unusable:
+        load_catalogue(tmp_path)
+    assert [(p.code, p.path) for p in unusable.value.problems] == [("C203", "catalog.yaml")]
 
 
 def test_yaml_syntax_error_in_catalog(repo: Repo) -> None:

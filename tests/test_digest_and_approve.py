@@ -129,7 +129,7 @@ def _refusal(repo: Repo, step: str, by: str, date: dt.date = dt.date(2024, 7, 15
     (item,) = repo.load().items
     text, _ = decode(path.read_bytes(), item.path)
     config = repo.load().config
-    assert config is not None and text is not None
+    assert text is not None
     with pytest.raises(ApprovalRefused) as refused:
         record_approval(item, text, config, step, by, date)
     return refused.value.reasons

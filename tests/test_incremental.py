@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import BUILD_DAY, Repo, copy_sample, line_of
-from sitetext import all_bytes
+from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
@@ -39,11 +39,6 @@ from generator.site.views import Shown
 RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
 PERSONNEL = "content/internal/personnel/2026-rotation-plan.md"
-
-
-def outputs(out: Path) -> dict[str, bytes]:
-    """Every output file's bytes, except the build's own records at the top."""
-    return {p.relative_to(out).as_posix(): d for p, d in all_bytes(out).items() if p.parent != out}
 
 
 def replace_in(root: Path, rel: str, old: str, new: str) -> None:
@@ -154,7 +149,9 @@ def previewed_sample(tmp_path: Path, **options: Any) -> tuple[Path, ItemCache]:
 def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
     """``root``'s build/ holds the bytes that a build made without any cache writes."""
     preview(root, fresh, None, reuse=False)
-    assert outputs(root / "build") == outputs(fresh), what
+    assert files_of(root / "build", unzip=True, top=False) == files_of(
+        fresh, unzip=True, top=False
+    ), what
 
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
@@ -174,7 +171,7 @@ def pages_of(out: Path) -> dict[str, bytes]:
     """The HTML pages an update writes before the reports, exports and indexes."""
     return {
         path: data
-        for path, data in outputs(out).items()
+        for path, data in files_of(out, unzip=True, top=False).items()
         if path.endswith(".html") and "/reports/" not in path and not path.endswith("register.html")
     }
 
@@ -364,12 +361,12 @@ def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> Non
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
-    before = outputs(root / "build")
+    before = files_of(root / "build", unzip=True, top=False)
     attachment_bytes(root)
     with pytest.raises(BuildRefused) as refused:
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     assert {(p.code, p.path) for p in refused.value.problems} >= {("A507", FUNDS)}
-    assert outputs(root / "build") == before
+    assert files_of(root / "build", unzip=True, top=False) == before
 
 
 def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
@@ -438,7 +435,7 @@ def test_a_failed_update_puts_the_previous_output_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, items = previewed_sample(tmp_path)
-    before = all_bytes(root / "build")
+    before = files_of(root / "build", unzip=True)
     body_edit(root)
 
     def broken(*args: object) -> None:
@@ -456,7 +453,7 @@ def test_a_failed_update_puts_the_previous_output_back(
             )
     assert [p.code for p in refused.value.problems] == ["B002"]
     assert written  # the pages had been moved in when indexing failed
-    assert all_bytes(root / "build") == before  # markers and records included
+    assert files_of(root / "build", unzip=True) == before  # markers and records included
     assert sorted(p.name for p in root.iterdir()) == ["build", "catalog.yaml", "content", "themes"]
     assert preview(root, root / "build", items).updated
     assert_as_fresh_build(root, tmp_path / "fresh")
@@ -495,13 +492,17 @@ def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(tmp_path:
     build_catalogue(
         BuildContext(root, tmp_path / "fresh", next_day, preview=True), Reuse(reuse_output=False)
     )
-    assert outputs(root / "build") == outputs(tmp_path / "fresh")
+    assert files_of(root / "build", unzip=True, top=False) == files_of(
+        tmp_path / "fresh", unzip=True, top=False
+    )
     before = fragment_files()
     build_catalogue(
         BuildContext(root, root / "build", next_day, preview=True), Reuse(reuse_output=False)
     )
     assert not before & fragment_files()
-    assert outputs(root / "build") == outputs(tmp_path / "fresh")
+    assert files_of(root / "build", unzip=True, top=False) == files_of(
+        tmp_path / "fresh", unzip=True, top=False
+    )
 
 
 def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path) -> None:
@@ -513,7 +514,7 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
     (out / "gone.html").write_text("g", encoding="utf-8")
     (out / "pagefind").mkdir()
     (out / "pagefind/old.pf").write_text("old", encoding="utf-8")
-    before = all_bytes(out)
+    before = files_of(out, unzip=True)
     update = OutputUpdate(out)
     for text in ("a2", "a3"):  # the same page written by two steps
         with update.step() as overlay:
@@ -529,7 +530,7 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
     assert not (out / "gone.html").exists()
     update.undo()
     update.finish()
-    assert all_bytes(out) == before
+    assert files_of(out, unzip=True) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no folder left beside it
 
 

@@ -26,7 +26,6 @@ D = dt.date
 
 def valid(catalogue: Catalogue) -> tuple[Config, list[Item]]:
     """What the lifecycle rules look at: the config and the items with no error."""
-    assert catalogue.config is not None
     return catalogue.config, catalogue.valid_items()
 
 

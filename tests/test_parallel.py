@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUILD_DAY, copy_sample
-from sitetext import all_bytes
+from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue, pipeline
 from generator.catalogue import load_catalogue
@@ -20,10 +20,6 @@ from generator.site import render
 from generator.site.pages import SitePages
 
 ITEM_TEMPLATE = "themes/default/templates/item.html"
-
-
-def output(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): data for p, data in all_bytes(out).items()}
 
 
 def use_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
@@ -48,7 +44,8 @@ def test_workers_write_the_bytes_one_process_writes(
     use_processes(monkeypatch, 3)
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
-    assert output(tmp_path / "three") == output(tmp_path / "one")
+    three, one = tmp_path / "three", tmp_path / "one"
+    assert files_of(three, unzip=True) == files_of(one, unzip=True)
 
 
 def built_before_a_worker_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -64,7 +61,7 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = built_before_a_worker_fails(tmp_path, monkeypatch)
-    before = all_bytes(root / "build")
+    before = files_of(root / "build", unzip=True)
     template = root / ITEM_TEMPLATE
     lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(5, "{{ item.no_such_field }}\n")
@@ -74,14 +71,14 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     (problem,) = refused.value.problems
     assert (problem.code, problem.path, problem.line) == ("B001", ITEM_TEMPLATE, 6)
     assert "no_such_field" in problem.message
-    assert all_bytes(root / "build") == before
+    assert files_of(root / "build", unzip=True) == before
 
 
 def test_a_worker_that_dies_is_reported_and_the_output_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = built_before_a_worker_fails(tmp_path, monkeypatch)
-    before = all_bytes(root / "build")
+    before = files_of(root / "build", unzip=True)
     real = SitePages.write
 
     def killed(pages: SitePages, share: render.Share = render.WHOLE) -> None:
@@ -95,7 +92,7 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
     (problem,) = refused.value.problems
     assert problem.code == "B004" and "9" in problem.message
-    assert all_bytes(root / "build") == before
+    assert files_of(root / "build", unzip=True) == before
 
 
 def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
@@ -103,7 +100,7 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
 ) -> None:
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = all_bytes(root / "build")
+    before = files_of(root / "build", unzip=True)
     builder, real_read = os.getpid(), reading.read_item
 
     def killed(root: Path, file: Path) -> object:
@@ -118,7 +115,7 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     (problem,) = refused.value.problems
     assert (problem.code, problem.path) == ("B004", "content") and "9" in problem.message
-    assert all_bytes(root / "build") == before
+    assert files_of(root / "build", unzip=True) == before
 
 
 def read_in_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from ..catalogue import Catalogue, load_catalogue
+from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..source.config import CATALOG_FILE, SCOPES, Config
 from ..source.items import CONTENT_DIR
 from .cliutil import CatalogueError, emit
@@ -53,7 +53,6 @@ def _unique(names: list[str]) -> tuple[str, ...]:
 
 def rules(catalogue: Catalogue) -> list[Rule]:
     config = catalogue.config
-    assert config is not None
     office = holders(config, OFFICE_ROLE)
     leaders = _unique(office + holders(config, DIRECTOR_ROLE))
     out = [
@@ -87,7 +86,6 @@ def rules(catalogue: Catalogue) -> list[Rule]:
 
 def codeowners_text(catalogue: Catalogue) -> str:
     config = catalogue.config
-    assert config is not None
     lines = [
         "# Generated from catalog.yaml by `catalogue codeowners --write`; do not edit by hand.",
         "# 由 catalogue codeowners 根据 catalog.yaml 生成，请勿手工修改。",
@@ -107,7 +105,8 @@ def codeowners_text(catalogue: Catalogue) -> str:
 @click.option("--write", is_flag=True, help=f"写入 {CODEOWNERS_FILE}，而不是输出到屏幕。")
 @click.pass_obj
 def codeowners(root: Path, write: bool) -> None:
-    catalogue = load_catalogue(root)
-    if catalogue.config is None:
-        raise CatalogueError("catalog.yaml 有错误，请先运行 catalogue validate 修正。")
+    try:
+        catalogue = load_catalogue(root)
+    except CatalogUnusable:
+        raise CatalogueError("catalog.yaml 有错误，请先运行 catalogue validate 修正。") from None
     emit(codeowners_text(catalogue), root, CODEOWNERS_FILE, write)

@@ -96,7 +96,6 @@ class Pending:
 def pending_for(catalogue: Catalogue, name: str, date: dt.date) -> list[Pending]:
     """Every item whose next required step ``name`` may take, in path order."""
     config = catalogue.config
-    assert config is not None
     errors_by_path: dict[str, list[Problem]] = {}
     for problem in errors(catalogue.problems):
         errors_by_path.setdefault(problem.path, []).append(problem)
@@ -140,7 +139,6 @@ def describe_person(config: Config, name: str) -> str:
 def approve_pending(catalogue: Catalogue, name: str, date: dt.date, assume_yes: bool) -> int:
     """List what waits for ``name``, ask item by item, record approvals; 1 if any failed."""
     config = catalogue.config
-    assert config is not None
     if name not in config.people:
         raise click.BadParameter(f"“{name}”未在 catalog.yaml 中登记。", param_hint="--by")
     pending = pending_for(catalogue, name, date)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from ..catalogue import Catalogue, load_catalogue
+from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..problems import errors
 from ..source.config import CATALOG_FILE, SCOPES
 from ..source.items import CONTENT_DIR, ITEM_SUFFIX, Item
@@ -101,7 +101,6 @@ def _cell(text: str) -> str:
 def _approval_cell(catalogue: Catalogue, item: Item) -> tuple[str, bool]:
     """The item's approval status in Markdown, and whether it is complete."""
     config = catalogue.config
-    assert config is not None
     states = step_states(item, config)
     others = [p for p in errors(catalogue.problems) if p.path == item.path]
     others = [p for p in others if not p.code.startswith("A")]
@@ -131,9 +130,10 @@ def _approval_cell(catalogue: Catalogue, item: Item) -> tuple[str, bool]:
 def pr_summary_markdown(root: Path, base: str) -> str:
     """The job summary for the pull request of HEAD against ``base``."""
     changes = git_changes(root, base)
-    catalogue = load_catalogue(root)
     lines = [f"## 条目变更（对比 `{base}`）", ""]
-    if catalogue.config is None:
+    try:
+        catalogue = load_catalogue(root)
+    except CatalogUnusable:
         lines.append("❌ catalog.yaml 有错误，无法列出条目的审批状态；请查看“校验”步骤的注释。")
         return "\n".join(lines) + "\n"
     if any(c.path == CATALOG_FILE for c in changes):

@@ -55,6 +55,7 @@ from ..incremental.lastbuild import LastBuild
 from ..incremental.update import Reuse
 from ..problems import Problem
 from ..problems.output import as_text
+from ..site.render import THEMES_DIR
 from ..source.config import CATALOG_FILE
 from ..source.items import CONTENT_DIR
 from .cliutil import DATE, CatalogueError
@@ -62,7 +63,6 @@ from .cliutil import DATE, CatalogueError
 # An editor's save (write a copy, rename it over) is a burst of events milliseconds apart;
 # waiting longer only delays the reload.
 DEBOUNCE_SECONDS = 0.1
-THEMES_DIR = "themes"
 SITE_VARIANT = "public"
 PREFIX = "/__catalogue__/"
 OVERLAY_HEADING = "条目有错误，网站未更新"

@@ -15,7 +15,7 @@ import functools
 import gc
 from pathlib import Path
 
-from ..catalogue import Catalogue, ItemReader, load_catalogue
+from ..catalogue import Catalogue, CatalogUnusable, ItemReader, load_catalogue
 from ..output.files import OutputFiles
 from ..output.writer import staged_output
 from ..parallel.collector import paused_collector
@@ -60,7 +60,11 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
 def read_catalogue(ctx: BuildContext, plan: Plan) -> Catalogue:
     """Load config → read items → validate; a catalogue with errors is refused."""
     with paused_collector():
-        catalogue = load_catalogue(ctx.root, plan.reader(ctx), plan.content)
+        try:
+            catalogue = load_catalogue(ctx.root, plan.reader(ctx), plan.content)
+        except CatalogUnusable as unusable:
+            problems = unusable.problems
+            raise BuildRefused(errors(problems, ctx.strict) or problems) from None
         # Collections from here on look only at what rendering makes; were the items
         # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()

@@ -18,7 +18,7 @@ from ..authoring.pr_summary import pr_summary
 from ..authoring.serve import serve
 from ..authoring.staff_guide import staff_guide
 from ..build import BuildContext, BuildRefused, build_catalogue
-from ..catalogue import Catalogue, load_catalogue
+from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
@@ -87,14 +87,20 @@ def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
 def validate(
     root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None, today: dt.date | None
 ) -> None:
-    catalogue = load_catalogue(root, ParallelReader())
-    if catalogue.config is not None:
+    try:
+        catalogue = load_catalogue(root, ParallelReader())
+    except CatalogUnusable as unusable:
+        found, usable = unusable.problems, False
+    else:
         day = today or dt.date.today()
-        catalogue.problems += lifecycle_problems(catalogue.config, catalogue.valid_items(), day)
+        found = catalogue.problems + lifecycle_problems(
+            catalogue.config, catalogue.valid_items(), day
+        )
+        usable = True
     selected = tuple(p.resolve() for p in paths)
-    problems = [p for p in catalogue.problems if _within(p, root, selected)]
+    problems = [p for p in found if _within(p, root, selected)]
     _print_problems(problems, fmt or output.default_format(), strict)
-    if catalogue.config is None or errors(problems, strict):
+    if not usable or errors(problems, strict):
         sys.exit(1)
 
 
@@ -129,21 +135,25 @@ def approve(
     all_pending: bool,
     yes: bool,
 ) -> None:
-    catalogue = load_catalogue(root, ParallelReader())
     if all_pending:
         if not by or file or step or check:
             raise click.UsageError("--all-pending 只需 --by 姓名（可选 --date、--yes）。")
-        if catalogue.config is None:
-            _print_problems(errors(catalogue.problems), "text", False)
-            raise CatalogueError("catalog.yaml 有错误，请先修正。")
-        sys.exit(approve_pending(catalogue, by, date or dt.date.today(), yes))
-    if file is None:
+    elif file is None:
         raise click.UsageError("缺少参数 FILE（或使用 --all-pending --by 姓名）。")
+    try:
+        catalogue = load_catalogue(root, ParallelReader())
+    except CatalogUnusable as unusable:
+        _print_problems(errors(unusable.problems), "text", False)
+        if all_pending:
+            raise CatalogueError("catalog.yaml 有错误，请先修正。") from None
+        raise CatalogueError(f"无法读取条目 {file}，请先修正上述问题。") from None
+    if all_pending:
+        sys.exit(approve_pending(catalogue, by, date or dt.date.today(), yes))
     item = _item_at(catalogue, file)
-    mine = [p for p in catalogue.problems if item and p.path == item.path]
-    if catalogue.config is None or item is None:
+    if item is None:
         _print_problems(errors(catalogue.problems), "text", False)
         raise CatalogueError(f"无法读取条目 {file}，请先修正上述问题。")
+    mine = [p for p in catalogue.problems if p.path == item.path]
     if check:
         sys.exit(_explain_approvals(catalogue, item))
     if not step or not by:
@@ -163,7 +173,6 @@ def approve(
 
 def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
     """Print the state of each required step; 1 if any is missing or invalid."""
-    assert catalogue.config is not None
     problems = check_approvals(item, catalogue.config)
     by_step = {a.step: a for a in item.meta.approvals}
     failing = False
@@ -195,10 +204,7 @@ def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
 @click.option("--upcoming", is_flag=True, help="只列出已审批、尚未到发布日期的条目及其发布日期。")
 @click.pass_obj
 def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
-    catalogue = load_catalogue(root, ParallelReader())
-    if catalogue.config is None:
-        _print_problems(catalogue.problems, "text", False)
-        sys.exit(1)
+    catalogue = _load_or_exit(root)
     day = today or dt.date.today()
     wanted = {"upcoming"} if upcoming else set(KIND_LABELS) - {"upcoming"}
     live = findings(catalogue.config, catalogue.valid_items(), day)
@@ -215,6 +221,15 @@ def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
             click.echo(f"  {KIND_LABELS[f.kind]}  {f.date or ''!s:10}  {f.text}{where}")
 
 
+def _load_or_exit(root: Path) -> Catalogue:
+    """The catalogue; if catalog.yaml cannot be loaded, its problems and exit 1."""
+    try:
+        return load_catalogue(root, ParallelReader())
+    except CatalogUnusable as unusable:
+        _print_problems(unusable.problems, "text", False)
+        sys.exit(1)
+
+
 def _finding_order(finding: Finding) -> tuple[int, dt.date]:
     return (list(KIND_LABELS).index(finding.kind), finding.date or dt.date.min)
 
@@ -229,10 +244,7 @@ def _finding_order(finding: Finding) -> tuple[int, dt.date]:
 )
 @click.pass_obj
 def report_command(root: Path, year: int, today: dt.date | None, out: Path | None) -> None:
-    catalogue = load_catalogue(root, ParallelReader())
-    if catalogue.config is None:
-        _print_problems(catalogue.problems, "text", False)
-        sys.exit(1)
+    catalogue = _load_or_exit(root)
     text = assessment_markdown(assess(catalogue, year, today or dt.date.today()), catalogue.config)
     if out:
         out.write_text(text, encoding="utf-8")

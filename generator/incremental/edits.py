@@ -167,7 +167,6 @@ class Listings:
             changed = [path for path in views.changed if path in known.places]
             if any(place(view) != known.places[view.item.path] for view in make(changed)):
                 return False
-            assert catalogue.config is not None
             items = LazyViews(known.items, make)
             out = folder / variant.name
             site = Site(catalogue.config, variant, items, today, out, selection=shown)

@@ -37,7 +37,6 @@ class ViewCache(Views):
 
     def start(self, build: str, catalogue: Catalogue) -> None:
         """Begin a build with digest ``build`` (pagecache.build_digest) of ``catalogue``."""
-        assert catalogue.config is not None
         self.builds += 1
         if build != self.build:
             self.build, self._views, self._basis, self._shown, self._kept = build, {}, {}, {}, {}
@@ -72,7 +71,6 @@ class ViewCache(Views):
     def _selects_as_before(self, catalogue: Catalogue, failing: set[str]) -> bool:
         """Whether the kept selections hold for ``catalogue``: the same files, the same
         failing ones, and each changed item with the facts of the one it replaces."""
-        assert catalogue.config is not None
         config, current, known = catalogue.config, catalogue.by_path, self._basis
         return (
             len(current) == len(known)

@@ -49,7 +49,6 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
     """Every valid item, scheduled ones included, by 索引号; ``shown`` holds the 索引号
     of items that have a page in this output."""
     config = catalogue.config
-    assert config is not None
     steps = config.all_steps()
 
     def row(item: Item) -> RegisterRow:
@@ -81,7 +80,7 @@ def assessment_url(year: int) -> str:
 def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     site = renderer.site
     shown = {v.index_no for v in site.items}
-    renderer.page(REGISTER, "register.html", rows=register_rows(catalogue, shown))
+    renderer.write_page(REGISTER, "register.html", rows=register_rows(catalogue, shown))
     years = sorted(
         {e.year for e in site.config.plan} | set(report_years(catalogue.items, site.today))
     )
@@ -89,6 +88,8 @@ def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     for year in years:
         text = assessment_markdown(assess(catalogue, year, site.today), site.config)
         html = sanitize(markdown.markdown(text, extensions=["tables"]))  # titles are untrusted
-        renderer.page(assessment_url(year), "report.html", title=f"{year}年度考核评议", body=html)
+        renderer.write_page(
+            assessment_url(year), "report.html", title=f"{year}年度考核评议", body=html
+        )
     links = [(f"{y}年度政务公开工作考核评议", assessment_url(y)) for y in reversed(years)]
-    renderer.page("reports/index.html", "reports.html", links=links)
+    renderer.write_page("reports/index.html", "reports.html", links=links)

@@ -93,7 +93,8 @@ class _QuickInline(InlineProcessor):
             self.may_match = re.compile("|".join(_INLINE_NEEDS[name] for name in known)).search
         return super().run(tree, ancestors)
 
-    # Markdown calls its private ``__handleInline`` for every text, by this mangled name.
+    # Markdown calls its private ``__handleInline`` for every text, by this mangled name
+    # (tests/test_library_internals.py fails if it stops; pyproject.toml caps Markdown).
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if self.may_match is not None and self.may_match(data) is None:
             return data

@@ -381,7 +381,7 @@ def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
     """The statistics part of each year's 政府信息公开工作年度报告, for the public site."""
     years = report_years(catalogue.valid_items(), renderer.site.today)
     for year in years:
-        renderer.page(
+        renderer.write_page(
             annual_url(year),
             "annual.html",
             year=year,
@@ -389,7 +389,7 @@ def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
             categories=category_counts(catalogue, year),
         )
     links = [(f"{y}年政府信息公开工作年度报告（统计部分）", annual_url(y)) for y in years]
-    renderer.page("reports/index.html", "reports.html", links=links)
+    renderer.write_page("reports/index.html", "reports.html", links=links)
 
 
 STATIC_PAGES = {

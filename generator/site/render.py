@@ -133,7 +133,7 @@ class Renderer:
         self.files = files
         self.keys = keys
 
-    def page(
+    def write_page(
         self, url: str, template: str, prepare: Callable[[], None] | None = None, **context: object
     ) -> None:
         """Write ``url`` (root-relative, e.g. ``items/2024-00012.html``) from ``template``.

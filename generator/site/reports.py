@@ -134,7 +134,6 @@ class Assessment:
 def assess(catalogue: Catalogue, year: int, today: dt.date) -> Assessment:
     """The assessment of ``year``, as things stood at its end (or today, if earlier)."""
     config = catalogue.config
-    assert config is not None
     as_of = min(today, dt.date(year, 12, 31))
     items = [i for i in catalogue.valid_items() if i.meta.published <= as_of]
     in_year = [i for i in items if i.meta.published.year == year]
@@ -252,7 +251,6 @@ class CategoryCount:
 
 def category_counts(catalogue: Catalogue, year: int) -> list[CategoryCount]:
     config = catalogue.config
-    assert config is not None
     year_end = dt.date(year, 12, 31)
     by_category: dict[str, list[Item]] = {key: [] for key in config.categories.external}
     for i in catalogue.valid_items():

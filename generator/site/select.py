@@ -43,7 +43,6 @@ def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list
     says ended items are removed.
     """
     config = catalogue.config
-    assert config is not None
     channels = set(variant.channels)
     failing = catalogue.failing()
     return [

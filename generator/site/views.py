@@ -17,6 +17,7 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from ..checks.lifecycle import has_ended
 from ..source.config import CHANNELS, REFRESH, VALIDITY, Config
+from ..source.guard import human_size
 from ..source.items import SUMMARY_LIMIT, Item
 from .select import Variant, select_items
 
@@ -48,14 +49,6 @@ def item_url(index_no: str) -> str:
     return f"{ITEMS_DIR}/{item_id(index_no)}.html"
 
 
-def size_label(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 def plain_text(markdown_text: str) -> str:
     """Markdown reduced to readable text, for derived summaries and search."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
@@ -76,7 +69,7 @@ class AttachmentView:
 
     @property
     def size_label(self) -> str:
-        return size_label(self.size)
+        return human_size(self.size, "B")
 
     @property
     def is_pdf(self) -> bool:
@@ -322,7 +315,6 @@ class Views:
         self, catalogue: Catalogue, items: list[Item], shown: Shown, today: dt.date
     ) -> list[ItemView]:
         """Views of ``items`` for the output that shows ``shown``: drafts marked, links resolved."""
-        assert catalogue.config is not None
         made = []
         for item in items:
             view = self.view(item, catalogue.config, today).for_output()

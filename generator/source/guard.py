@@ -20,12 +20,14 @@ from .schema import options
 ITEM_SIZE_LIMIT = 5 * 1024 * 1024
 
 
-def human_size(size: int) -> str:
+def human_size(size: int, byte_unit: str = "字节") -> str:
+    """``size`` bytes for people: in KB or MB from 1 KB up, else in ``byte_unit``
+    (problems say 字节; an item page's attachment table says B, beside KB and MB)."""
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     if size >= 1024:
         return f"{size / 1024:.1f} KB"
-    return f"{size} 字节"
+    return f"{size} {byte_unit}"
 
 
 def symlinked(base: Path, target: Path) -> bool:

@@ -16,7 +16,7 @@ import pytest
 from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
 from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
-from sitetext import all_bytes, page_text, shown_and_hidden
+from sitetext import files_of, page_text, shown_and_hidden
 
 from browser.conftest import guarded_page
 from generator.build import BuildContext, build_catalogue
@@ -253,7 +253,7 @@ def test_no_hidden_item_anywhere_in_the_kiosk(built_sample: Path, kiosk_dir: Pat
     assert any(
         i.scope == "external" and i.meta.published <= BUILD_DAY for i in hidden
     )  # website-only
-    files = all_bytes(kiosk_dir)
+    files = files_of(kiosk_dir, unzip=True)
     needles = [CANARY.encode(), CANARY_ASCII.encode()]
     for item in hidden:
         needles += [item.meta.index_no.encode(), item.meta.title.encode()]
