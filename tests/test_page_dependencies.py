@@ -462,10 +462,9 @@ def page_findings(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Fin
     assert not catalogue.failed(False)
     build = build_digest(root, theme_dir(root), BUILD_DAY, "build")
     files = OutputFiles(build, None)
-    view_cache = views.ViewCache()
-    view_cache.start(build, catalogue)
-    for variant in VARIANTS:  # as build._build_afresh
-        site = make_site(catalogue, variant, BUILD_DAY, out / variant.name, view_cache)
+    shared = views.Views()
+    for variant in VARIANTS:  # as build.pipeline.Plan.write_afresh
+        site = make_site(catalogue, variant, BUILD_DAY, out / variant.name, shared)
         pages = SitePages(catalogue, site, files, BodyCache(), keys_for=PageKeys)
         pages.write()
         write_reports(catalogue, pages.renderer)

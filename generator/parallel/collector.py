@@ -4,7 +4,7 @@ Reading makes millions of long-lived objects and few cycles, and every full
 collection walks all of them: for 10,000 items a large share of a build's time
 went there. The previous state is restored, so pauses nest (the item cache
 pauses while unpickling, inside a load that pauses too). A build freezes what it
-read before the collector resumes (build.py): the first collection after a pause
+read before the collector resumes (build/pipeline.py): the first collection after a pause
 would otherwise walk all of it, a quarter of a second for 10,000 items.
 """
 
