@@ -216,3 +216,16 @@ def test_a_folder_that_cannot_keep_compiled_templates_is_no_error(tmp_path: Path
     env = jinja2.Environment(bytecode_cache=cache, loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}))
     assert env.get_template("t").render() == "2"
     assert not kept.exists()
+
+
+def test_the_core_pipeline_builds_the_same_bytes_without_any_cache(tmp_path: Path) -> None:
+    """The bare Plan (build/pipeline.py) keeps, keys and remembers nothing; what it
+    writes is what a build with every cache writes, and it leaves no cache behind."""
+    root = copy_sample(tmp_path / "s")
+    bare = build_catalogue(BuildContext(root, tmp_path / "bare", BUILD_DAY))
+    build_catalogue(BuildContext(root, tmp_path / "reused", BUILD_DAY), Reuse())
+    assert not bare.updated and bare.counts
+    bare_files = files_of(tmp_path / "bare", unzip=True)
+    assert bare_files == files_of(tmp_path / "reused", unzip=True, top=False)
+    assert not [p for p in bare_files if "/" not in p]  # no records of the build beside it
+    assert not (root / ".cache").exists()

@@ -1,0 +1,1 @@
+"""Tools for section staff: new items, pending approvals, the live preview, generated files."""

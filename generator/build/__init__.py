@@ -1,6 +1,8 @@
-"""The build: the pipeline's stages (pipeline.py), one build's settings and result
-(context.py), what it makes for each output (outputs.py), and how a failed stage is
-reported (failures.py)."""
+"""The pipeline's stages, load → read → validate → select → render → index → write.
+
+pipeline.py holds the stages, context.py one build's settings and result,
+outputs.py what it makes for each output, failures.py how a failed stage is
+reported."""
 
 from .context import BuildContext, BuildRefused, BuildResult, Progress
 from .outputs import make_site

@@ -1,0 +1,1 @@
+"""The content contract's rules: validation, approvals, lifecycle, confidentiality."""

@@ -1,7 +1,7 @@
 """The listings an edit changes, written right after the edited items' own pages.
 
 An update keys every page of every output to find the changed ones (update.py
-``_update``): about a second for 10,000 items. Most edits change what an item
+``Update``): about a second for 10,000 items. Most edits change what an item
 says and leave it in its place: the same items shown, in the same order, under
 the same category, section and year, with the same links between them. Such an
 edit changes only the edited items' own pages and the listings (home, 公开目录

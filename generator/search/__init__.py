@@ -1,0 +1,1 @@
+"""The search indexes: Pagefind shards for the websites, the script index for the kiosk."""

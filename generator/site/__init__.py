@@ -1,0 +1,1 @@
+"""The websites: what each output shows, its views, pages, templates and exports."""
