@@ -2,7 +2,7 @@
 
 An incremental build keeps a page whose key (``pagecache.PageKeys.key``) is
 unchanged, and the key digests only what each value says it shows
-(``cache_summary``, an item's page digest…). A template that starts reading
+(``pagecache.SUMMARIES``, an item's page digest…). A template that starts reading
 something else would serve stale pages without any test noticing. So these
 tests render every page of every output again with its context wrapped in
 recording proxies, which log each attribute, item and length a template reads

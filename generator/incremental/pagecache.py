@@ -18,9 +18,11 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 from ..output.files import OutputFiles
-from ..site.views import ItemView
+from ..site.pages import Facet
+from ..site.views import ItemView, Site
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from .sources import generator_digest, tree_digest
@@ -44,6 +46,25 @@ def build_digest(root: Path, theme: Path, today: dt.date, mode: str) -> str:
         mode,
     ]
     return _sha("|".join(parts))
+
+
+def _site_summary(site: Site) -> tuple[object, ...]:
+    """What pages show of a site as a whole: the same for a site of a few of the items
+    (an edit's, written first) as for the whole one."""
+    return (site.variant.name, site.shown_count)
+
+
+def _facet_summary(facet: Facet) -> tuple[object, ...]:
+    """What pages show of a facet besides its own listing: its name and size."""
+    return (facet.kind, facet.key, facet.name, len(facet.items))
+
+
+# What a page shows of values that hold more than it shows (a facet holds its items);
+# tests/test_page_dependencies.py checks that templates read no more than these say.
+SUMMARIES: dict[type, Callable[[Any], tuple[object, ...]]] = {
+    Site: _site_summary,
+    Facet: _facet_summary,
+}
 
 
 class PageKeys:
@@ -84,9 +105,9 @@ class PageKeys:
             return self._describe_view(value)
         if isinstance(value, Item):
             return value.page_digest()
-        summary = getattr(value, "cache_summary", None)  # objects that say what pages show
-        if callable(summary):
-            return self.digest(summary())
+        summarise = SUMMARIES.get(type(value))
+        if summarise is not None:
+            return self.digest(summarise(value))
         if isinstance(value, Mapping):
             return "{" + ",".join(f"{k!r}:{self.digest(v)}" for k, v in value.items()) + "}"
         if isinstance(value, Sequence | AbstractSet):  # lists, or views made when read

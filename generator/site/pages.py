@@ -47,10 +47,6 @@ class Facet:
     def url(self) -> str:
         return self.base + "index.html"
 
-    def cache_summary(self) -> tuple[str, str, str, int]:
-        """What pages show of a facet besides its own listing: its name and size."""
-        return (self.kind, self.key, self.name, len(self.items))
-
 
 NEAR_PAGES = 2  # linked on either side of the page shown
 
@@ -91,9 +87,6 @@ class Pagination:
                 links.append(None)
             links.append(PageLink(number, self.urls[number - 1]))
         return links
-
-    def cache_summary(self) -> tuple[int, int, list[str]]:
-        return (self.number, self.count, self.urls)  # the same list for every page of a listing
 
 
 Browse = dict[str, list[Facet]]  # kind of facet → the facets of that kind, as shown

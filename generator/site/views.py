@@ -390,11 +390,6 @@ class Site:
         """How many items the output shows, even when ``items`` is a few of them."""
         return len(self.selection.items) if self.selection is not None else len(self.items)
 
-    def cache_summary(self) -> tuple[object, ...]:
-        """What pages show of the site as a whole (see pagecache.py): the same for a
-        site of a few of the items (an edit's, written first) as for the whole one."""
-        return (self.variant.name, self.shown_count)
-
     @property
     def page_size(self) -> int:
         """Rows per listing page; the kiosk pages by buttons, so its pages fit one screen."""
