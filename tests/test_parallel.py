@@ -30,6 +30,10 @@ def use_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
 def test_workers_write_the_bytes_one_process_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Both builds record their inputs (.catalogue-inputs), however long after the copy
+    # they start: otherwise a build more than RACY_NS after it records them and one less
+    # does not, and the outputs differ by how fast the machine was.
+    monkeypatch.setattr(build, "RACY_NS", 0)
     root = copy_sample(tmp_path / "s")
     use_processes(monkeypatch, 1)
     build_catalogue(root, tmp_path / "one", BUILD_DAY)
@@ -46,6 +50,7 @@ def test_workers_write_the_bytes_one_process_writes(
     build_catalogue(root, tmp_path / "three", BUILD_DAY)
     assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
     assert output(tmp_path / "three") == output(tmp_path / "one")
+    assert (tmp_path / "one" / build.INPUTS_FILE).is_file()  # compared too
 
 
 def built_before_a_worker_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
