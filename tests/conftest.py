@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,18 @@ def copy_sample(root: Path) -> Path:
     for folder in ("content", "themes"):
         shutil.copytree(REPO / folder, root / folder)
     return root
+
+
+class FrozenClock:
+    """A stand-in for a module's ``time`` whose wall clock stays at ``now_ns``: a test
+    sets what "just now" is instead of hoping the machine is quick enough."""
+
+    def __init__(self, now_ns: int) -> None:
+        self.now_ns = now_ns
+        self.monotonic = time.monotonic  # durations still pass
+
+    def time_ns(self) -> int:
+        return self.now_ns
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ accepts and the measurement neither misses a peak nor slows what it measures.
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -42,45 +43,83 @@ def test_corpus_is_reproducible_from_its_seed(tmp_path: Path) -> None:
     assert first != other
 
 
-ALLOCATE = "import time; block = b'x' * ({mib} << 20); time.sleep({seconds})"
+HOLD = """\
+import os, time
+block = b"x" * ({mib} << 20)
+time.sleep({seconds})
+while {release!r} and not os.path.exists({release!r}):
+    time.sleep(0.01)
+"""
 
 
-def python_holding(mib: int, seconds: float) -> list[str]:
-    """A command whose process holds ``mib`` MiB resident for ``seconds``."""
-    return [sys.executable, "-c", ALLOCATE.format(mib=mib, seconds=seconds)]
+def python_holding(mib: int, seconds: float, release: Path | None = None) -> list[str]:
+    """A command whose process holds ``mib`` MiB resident for ``seconds``, and then on
+    until the file ``release`` exists, if one is named."""
+    code = HOLD.format(mib=mib, seconds=seconds, release=str(release or ""))
+    return [sys.executable, "-c", code]
 
 
-def test_measure_reports_a_commands_time_and_peak_memory(tmp_path: Path) -> None:
-    sample = compare.measure(python_holding(200, 0.5), tmp_path, tmp_path / "log", 10_000, 60)
+def released_once_seen(
+    monkeypatch: pytest.MonkeyPatch, release: Path, mib: float, reads: int = 1
+) -> list[float]:
+    """Have the sampler's readings noted, and ``release`` made once ``reads`` of them
+    were taken and one saw ``mib`` MiB: a command held until then cannot end before the
+    sampler has seen it, however slowly a busy machine runs the sampler."""
+    seen: list[float] = []
+    real_memory = compare._memory
+
+    def noted(pid: int) -> tuple[str, float]:
+        name, size = real_memory(pid)
+        seen.append(size)
+        if len(seen) >= reads and max(seen) >= mib:
+            release.touch()
+        return name, size
+
+    monkeypatch.setattr(compare, "_memory", noted)
+    return seen
+
+
+def test_measure_reports_a_commands_time_and_peak_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = tmp_path / "seen"
+    released_once_seen(monkeypatch, release, 200)
+    started = time.perf_counter()
+    command = python_holding(200, 0.5, release)
+    sample = compare.measure(command, tmp_path, tmp_path / "log", 10_000, 60)
+    elapsed = time.perf_counter() - started
     assert sample.ok
-    assert 0.5 <= sample.wall < 30
+    assert 0.5 <= sample.wall <= elapsed
     assert 200 <= sample.tree_mib < 400
     assert 200 <= sample.peak_mib < 400
 
 
 def test_measure_kills_a_command_above_the_memory_limit(tmp_path: Path) -> None:
-    sample = compare.measure(python_holding(300, 30), tmp_path, tmp_path / "log", 150, 60)
+    hold = 3600  # seconds: only a kill ends it within the test
+    sample = compare.measure(python_holding(300, hold), tmp_path, tmp_path / "log", 150, 120)
     assert not sample.ok
-    assert sample.killed is not None and "memory above" in sample.killed
-    assert sample.wall < 20
+    assert sample.killed is not None and "memory above" in sample.killed  # not the timeout
+    assert sample.rc == -signal.SIGKILL
+    assert sample.wall < hold
 
 
 def test_sampler_keeps_its_own_cpu_under_its_share(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reading a large process's memory is slow; the sampler then samples less often."""
-    reads: list[int] = []
+    release = tmp_path / "seen"
+    reads = released_once_seen(monkeypatch, release, 10, reads=2)
     real_memory = compare._memory
 
     def costly_memory(pid: int) -> tuple[str, float]:
-        reads.append(pid)
         busy_until = time.thread_time() + 0.02  # as reading a big process's PSS costs
         while time.thread_time() < busy_until:
             pass
         return real_memory(pid)
 
     monkeypatch.setattr(compare, "_memory", costly_memory)
-    sample = compare.measure(python_holding(10, 2), tmp_path, tmp_path / "log", 10_000, 60)
+    command = python_holding(10, 2, release)
+    sample = compare.measure(command, tmp_path, tmp_path / "log", 10_000, 60)
     assert sample.ok and sample.tree_mib >= 10
     # At 20 ms of CPU a sample, polling every 50 ms would spend 40% of a core on it.
     spent = len(reads) * 0.02

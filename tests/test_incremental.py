@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUILD_DAY, Repo, copy_sample, line_of
+from conftest import BUILD_DAY, FrozenClock, Repo, copy_sample, line_of
 from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue
 from generator.catalogue import Catalogue, load_catalogue
-from generator.incremental import fingerprint, itemcache, update
+from generator.incremental import fingerprint, itemcache
+from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import REMEMBERED_FILE, LastBuild
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
+from generator.output.writer import OutputUpdate
 from generator.parallel import reading
 from generator.search import indexing, kiosk
 from generator.search import pagefind as search
@@ -117,6 +119,29 @@ def calls_to(
     return calls
 
 
+class NotedUpdate(OutputUpdate):
+    """An update whose record of the paths it has moved into the output (kept to undo
+    them) the test reads: what a build wrote, told by the build itself. Timestamps
+    may not change within a clock tick, and a new file may get a deleted one's inode."""
+
+    latest: NotedUpdate | None = None
+
+    def __init__(self, out: Path) -> None:
+        super().__init__(out)
+        NotedUpdate.latest = self
+
+    @classmethod
+    def written(cls) -> set[str]:
+        """Paths relative to the output, written by the latest update so far."""
+        return set(cls.latest._added) if cls.latest else set()
+
+
+def noting_writes(monkeypatch: pytest.MonkeyPatch) -> type[NotedUpdate]:
+    NotedUpdate.latest = None
+    monkeypatch.setattr(update_module, "OutputUpdate", NotedUpdate)
+    return NotedUpdate
+
+
 def preview(
     root: Path,
     out: Path,
@@ -187,7 +212,11 @@ def pages_of(out: Path) -> dict[str, bytes]:
     ],
 )
 def test_an_edits_listings_are_written_right_after_its_pages(
-    tmp_path: Path, edit: Callable[[Path], None], in_place: bool, remembered: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[Path], None],
+    in_place: bool,
+    remembered: bool,
 ) -> None:
     """The listings that show an edited item are written right after its own pages.
 
@@ -198,13 +227,13 @@ def test_an_edits_listings_are_written_right_after_its_pages(
     """
     memory = kept(remembered)
     root, items = previewed_sample(tmp_path, **memory)
-    listing = root / "build/public/catalogue/category/rules/index.html"
-    listed = listing.stat().st_mtime_ns
-    seen: list[tuple[dict[str, bytes], int]] = []
+    listing = "public/catalogue/category/rules/index.html"
+    update = noting_writes(monkeypatch)
+    seen: list[tuple[dict[str, bytes], bool]] = []
     progress: list[str] = []
 
     def pages_written(result: BuildResult) -> None:
-        seen.append((pages_of(root / "build"), listing.stat().st_mtime_ns))
+        seen.append((pages_of(root / "build"), listing in update.written()))
 
     edit(root)
     preview(
@@ -220,7 +249,7 @@ def test_an_edits_listings_are_written_right_after_its_pages(
     assert len(seen) == 2  # its own pages, then its listings or every changed page
     assert seen[-1][0] == pages_of(root / "build")
     if edit in (body_edit, moved_in_listings):
-        assert seen[0][1] == listed != seen[1][1]  # its listing: not with its page, but next
+        assert [written for _, written in seen] == [False, True]  # not with its page, but next
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
@@ -261,7 +290,7 @@ def test_what_a_failed_build_started_is_not_taken_for_the_last_build(
         raise OSError(28, "磁盘已满")
 
     with monkeypatch.context() as patch:
-        patch.setattr(update, "write_item_pages", disk_full)
+        patch.setattr(update_module, "write_item_pages", disk_full)
         with pytest.raises(BuildRefused):
             preview(root, root / "build", items, **memory)
     body_edit(root)
@@ -296,30 +325,31 @@ def test_an_edits_first_pages_resolve_only_the_links_of_what_they_show(
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
-def test_an_edit_writes_only_the_pages_that_show_the_item(tmp_path: Path) -> None:
+def test_an_edit_writes_only_the_pages_that_show_the_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, items = previewed_sample(tmp_path)
-    untouched = root / "build/public/items/2025-00001.html"
-    before = os.stat(untouched)
+    untouched = "public/items/2025-00001.html"
+    before = (root / "build" / untouched).read_bytes()
     page = root / "build/public/items/2026-00016.html"
-    listing = root / "build/public/catalogue/category/rules/index.html"
-    seen: list[tuple[bool, int]] = []
+    listing = "public/catalogue/category/rules/index.html"
+    update = noting_writes(monkeypatch)
+    seen: list[tuple[bool, bool]] = []
 
     def pages_written(result: BuildResult) -> None:
         text = page.read_text(encoding="utf-8")
-        seen.append(("第 一 条" in text, listing.stat().st_mtime_ns))
+        seen.append(("第 一 条" in text, listing in update.written()))
 
-    listed_before = listing.stat().st_mtime_ns
     body_edit(root)
     result = build_catalogue(
         BuildContext(root, root / "build", BUILD_DAY, preview=True, on_pages=pages_written),
         Reuse(items=items),
     )
     # first the edited item's own pages, then every changed page (its listings too)
-    assert seen == [(True, listed_before), (True, listing.stat().st_mtime_ns)]
-    assert seen[1][1] != listed_before
+    assert seen == [(True, False), (True, True)]
     assert 0 < result.pages_seconds <= result.all_pages_seconds <= result.seconds
-    after = os.stat(untouched)
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert untouched not in update.written()
+    assert (root / "build" / untouched).read_bytes() == before
     # its page in each output, the listings that show it, exports, indexes
     assert 3 <= result.written < 60
 
@@ -474,40 +504,50 @@ def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
     assert "新样式" in (root / "build/kiosk/static/style.css").read_text(encoding="utf-8")
 
 
-def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(tmp_path: Path) -> None:
+def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Unchanged pages keep their search-index files (search.IndexRun); a build
     without the cache writes every file again. Either way, the bytes of a fresh build."""
     root = copy_sample(tmp_path / "s")
     preview(root, root / "build", None)
+    index = root / "build/public/pagefind"
+    linked: list[str] = []  # the earlier index files each run linked in, not written
+    real_reuse = search._reuse
 
-    def fragment_files() -> set[int]:
-        return {p.stat().st_ino for p in (root / "build/public/pagefind/fragment").iterdir()}
+    def noted_reuse(earlier: Path, output: Path) -> list[str]:
+        names = real_reuse(earlier, output)
+        if earlier.resolve() == index.resolve():
+            linked.extend(name for name in names if name.startswith("fragment/"))
+        return names
 
-    before = fragment_files()
+    monkeypatch.setattr(search, "_reuse", noted_reuse)
+
+    def fragment_files() -> set[str]:
+        return {f"fragment/{p.name}" for p in (index / "fragment").iterdir()}
+
     next_day = BUILD_DAY + dt.timedelta(days=1)
     assert not build_catalogue(
         BuildContext(root, root / "build", next_day, preview=True), Reuse()
     ).updated
-    assert before & fragment_files()
+    assert set(linked) & fragment_files()  # linked in, so kept as they were
     build_catalogue(
         BuildContext(root, tmp_path / "fresh", next_day, preview=True), Reuse(reuse_output=False)
     )
     assert files_of(root / "build", unzip=True, top=False) == files_of(
         tmp_path / "fresh", unzip=True, top=False
     )
-    before = fragment_files()
+    linked.clear()
     build_catalogue(
         BuildContext(root, root / "build", next_day, preview=True), Reuse(reuse_output=False)
     )
-    assert not before & fragment_files()
+    assert linked == []  # every file written again
     assert files_of(root / "build", unzip=True, top=False) == files_of(
         tmp_path / "fresh", unzip=True, top=False
     )
 
 
 def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path) -> None:
-    from generator.output.writer import OutputUpdate
-
     out = tmp_path / "out"
     (out / "items").mkdir(parents=True)
     (out / "items/a.html").write_text("a1", encoding="utf-8")
@@ -572,8 +612,10 @@ def test_a_stamp_taken_right_after_hashing_is_not_trusted(
 ) -> None:
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
-    stamp = (0, 0, time.time_ns(), 0, 0)  # every file: one stamp, from just now
+    now = time.time_ns()
+    stamp = (0, 0, now, 0, 0)  # every file: one stamp, from just now
     monkeypatch.setattr(itemcache, "_stamp", lambda path: stamp)
+    monkeypatch.setattr(itemcache, "time", FrozenClock(now))  # hashed in that tick too
     load_catalogue(root, items)
     replace_in(root, RULE, "第一条", "第Ｘ条")  # the same stamp, as within one clock tick
     rule = next(i for i in load_catalogue(root, items).items if i.path == RULE)

@@ -12,6 +12,7 @@ from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue, pipeline
 from generator.catalogue import load_catalogue
+from generator.incremental import fingerprint
 from generator.incremental.itemcache import ItemCache
 from generator.incremental.update import Reuse
 from generator.parallel import processes, reading
@@ -29,6 +30,10 @@ def use_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
 def test_workers_write_the_bytes_one_process_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Both builds record their inputs (.catalogue-inputs), however long after the copy
+    # they start: otherwise a build more than RACY_NS after it records them and one less
+    # does not, and the outputs differ by how fast the machine was.
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)
     root = copy_sample(tmp_path / "s")
     use_processes(monkeypatch, 1)
     build_catalogue(BuildContext(root, tmp_path / "one", BUILD_DAY), Reuse())
@@ -46,6 +51,7 @@ def test_workers_write_the_bytes_one_process_writes(
     assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
     three, one = tmp_path / "three", tmp_path / "one"
     assert files_of(three, unzip=True) == files_of(one, unzip=True)
+    assert (one / fingerprint.INPUTS_FILE).is_file()  # compared too
 
 
 def built_before_a_worker_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

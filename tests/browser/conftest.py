@@ -6,10 +6,14 @@ import functools
 import http.server
 import sys
 import threading
-from collections.abc import Iterator
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
@@ -17,6 +21,42 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from headless import CHROMIUM, CHROMIUM_ARGS  # bench/ is not a package
+
+# The longest a test waits for a page or a server to get where it waits for them: a
+# quiet machine takes milliseconds, a loaded one may take seconds; only a bug takes this.
+WAIT_MS = 60_000
+T = TypeVar("T")
+
+
+def wait_until(condition: Callable[[], T], seconds: float = WAIT_MS / 1000) -> T:
+    """Poll ``condition`` until it returns something true, and return that; fail the test
+    if it has not after ``seconds``. For what Playwright cannot wait for by itself: a
+    page's CSP forbids wait_for_function's evaluated strings, and a process is no page."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+    return result
+
+
+def show_listing_filter(page: Page) -> bool:
+    """On a listing served over HTTP, wait until its filter form is shown (site.js shows
+    it once catalogue.json has loaded), so what a test does next meets the page as
+    visitors do; whether it is shown. A site without catalogue.json (the intranet)
+    keeps the plain listing, as does the kiosk, which has no filter."""
+    form = page.locator("form.filter[data-catalogue]")
+    if not page.url.startswith("http") or form.count() == 0:
+        return False
+    data = urljoin(page.url, form.get_attribute("data-catalogue") or "")
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(data, method="HEAD"), timeout=WAIT_MS / 1000
+        ):
+            pass
+    except urllib.error.HTTPError:
+        return False  # nothing to filter: the form stays hidden
+    page.wait_for_selector("form.filter:not([hidden])", timeout=WAIT_MS)
+    return True
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

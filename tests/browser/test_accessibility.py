@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from .conftest import serve
+from .conftest import WAIT_MS, serve, show_listing_filter
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / ".cache/test-assets/node_modules/axe-core/axe.min.js"
@@ -84,11 +84,11 @@ def new_context(browser: Browser, where: str, *, bypass_csp: bool = False) -> Br
 def open_page(page: Page, url: str) -> None:
     """Load a page and put it in the state visitors see it in (search results shown)."""
     page.goto(url)
-    page.wait_for_load_state("networkidle")  # the catalogue filter appears after its fetch
+    show_listing_filter(page)  # the catalogue filter appears after its fetch
     if url.endswith("search.html") and url.startswith("http"):
         page.fill("#search-q", "预算")
         page.press("#search-q", "Enter")
-        page.wait_for_selector(".search-status:text-matches('^(找到|没有)')")
+        page.wait_for_selector(".search-status:text-matches('^(找到|没有)')", timeout=WAIT_MS)
     elif url.endswith("search.html"):
         page.fill("#kiosk-q", "yusuan")
 

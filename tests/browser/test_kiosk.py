@@ -6,6 +6,7 @@ work exactly like the original.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
 from sitetext import files_of, page_text, shown_and_hidden
 
-from browser.conftest import guarded_page
+from browser.conftest import WAIT_MS, guarded_page
 from generator.build import BuildContext, build_catalogue
 from generator.incremental.update import Reuse
 from generator.site.views import item_url
@@ -163,20 +164,46 @@ def short_idle_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "build" / "kiosk"
 
 
+IDLE_MS = 2000  # short_idle_kiosk's kiosk_idle_seconds
+
+
+def stop_the_clock(page: Page) -> None:
+    """The page's time passes only when the test moves it on: an idle timer then fires
+    when the test says the visitor has been idle, never because a busy machine was slow
+    between two steps."""
+    start = dt.datetime(2026, 11, 26, 9, 0)
+    page.clock.install(time=start)
+    page.clock.pause_at(start + dt.timedelta(hours=1))  # ahead of however long that took
+
+
+# Notes a navigation as it starts: one that has not finished yet has not changed the URL.
+LEAVING = """() => {
+  window.__leaving = false;
+  navigation.addEventListener('navigate', () => { window.__leaving = true; });
+}"""
+
+
 def test_idle_timer_returns_home_and_clears_the_search(kiosk: Page, short_idle_kiosk: Path) -> None:
+    stop_the_clock(kiosk)
     kiosk.goto(url_of(short_idle_kiosk, "search.html"))
     press(kiosk, "czys")
-    kiosk.wait_for_url(url_of(short_idle_kiosk, "index.html"), timeout=6000)
+    kiosk.clock.run_for(IDLE_MS)
+    kiosk.wait_for_url(url_of(short_idle_kiosk, "index.html"), timeout=WAIT_MS)
     kiosk.goto(url_of(short_idle_kiosk, "search.html"))
     assert kiosk.input_value("#kiosk-q") == ""
 
 
 def test_touch_keeps_the_idle_timer_from_firing(kiosk: Page, short_idle_kiosk: Path) -> None:
+    stop_the_clock(kiosk)
     kiosk.goto(url_of(short_idle_kiosk, "guide.html"))
-    for _ in range(4):
-        kiosk.wait_for_timeout(800)
+    kiosk.evaluate(LEAVING)
+    for _ in range(4):  # longer than the idle time in all, touched before it ever ends
+        kiosk.clock.run_for(IDLE_MS * 2 // 5)
         kiosk.mouse.click(500, 600)
+    assert kiosk.evaluate("() => window.__leaving") is False  # None: another page by now
     assert kiosk.url.endswith("guide.html")
+    kiosk.clock.run_for(IDLE_MS)  # untouched, the same clock does take it home
+    kiosk.wait_for_url(url_of(short_idle_kiosk, "index.html"), timeout=WAIT_MS)
 
 
 def _links(html: str) -> list[str]:

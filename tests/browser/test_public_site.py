@@ -15,6 +15,8 @@ from generator.catalogue import load_catalogue
 from generator.site.searchtext import bigram_tokens
 from generator.site.views import item_url
 
+from .conftest import WAIT_MS
+
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -52,7 +54,7 @@ def search_ui(page: Page, base: str, query: str) -> list[str]:
     page.fill("#search-q", query)
     page.press("#search-q", "Enter")
     # wait_for_function would eval a string, which the site's CSP forbids.
-    page.wait_for_selector(".search-status:text-matches('^(找到|没有)')")
+    page.wait_for_selector(".search-status:text-matches('^(找到|没有)')", timeout=WAIT_MS)
     hrefs = page.eval_on_selector_all(
         "#search-results a.result-title", "els => els.map(e => e.href)"
     )
@@ -122,7 +124,7 @@ def test_filters_narrow_the_results(
     options = select.locator("option").all_inner_texts()
     budget = next(o for o in options if o.startswith("预算执行和预算草案"))
     select.select_option(label=budget)
-    offline_page.wait_for_selector(".search-status:has-text('筛选后')")
+    offline_page.wait_for_selector(".search-status:has-text('筛选后')", timeout=WAIT_MS)
     narrowed = offline_page.eval_on_selector_all(
         "#search-results a.result-title", "els => els.map(e => e.href)"
     )
@@ -167,7 +169,7 @@ def test_catalogue_works_without_javascript(browser: Browser, public_url: str) -
 
 def test_catalogue_filter_with_javascript(offline_page: Page, public_url: str) -> None:
     offline_page.goto(public_url + "catalogue/index.html")
-    offline_page.wait_for_selector("form.filter:not([hidden])")
+    offline_page.wait_for_selector("form.filter:not([hidden])", timeout=WAIT_MS)
     offline_page.select_option("#filter-year", "2024")
     rows = offline_page.locator(".listing-table tbody tr")
     dates = rows.locator("time").all_inner_texts()

@@ -11,13 +11,14 @@ import pytest
 import yaml
 from conftest import BUILD_DAY, DEFAULT_FRONT_MATTER, ORG, Repo
 from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from xsspayloads import FIELDS, PAYLOADS
 
 from generator.build import BuildContext, build_catalogue
 from generator.incremental.update import Reuse
 from generator.site.views import item_url
 
-from .conftest import serve
+from .conftest import WAIT_MS, serve, show_listing_filter, wait_until
 
 URL_ATTRIBUTES = [
     "href",
@@ -111,9 +112,19 @@ def _context(browser: Browser, bypass_csp: bool, allowed: tuple[str, ...]) -> Br
     return context
 
 
-def _fired(page: Page) -> object:
-    page.wait_for_timeout(50)  # let error events of failed images settle
-    return page.evaluate("() => [window.__xss, typeof window.catalogueSearch]")
+# Once the load event has fired, every image has loaded or failed and its handlers have
+# run; one more task lets whatever they queued run too. Then what ran has shown itself.
+FIRED = """async () => {
+  if (document.readyState !== 'complete') {
+    await new Promise((done) => window.addEventListener('load', done, {once: true}));
+  }
+  await new Promise((done) => setTimeout(done));
+  return [window.__xss, typeof window.catalogueSearch];
+}"""
+
+
+def _fired(page: Page) -> list[object]:
+    return page.evaluate(FIRED)
 
 
 def _visit_all(page: Page, xss_build: Path, urls: dict[str, str]) -> list[tuple[str, object]]:
@@ -139,11 +150,11 @@ def _visit_all(page: Page, xss_build: Path, urls: dict[str, str]) -> list[tuple[
     for url, field, text in visits:
         page.goto(url)
         if field:
-            page.fill(field, text or "")
+            page.fill(field, text or "", timeout=WAIT_MS)  # the filter shows once its data loads
             page.press(field, "Enter")
-            page.wait_for_timeout(500)
-            shown = page.locator("a", has_text="预算执行XSS<script>").count()
-            if shown == 0:
+            try:  # the public site's search answers once Pagefind has loaded and searched
+                page.locator("a", has_text="预算执行XSS<script>").first.wait_for(timeout=WAIT_MS)
+            except PlaywrightTimeoutError:
                 failures.append((url, "the payload item was not found, so not tested"))
         fired = _fired(page)
         if fired != [None, "object" if "search.html" in url and "http" in url else fired[1]]:
@@ -233,9 +244,16 @@ def _csp_page(browser: Browser) -> tuple[BrowserContext, Page, list[str]]:
     return context, page, console
 
 
+# A violation is reported to the console as it happens, and to the listener by an event
+# the browser queues then; a task later, that event has been dispatched.
+VIOLATIONS = """async () => {
+  await new Promise((done) => setTimeout(done));
+  return window.__csp || [];
+}"""
+
+
 def _violations(page: Page, console: list[str]) -> list[str]:
-    page.wait_for_timeout(200)
-    found = page.evaluate("() => window.__csp || []")
+    found = page.evaluate(VIOLATIONS)  # its answer comes after any console message before it
     return found + [m for m in console if "Content Security Policy" in m]
 
 
@@ -244,13 +262,11 @@ def _exercise(page: Page, url: str) -> None:
     if url.endswith("/search.html") and url.startswith("http"):
         page.fill("#search-q", "预算")
         page.press("#search-q", "Enter")
-        page.wait_for_selector(".search-status:text-matches('^(找到|没有)')")
+        page.wait_for_selector(".search-status:text-matches('^(找到|没有)')", timeout=WAIT_MS)
     elif url.endswith("kiosk/search.html") or url.endswith("hall-kiosk/search.html"):
         page.fill("#kiosk-q", "yusuan")
-    elif url.endswith("catalogue/index.html") and url.startswith("http"):
-        page.wait_for_load_state("networkidle")  # the filter appears once catalogue.json loads
-        if page.locator("form.filter").is_visible():  # public only: the intranet has no export
-            page.fill("form.filter [name=text]", "预算")
+    elif url.endswith("catalogue/index.html") and show_listing_filter(page):
+        page.fill("form.filter [name=text]", "预算")  # public only: the intranet has no export
     page.click(".mode-toggle[data-mode=contrast]")  # every page runs site.js
 
 
@@ -260,7 +276,7 @@ def test_the_csp_listener_hears_a_violation(browser: Browser) -> None:
         '<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
         "<script>window.ran = 1</script>"
     )
-    assert _violations(page, console)
+    assert wait_until(lambda: _violations(page, console))  # however late the report comes
     context.close()
 
 
