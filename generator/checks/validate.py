@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..problems import Problem
 from ..source.config import CHANNELS, SCOPES, Config
-from ..source.guard import is_regular_file, resolve_under, symlinked
+from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
 from .approvals import check_approvals
 from .confidential import confidentiality_problems
@@ -101,10 +101,12 @@ def _attachment_problems(item: Item) -> Iterator[Problem]:
         relative = PurePosixPath(attachment.path)
         if attachment.path in seen:
             yield Problem.make("L403", *here, file=attachment.path)
-        elif not relative.is_absolute() and symlinked(item.folder, item.folder / relative):
+        elif (fault := path_fault(attachment.path)) is not None:
+            yield Problem.make("L402", *here, file=attachment.path, why=fault)
+        elif symlinked(item.folder, item.folder / relative):
             yield Problem.make("L406", *here, file=attachment.path)  # before L402: the cause
         elif file is None:
-            yield Problem.make("L402", *here, file=attachment.path)
+            yield Problem.make("L402", *here, file=attachment.path, why="超出了条目所在文件夹")
         elif not is_regular_file(file):
             yield Problem.make("L401", *here, file=attachment.path)
         seen.add(attachment.path)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..source.guard import path_fault
+
 
 @contextmanager
 def staged_output(out: Path) -> Iterator[Path]:
@@ -32,6 +34,24 @@ def staged_output(out: Path) -> Iterator[Path]:
         os.replace(out, retired)
     os.replace(stage, out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+class UnsafeOutputPath(ValueError):
+    """A file an output would write lies outside it: a bug, or input validation missed."""
+
+
+def output_path(root: Path, relative: str) -> Path:
+    """Where the file at ``relative`` (a root-relative URL path) goes under ``root``.
+
+    Every output path built from what items say (pages, attachments) goes through here:
+    a path that is not a plain relative path (``guard.path_fault``) could land outside
+    the output, so it is refused before anything is written. Validation refuses such
+    paths first; this makes sure no other way around it can write elsewhere.
+    """
+    fault = path_fault(relative)
+    if fault is not None:
+        raise UnsafeOutputPath(f"{relative!r}: {fault}")
+    return root.joinpath(*relative.split("/"))
 
 
 def write_text(path: Path, text: str) -> None:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from ..catalogue import Catalogue
 from ..checks.validate import local_links
 from ..output.files import OutputFiles
+from ..output.writer import output_path
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
@@ -183,7 +184,7 @@ def copy_attachments(site: Site, files: OutputFiles) -> None:
         for attachment in view.attachments:
             if not files.record(f"{site.variant.name}/{attachment.url}", key):
                 continue
-            target = site.out / attachment.url
+            target = output_path(site.out, attachment.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(attachment.source, target)
 

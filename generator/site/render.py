@@ -13,7 +13,7 @@ from typing import Protocol
 import jinja2
 
 from ..output.files import OutputFiles
-from ..output.writer import write_text
+from ..output.writer import output_path, write_text
 from ..source.config import REFRESH
 from .searchtext import search_terms
 from .views import ItemView, Site
@@ -162,4 +162,4 @@ class Renderer:
             page_url=page.url,
             **page.context,
         )
-        write_text(self.site.out / page.url, html)
+        write_text(output_path(self.site.out, page.url), html)

@@ -62,6 +62,29 @@ def is_regular_file(path: Path | None) -> bool:
         return False
 
 
+def path_fault(relative: str) -> str | None:
+    """What keeps ``relative`` from being a plain relative path ("files/表.pdf"), in
+    Chinese; None when it is one. Such a path joined to any folder stays inside it,
+    whatever the folder or the file system: no "..", no absolute or drive path, no
+    backslash, no empty or "." segment, no control character."""
+    if not relative:
+        return "路径为空"
+    if any(ord(c) < 32 or ord(c) == 127 for c in relative):
+        return "含有控制字符"
+    if "\\" in relative:
+        return "含有反斜杠“\\”，应使用“/”分隔"
+    if relative.startswith("/"):
+        return "以“/”开头（绝对路径）"
+    if ":" in relative:
+        return "含有“:”（如盘符）"
+    segments = relative.split("/")
+    if ".." in segments:
+        return "含有“..”"
+    if any(s in ("", ".") for s in segments):
+        return "含有空的或“.”路径段"
+    return None
+
+
 def resolve_under(folder: Path, relative: str) -> Path | None:
     """``folder / relative`` resolved, or None when no such path can exist."""
     if "\x00" in relative:

@@ -22,7 +22,13 @@ from ..problems import Problem
 from . import schema
 from .config import REFRESH, SCOPES, VALIDITY, Category, Config
 from .digest import file_sha256, item_digest
-from .guard import drop_incomplete, read_item_bytes, resolve_under, shares_containers
+from .guard import (
+    drop_incomplete,
+    path_fault,
+    read_item_bytes,
+    resolve_under,
+    shares_containers,
+)
 from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
 from .yamlsource import LineMap, load_yaml
 
@@ -240,8 +246,10 @@ class _LineYAMLHandler(frontmatter.YAMLHandler):
 
 
 def attachment_file(folder: Path, relative: str) -> Path | None:
-    """The file an attachment path names, or None when it leaves the item's folder."""
-    if PurePosixPath(relative).is_absolute() or "\\" in relative or ":" in relative:
+    """The file an attachment path names, or None when the path is not a plain relative
+    path (``guard.path_fault``) or leads out of the item's folder. The path is also where
+    the file is copied to in each output, so it must be safe to join there too."""
+    if path_fault(relative) is not None:
         return None
     target = resolve_under(folder, relative)
     return target if target is not None and target.is_relative_to(folder.resolve()) else None
