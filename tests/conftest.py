@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,9 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.checks.approvals import NewApproval, approve_file, rewrite_approvals
 
 REPO = Path(__file__).resolve().parent.parent
+# Builds seal their caches with a key in the user's cache folder (incremental/sealed.py):
+# the tests, and the commands they run, use one of their own, never the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="catalogue-tests-cache-")
 ORG = "11330109002468135T"
 
 DEFAULT_FRONT_MATTER: dict[str, Any] = {

@@ -25,7 +25,8 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.incremental import fingerprint, itemcache
 from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
-from generator.incremental.lastbuild import REMEMBERED_FILE, LastBuild
+from generator.incremental.lastbuild import LastBuild, remembered_file
+from generator.incremental.sealed import MAC_SIZE, MAGIC
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
 from generator.output.writer import OutputUpdate
@@ -300,7 +301,7 @@ def test_what_a_failed_build_started_is_not_taken_for_the_last_build(
 
 def test_a_damaged_record_of_the_last_build_is_not_used(tmp_path: Path) -> None:
     root, items = previewed_sample(tmp_path)
-    (root / "build" / REMEMBERED_FILE).write_bytes(b"\x80\x05 not a pickle")
+    remembered_file(root, root / "build").write_bytes(b"\x80\x05 not a pickle")
     body_edit(root)
     assert not listings_ahead(root, root / "build", items)
     assert_as_fresh_build(root, tmp_path / "fresh")
@@ -419,7 +420,7 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
     shutil.move(root, moved)
     # the saved cache names its root: a moved catalogue starts with an empty one
     assert ItemCache.load(moved).entries == {}
-    header = pickle.loads(saved)  # the first of the pickles in the file
+    header = pickle.loads(saved[len(MAGIC) + MAC_SIZE :])  # the first pickle after the seal
     assert header["root"] == str(root) and header["chunks"] == -(-len(first.entries) // 7)
 
 

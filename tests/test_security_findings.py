@@ -3,14 +3,23 @@ is named after the finding it closes, and fails on the code the review attacked.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import pickle
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from conftest import BUILD_DAY, Repo, line_of
+from conftest import BUILD_DAY, REPO, Repo, copy_sample, line_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.cli import main
+from generator.incremental.itemcache import CACHE_FILE
+from generator.incremental.lastbuild import remembered_file
+from generator.incremental.sealed import MAC_SIZE, MAGIC, tracked_by_git, write_sealed
 from generator.output.writer import UnsafeOutputPath, output_path
 from generator.source.guard import path_fault
 
@@ -20,6 +29,7 @@ from generator.source.guard import path_fault
 # the repository's real .venv, whose .pth files Python runs at every start.
 VENV_ITEM = "content/external/budget/.venv/lib/python3.11/site-packages/2026-notes.md"
 CLIMB_BACK_IN = "../../../../.venv/lib/python3.11/site-packages/evil.pth"
+RULE = "content/external/rules/2026-budget-performance.md"
 
 
 def _planted(repo: Repo, item: str, attachment: str, payload: str) -> Path:
@@ -75,3 +85,65 @@ def test_output_paths_are_plain_relative_paths_inside_the_output(tmp_path: Path)
     assert output_path(tmp_path, "items/2026-00001/files/表 1.pdf") == (
         tmp_path / "items" / "2026-00001" / "files" / "表 1.pdf"
     )
+
+
+class _Payload:
+    """A pickle that runs code when loaded: it makes the folder ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def test_caches_never_run_code_that_this_users_builds_did_not_write(tmp_path: Path) -> None:
+    """The item cache and the last build's record are pickles: one that somebody else
+    wrote (committed with ``git add -f``, or from a shared artifact) ran code on the
+    next build. Only files sealed with this user's key are unpickled, never one that
+    git tracks, and nothing a build keeps for the next lies in the output."""
+    root = copy_sample(tmp_path / "s")
+    out = root / "build"
+    runner = CliRunner()
+    assert (
+        runner.invoke(main, ["--root", str(root), "build", "--today", "2026-11-26"]).exit_code == 0
+    )
+    assert not [p for p in out.rglob("*") if p.suffix == ".pickle"]
+    cache, record = root / CACHE_FILE, remembered_file(root, out)
+    assert cache.is_file() and record.is_file()  # kept beside the content, not published
+    marker = tmp_path / "code-ran"
+    payload = pickle.dumps(_Payload(marker))
+    forged = [
+        payload,  # a bare pickle, as before caches were sealed
+        MAGIC + bytes(MAC_SIZE) + payload,  # a seal made without the key
+        MAGIC + hmac.new(b"k" * 32, payload, hashlib.sha256).digest() + payload,  # wrong key
+    ]
+    for bad in forged:
+        cache.write_bytes(bad)
+        record.write_bytes(bad)
+        (root / RULE).write_text((root / RULE).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        result = runner.invoke(main, ["--root", str(root), "build", "--today", "2026-11-26"])
+        assert result.exit_code == 0, result.output
+        assert not marker.exists()
+    # A file sealed by this very user, but committed: never read either.
+    write_sealed(cache, [_Payload(marker)])
+    _git(root, "init", "-q")
+    _git(root, "add", "-f", str(cache.relative_to(root)))
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "cache")
+    assert tracked_by_git(cache)
+    (root / RULE).write_text((root / RULE).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert (
+        runner.invoke(main, ["--root", str(root), "build", "--today", "2026-11-26"]).exit_code == 0
+    )
+    assert not marker.exists()
+
+
+def test_the_preview_artifact_holds_only_what_the_public_sees() -> None:
+    workflow = REPO / ".github" / "workflows" / "pull-request.yml"
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
+    (upload,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+    assert upload["with"]["path"].split() == ["build/public/", "build/kiosk/"]

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue import ItemReader, Read
-from ..output.writer import write_pickles
 from ..parallel.collector import paused_collector
 from ..parallel.reading import read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
+from .sealed import opened_sealed, write_sealed
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
@@ -197,8 +197,8 @@ class ItemCache(ItemReader):
         assert self._saved is not None
         entries: dict[str, CachedItem] = {}
         try:  # unpickling many small objects is several times faster without collections
-            with paused_collector(), self._saved.open("rb") as stream:
-                header = pickle.load(stream)  # written by ``save``; see docs/security.md
+            with paused_collector(), opened_sealed(self._saved) as stream:
+                header = pickle.load(stream)  # written by ``save``; sealed.py
                 if not (
                     isinstance(header, dict)
                     and header.get("root") == str(self.root)
@@ -207,7 +207,7 @@ class ItemCache(ItemReader):
                     return {}
                 for _ in range(header["chunks"]):
                     entries.update(pickle.load(stream))
-        except Exception:  # a missing, truncated or foreign cache is just not used
+        except Exception:  # a missing, truncated, foreign or unsealed cache is not used
             return {}
         return entries
 
@@ -222,7 +222,7 @@ class ItemCache(ItemReader):
         entries = list(self.entries.items())
         chunks = [entries[i : i + SAVED_CHUNK] for i in range(0, len(entries), SAVED_CHUNK)]
         header = {"root": str(self.root), "version": self.version, "chunks": len(chunks)}
-        write_pickles(target, [header, *chunks])
+        write_sealed(target, [header, *chunks])
 
 
 def check_context(root: Path, files: list[str]) -> str:

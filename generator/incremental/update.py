@@ -27,7 +27,7 @@ from ..source.items import content_files
 from .edits import Listings
 from .fingerprint import INPUTS_FILE, input_fingerprint, record_inputs, up_to_date
 from .itemcache import ItemCache, file_stamps
-from .lastbuild import REMEMBERED_FILE, LastBuild
+from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
 from .viewcache import ViewCache
 
@@ -76,12 +76,14 @@ class Reuse(Plan):
         self.previous = previous is not None
         files = OutputFiles(build, previous)
         if self.last is None:
-            self.last = LastBuild.load(ctx.out) if files.reusing else LastBuild()
+            self.last = LastBuild.load(ctx.root, ctx.out) if files.reusing else LastBuild()
         return files
 
     def write(self, catalogue: Catalogue, ctx: BuildContext, result: BuildResult) -> None:
         files = self.files(catalogue, ctx)
         assert self.last is not None  # loaded with the ledger of files
+        if self.saves_last:  # the output is about to change: saved again in ``finish``
+            LastBuild.forget(ctx.root, ctx.out)
         views = self.last.views
         views.start(files.manifest.build, catalogue)
         result.updated = files.reusing
@@ -95,15 +97,15 @@ class Reuse(Plan):
         return ctx.out if self.previous else None
 
     def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
-        """Record in ``folder`` what the output is made of; then remember its listings."""
+        """Record in ``folder`` what the output is made of, and remember its listings."""
         assert self.last is not None
-        listings = Listings.of(files.manifest.build, self.last.views, pages)
-        if self.saves_last:
-            LastBuild(self.last.views, listings).save(folder)
+        self.last.listings = Listings.of(files.manifest.build, self.last.views, pages)
         files.manifest.save(folder)
-        self.last.listings = listings
 
     def finish(self, ctx: BuildContext) -> None:
+        """The output is in place: remember it for the next build."""
+        if self.saves_last and self.last is not None:
+            self.last.save(ctx.root, ctx.out)
         record_inputs(ctx.out, self.fingerprint)
 
 
@@ -183,7 +185,7 @@ class Update:
                 site_pages.forget_listings()
                 self.result.counts[site_pages.site.variant.label] = len(site_pages.site.items)
             # The output is about to change: what it was made of no longer holds.
-            overlay.gone = [MANIFEST_FILE, INPUTS_FILE, REMEMBERED_FILE]
+            overlay.gone = [MANIFEST_FILE, INPUTS_FILE]
         if files.writes > writes or not ahead:
             ctx.pages_done(self.result, f"页面已写入：{len(files.changed())} 个文件有变化")
         return pages, shards

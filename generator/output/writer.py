@@ -7,10 +7,9 @@ stage has succeeded is the staging folder swapped into place.
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,16 +61,6 @@ def write_text(path: Path, text: str) -> None:
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def write_pickles(path: Path, parts: Iterable[object]) -> None:
-    """Pickle each of ``parts`` into ``path`` in turn, through a partial file that then
-    replaces it whole: a build reading it never finds half of one."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    with partial.open("wb") as stream:
-        for part in parts:
-            pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
 
 
 @dataclass

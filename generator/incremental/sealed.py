@@ -1,0 +1,132 @@
+"""Cache files that can run no code but ours: pickles sealed with a key kept outside
+the repository.
+
+Unpickling runs whatever the file says, so a cache file that someone else wrote
+(committed with ``git add -f``, or shipped in an artifact) could run code on the
+next build. Each cache file therefore carries an HMAC of its bytes, made with a
+key of this user's (in the user's cache folder, never in the catalogue): only
+files this user's builds wrote verify, and only verified files are unpickled.
+A file git tracks is never read, whatever it holds. docs/decisions/0003 says why
+sealed pickles rather than another format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+MAGIC = b"catalogue-sealed-1\n"
+MAC_SIZE = hashlib.sha256().digest_size
+BLOCK = 1 << 20
+
+
+def key_file() -> Path:
+    """This user's sealing key: in the user's cache folder, outside every catalogue."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "disclosure-catalogue" / "seal.key"
+
+
+def sealing_key() -> bytes | None:
+    """The key, made on first use (readable by this user alone); None when this
+    machine has nowhere to keep one, and then no cache is written or read."""
+    path = key_file()
+    with contextlib.suppress(OSError):
+        return _read_key(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another build made it just now
+        with contextlib.suppress(OSError):
+            return _read_key(path)
+        return None
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "wb") as stream:
+        key = secrets.token_bytes(32)
+        stream.write(key)
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise OSError(f"{path}: not a key")
+    return key
+
+
+class _Sealing:
+    """A file being written, with the HMAC of every byte written to it."""
+
+    def __init__(self, stream: BinaryIO, key: bytes) -> None:
+        self.stream = stream
+        self.mac = hmac.new(key, digestmod=hashlib.sha256)
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.stream.write(data)
+
+
+def write_sealed(path: Path, parts: Iterable[object]) -> bool:
+    """Pickle each of ``parts`` into ``path`` in turn, sealed, through a partial file
+    that then replaces it whole: a build reading it never finds half of one.
+
+    Returns False (and writes nothing) when there is no key to seal with.
+    """
+    key = sealing_key()
+    if key is None:
+        return False
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    with partial.open("wb") as stream:
+        stream.write(MAGIC + bytes(MAC_SIZE))  # the MAC's place, filled in below
+        sealing = _Sealing(stream, key)
+        for part in parts:
+            pickle.dump(part, sealing, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.seek(len(MAGIC))
+        stream.write(sealing.mac.digest())
+    os.replace(partial, path)
+    return True
+
+
+@contextlib.contextmanager
+def opened_sealed(path: Path) -> Iterator[BinaryIO]:
+    """``path`` opened at its first pickle, once its seal is verified; raises
+    ``ValueError`` for a file not sealed by this user, ``OSError`` for a missing one."""
+    key = sealing_key()
+    if key is None:
+        raise ValueError("no sealing key")
+    if tracked_by_git(path):
+        raise ValueError(f"{path} is in the repository: a cache is never committed")
+    with path.open("rb") as stream:
+        if stream.read(len(MAGIC)) != MAGIC:
+            raise ValueError("not a sealed file")
+        expected = stream.read(MAC_SIZE)
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        start = stream.tell()
+        while block := stream.read(BLOCK):
+            mac.update(block)
+        if not hmac.compare_digest(mac.digest(), expected):
+            raise ValueError("the seal does not match: not written by this user's builds")
+        stream.seek(start)
+        yield stream
+
+
+def tracked_by_git(path: Path) -> bool:
+    """Is ``path`` in the git index of the repository it lies in?"""
+    try:
+        found = subprocess.run(
+            ["git", "ls-files", "--error-unmatch", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:  # no git on this machine: nothing can be tracked
+        return False
+    return found.returncode == 0
