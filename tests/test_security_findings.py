@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
 import subprocess
 from pathlib import Path
 
@@ -14,12 +15,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import BUILD_DAY, REPO, Repo, copy_sample, line_of
+from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
+from generator.catalogue import load_catalogue
 from generator.cli import main
 from generator.incremental.itemcache import CACHE_FILE
 from generator.incremental.lastbuild import remembered_file
 from generator.incremental.sealed import MAC_SIZE, MAGIC, tracked_by_git, write_sealed
+from generator.incremental.update import Reuse
 from generator.output.writer import UnsafeOutputPath, output_path
 from generator.source.guard import path_fault
 
@@ -147,3 +151,63 @@ def test_the_preview_artifact_holds_only_what_the_public_sees() -> None:
     steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
     (upload,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
     assert upload["with"]["path"].split() == ["build/public/", "build/kiosk/"]
+
+
+FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # public, with a CSV attachment
+SUCCESSOR = "content/external/rules/2024-special-funds.md"  # named by the item it replaced
+
+
+def _withdraw(root: Path, item: str) -> None:
+    args = ["--root", str(root), "withdraw", str(root / item), "--by", "林志远"]
+    result = CliRunner().invoke(main, [*args, "--reason", "误公开个人信息", "--date", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+
+
+def _public_bytes(out: Path) -> bytes:
+    files = {**files_of(out / "public", unzip=True), **files_of(out / "kiosk", unzip=True)}
+    return b"\n".join(files.values())
+
+
+@pytest.mark.parametrize("item", [FUNDS, SUCCESSOR])
+def test_a_withdrawn_item_leaves_no_byte_in_public_or_kiosk(tmp_path: Path, item: str) -> None:
+    """Emergency takedown: after ``catalogue withdraw`` no byte of the item (title,
+    body, attachment, summary) remains in the public site or the kiosk, their search
+    indexes, feed, sitemap or exports, after an incremental build as after a clean
+    one; its old address answers with a neutral page; the intranet keeps it, marked."""
+    root = copy_sample(tmp_path / "s")
+    out = root / "build"
+    text = (root / item).read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))[7:]
+    body = re.findall(r"[\u4e00-\u9fff]{12,}", text.split("\n---\n", 1)[1])[0]
+    # The successor's title stays where other items' own text quotes it; what must go
+    # is every link to it and what only the item itself says.
+    secrets = [title, body] if item == FUNDS else [body, "2024-00012.html"]
+    if item == FUNDS:
+        secrets.append(
+            (root / "content/external/funds/files/2025-farmland-subsidy.csv")
+            .read_text(encoding="utf-8")
+            .splitlines()[1]
+        )
+    build_catalogue(BuildContext(root, out, BUILD_DAY), Reuse())
+    assert all(s.encode() in _public_bytes(out) for s in secrets)  # the test sees them
+    _withdraw(root, item)
+    assert load_catalogue(root).problems == load_catalogue(copy_sample(tmp_path / "c")).problems
+    result = build_catalogue(BuildContext(root, out, BUILD_DAY), Reuse())
+    assert result.updated  # incremental
+    build_catalogue(BuildContext(root, tmp_path / "clean", BUILD_DAY))
+    for built in (out, tmp_path / "clean"):
+        published = _public_bytes(built)
+        for secret in secrets:
+            assert secret.encode() not in published, (built, secret)
+        index_no = next(line for line in text.splitlines() if line.startswith("index_no:"))
+        url = f"items/{index_no.rsplit('/', 1)[1]}.html"
+        for output in ("public", "kiosk"):
+            gone = (built / output / url).read_text(encoding="utf-8")
+            assert "信息已撤回" in gone and 'content="noindex"' in gone
+        assert url not in (built / "public/sitemap.xml").read_text(encoding="utf-8")
+        intranet = (built / "intranet" / url).read_text(encoding="utf-8")
+        assert title in intranet and "已撤回" in intranet
+        assert "误公开个人信息" in (built / "intranet/register.html").read_text(encoding="utf-8")
+    assert files_of(out, unzip=True, top=False) == files_of(
+        tmp_path / "clean", unzip=True, top=False
+    )

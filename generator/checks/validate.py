@@ -17,6 +17,7 @@ from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
 from .approvals import check_approvals
 from .confidential import confidentiality_problems
+from .withdrawal import withdrawal_problems
 
 INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>\d{4})-(?P<serial>\d{5})")
 
@@ -88,6 +89,7 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     out.extend(_link_problems(item, item_files))
     out.extend(check_approvals(item, config))
     out.extend(confidentiality_problems(item, config))
+    out.extend(withdrawal_problems(item, config))
     return out
 
 

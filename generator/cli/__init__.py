@@ -22,6 +22,7 @@ from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
+from ..checks.withdrawal import WithdrawalRefused, record_withdrawal
 from ..incremental.itemcache import ItemCache
 from ..incremental.update import Reuse
 from ..parallel.reading import ParallelReader
@@ -197,6 +198,37 @@ def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
                 reason = version.describe() if version else "在 git 历史中找不到审批时的版本"
                 click.echo(f"      原因：{reason}")
     return 1 if failing else 0
+
+
+@main.command(
+    help="紧急撤回已发布的条目：catalogue withdraw FILE --reason 原因 --by 姓名；"
+    "下次生成时公众网站和电子触摸屏不再显示该条目，原地址显示“信息已撤回”。"
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reason", required=True, help="撤回原因（200 字以内，记入审批登记）。")
+@click.option("--by", "by", required=True, help="经办人姓名（须在 catalog.yaml 中登记）。")
+@click.option("--date", "date", type=DATE, help="撤回日期（默认今天）。")
+@click.pass_obj
+def withdraw(root: Path, file: Path, reason: str, by: str, date: dt.date | None) -> None:
+    try:
+        catalogue = load_catalogue(root, ParallelReader())
+    except CatalogUnusable as unusable:
+        _print_problems(errors(unusable.problems), "text", False)
+        raise CatalogueError("catalog.yaml 有错误，请先修正。") from None
+    item = _item_at(catalogue, file)
+    if item is None:
+        _print_problems(errors(catalogue.problems), "text", False)
+        raise CatalogueError(f"无法读取条目 {file}，请先修正上述问题。")
+    text = item.file.read_text(encoding="utf-8")
+    try:
+        text = record_withdrawal(item, text, catalogue.config, by, reason, date or dt.date.today())
+    except WithdrawalRefused as refused:
+        raise CatalogueError(f"{item.path}：{refused}") from None
+    item.file.write_text(text, encoding="utf-8", newline="")
+    click.echo(
+        f"已撤回 {item.path}：下次生成（catalogue build）时公众网站和电子触摸屏不再显示该条目；"
+        "请立即提交并合并，发布流程会重新生成网站。"
+    )
 
 
 @main.command(help="按科室列出已逾期、即将到期和超期发布的公开事项；--upcoming 列出待发布条目。")

@@ -14,7 +14,7 @@ import markdown
 from ..catalogue import Catalogue
 from ..checks.approvals import short
 from ..checks.confidential import exemption_rows
-from ..source.items import Item
+from ..source.items import Item, Withdrawal
 from .render import Renderer
 from .reports import assess, assessment_markdown, report_years
 from .sanitize import sanitize
@@ -43,6 +43,7 @@ class RegisterRow:
     major: bool
     steps: list[RegisteredStep]
     exemptions: list[tuple[str, str]] = field(default_factory=list)  # (masked value, reason)
+    withdrawn: Withdrawal | None = None
 
 
 def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
@@ -68,6 +69,7 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
             major=item.meta.major,
             steps=chain,
             exemptions=exemption_rows(item),
+            withdrawn=item.meta.withdrawn,
         )
 
     return [row(i) for i in sorted(catalogue.valid_items(), key=lambda i: i.meta.index_no)]

@@ -26,7 +26,8 @@ from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
 from .searchtext import searchable_text
-from .views import ItemView, Site
+from .select import withdrawn_items
+from .views import ItemView, Site, item_url
 
 LATEST_ON_HOME = 10
 
@@ -335,6 +336,9 @@ class SitePages:
         static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
         for url, template in STATIC_PAGES.items():
             renderer.write(Page(url, template, static), share)
+        for item in withdrawn_items(self.catalogue, site.variant):  # their old addresses
+            url = item_url(item.meta.index_no)
+            renderer.write(Page(url, "withdrawn.html", {}, listed=False), share)
         if share.first:
             copy_attachments(site, renderer.files)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing

@@ -96,6 +96,7 @@ class Page:
     context: dict[str, object]
     prepare: Callable[[], None] | None = None  # fills in costly values, only if rendered
     owner: str = ""  # pages with one owner are rendered by one process (default: the URL)
+    listed: bool = True  # in ``site.pages`` (the sitemap); a withdrawn item's page is not
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,10 @@ class Renderer:
         self.write(Page(url, template, context, prepare))
 
     def write(self, page: Page, share: Share = WHOLE) -> None:
-        """Write ``page`` if it is in ``share`` and changed; it is listed in the site either way."""
-        self.site.pages.append(page.url)
+        """Write ``page`` if it is in ``share`` and changed; it is listed in the site either way
+        (unless ``page.listed`` is False)."""
+        if page.listed:
+            self.site.pages.append(page.url)
         if not share.owns(page):
             return  # another process renders it
         key = self.keys.key(page.url, page.template, {"site": self.site, **page.context})

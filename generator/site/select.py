@@ -3,7 +3,8 @@
 Each variant (public website, kiosk, intranet) names the scopes and the channel
 it serves. An item is shown only when it is in scope, lists the channel, has
 passed validation (so its approvals are complete and current) and its
-``published`` day has come.
+``published`` day has come; public outputs never show an item withdrawn in an
+emergency (``catalogue withdraw``).
 """
 
 from __future__ import annotations
@@ -53,4 +54,20 @@ def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list
         and is_published(item, today)
         and not channels.isdisjoint(item.channels(config))
         and not (has_ended(item, today) and item.category(config).after_expiry == "remove")
+        and (variant.staff or item.meta.withdrawn is None)
+    ]
+
+
+def withdrawn_items(catalogue: Catalogue, variant: Variant) -> list[Item]:
+    """Items of ``variant``'s scopes withdrawn in an emergency, which it no longer shows:
+    their old addresses answer with a neutral 已撤回 page."""
+    if variant.staff:
+        return []  # staff still see them, marked
+    failing = catalogue.failing()
+    return [
+        item
+        for item in catalogue.newest_first
+        if item.meta.withdrawn is not None
+        and item.scope in variant.scopes
+        and item.path not in failing
     ]

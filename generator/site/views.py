@@ -18,7 +18,7 @@ from ..catalogue import Catalogue
 from ..checks.lifecycle import has_ended
 from ..source.config import CHANNELS, REFRESH, VALIDITY, Config
 from ..source.guard import human_size
-from ..source.items import SUMMARY_LIMIT, Item
+from ..source.items import SUMMARY_LIMIT, Item, Withdrawal
 from .select import Variant, select_items
 
 ITEMS_DIR = "items"
@@ -125,6 +125,7 @@ class ItemView:
     search_text: str = ""  # what a search must find this item by (see search.py)
     ended: bool = False  # a 公示 past its period: in the 历史信息 archive, not current lists
     draft: bool = False  # shown by a preview before its approvals are complete
+    withdrawn: Withdrawal | None = None  # taken down in an emergency: only staff see it
 
     @property
     def year(self) -> int:
@@ -205,6 +206,7 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
         changes=sorted((ChangeView(c.date, c.note) for c in meta.changes), key=lambda c: c.date),
         body_text=body_text,
         ended=has_ended(item, today),
+        withdrawn=meta.withdrawn,
     )
 
 
@@ -222,6 +224,7 @@ def selection_facts(item: Item, config: Config) -> str:
             category.after_expiry if category else None,
             item.meta.index_no,
             item.meta.superseded_by,
+            item.meta.withdrawn is not None,
         )
     )
 
@@ -266,9 +269,12 @@ class Shown:
         return item if item is not None and item.path in self.paths else None
 
     def nameable(self, index_no: str) -> Item | None:
-        """The item of the output's scopes with this 索引号, if any: links may name it."""
+        """The item of the output's scopes with this 索引号, if any: links may name it
+        (a withdrawn one only on the intranet: no public page may carry its title)."""
         item = self.catalogue.by_index.get(index_no)
-        return item if item is not None and item.scope in self.variant.scopes else None
+        if item is None or item.scope not in self.variant.scopes:
+            return None
+        return item if self.variant.staff or item.meta.withdrawn is None else None
 
     def url_of(self, file: str) -> str | None:
         """The URL of the shown item in ``file`` (absolute), if any."""

@@ -7,8 +7,9 @@ Canonical form (version 1), documented for auditors in docs/digest.md:
      "body": B, "format": "catalogue-digest/1", "meta": M}
 
 with keys sorted, no ASCII escaping and separators "," and ":", where
-- M is the front matter as YAML data, without the ``approvals`` key (so approving
-  never changes what is approved); dates are the strings the author wrote;
+- M is the front matter as YAML data, without the ``approvals`` and ``withdrawn`` keys
+  (so approving or withdrawing never changes what is approved); dates are the strings
+  the author wrote;
 - B is the Markdown body with LF line endings and surrounding blank space removed;
 - each attachment is listed in front-matter order with the SHA-256 of its bytes
   (``missing`` when the file cannot be read).
@@ -41,10 +42,15 @@ def file_sha256(path: Path | None) -> str:
         return MISSING
 
 
+# Front matter that records what happened to the content rather than the content itself:
+# approving it, or withdrawing it in an emergency, leaves the signed digest as it was.
+UNSIGNED = ("approvals", "withdrawn")
+
+
 def canonical_form(meta: Mapping[str, Any], body: str, attachments: list[tuple[str, str]]) -> bytes:
     document = {
         "format": FORMAT,
-        "meta": {k: v for k, v in meta.items() if k != "approvals"},
+        "meta": {k: v for k, v in meta.items() if k not in UNSIGNED},
         "body": body.replace("\r\n", "\n").strip(),
         "attachments": [{"path": p, "sha256": h} for p, h in attachments],
     }

@@ -82,6 +82,18 @@ class Exemption(Located):
     reason: str = option(Str(required=True, max_len=200))
 
 
+@dataclass(kw_only=True)
+class Withdrawal(Located):
+    """An emergency takedown (``catalogue withdraw``): who withdrew the item, when, why.
+
+    A withdrawn item leaves every public and kiosk output; the intranet and the
+    approval register keep it with this record."""
+
+    date: dt.date = option(Date(required=True))
+    by: str = option(Str(required=True))
+    reason: str = option(Str(required=True, max_len=200))
+
+
 class LazilyUnpickled:
     """Pickled (the item cache, reading workers), the attributes named in ``lazily``
     go into one pickle of their own, unpickled when any of them is first read.
@@ -144,6 +156,7 @@ class FrontMatter(LazilyUnpickled):
     doc_type: str | None = option(Choice(DOC_TYPES))
     approvals: list[Approval] = option(ListOf(Nested(Approval)))
     exemptions: list[Exemption] = option(ListOf(Nested(Exemption)))
+    withdrawn: Withdrawal | None = option(Nested(Withdrawal))
 
 
 @dataclass
@@ -192,11 +205,11 @@ class Item(LazilyUnpickled):
 
     def page_digest(self) -> str:
         """Everything the item's file says and its attachments' contents (the approved
-        ``digest`` covers all but the approvals themselves): what its pages are made of."""
+        ``digest`` covers all but the approvals and a withdrawal): what its pages are made of."""
         return self.remember(
             "page digest",
             lambda: hashlib.sha256(
-                f"{self.path}|{self.digest}|{self.meta.approvals!r}".encode(
+                f"{self.path}|{self.digest}|{self.meta.approvals!r}|{self.meta.withdrawn!r}".encode(
                     "utf-8", "surrogatepass"
                 )
             ).hexdigest(),
