@@ -10,7 +10,7 @@ them rather than falling on one:
   as-is          the real build
   no-markdown    every body as one escaped paragraph: a Markdown engine that costs nothing
   native-search  Pagefind given each item's text to segment itself, as on Hugo's pages,
-                 with no bigram tokens and no searchtext metadata (search.py says why
+                 with no bigram tokens and no searchtext metadata (site/searchtext.py says why
                  the real build has them)
   public-only    the public website alone, without the kiosk and the intranet
   all-three      all of the above, the nearest to Hugo + Pagefind's work (it still reads

@@ -123,8 +123,9 @@ def load_catalogue(
 ) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem.
 
-    Raises ``CatalogUnusable`` when catalog.yaml cannot be loaded. ``reader`` reads and checks the items (by default each in turn); ``files`` is
-    ``content_files(root)``, if the caller has it already.
+    Raises ``CatalogUnusable`` when catalog.yaml cannot be loaded. ``reader`` reads
+    and checks the items (by default each in turn); ``files`` is ``content_files(root)``,
+    if the caller has it already.
     """
     root = root.resolve()
     reader = reader or ItemReader()

@@ -226,9 +226,9 @@ def test_the_core_pipeline_builds_the_same_bytes_without_any_cache(tmp_path: Pat
     writes is what a build with every cache writes, and it leaves no cache behind."""
     root = copy_sample(tmp_path / "s")
     bare = build_catalogue(BuildContext(root, tmp_path / "bare", BUILD_DAY))
+    assert not (root / ".cache").exists()
     build_catalogue(BuildContext(root, tmp_path / "reused", BUILD_DAY), Reuse())
     assert not bare.updated and bare.counts
     bare_files = files_of(tmp_path / "bare", unzip=True)
     assert bare_files == files_of(tmp_path / "reused", unzip=True, top=False)
     assert not [p for p in bare_files if "/" not in p]  # no records of the build beside it
-    assert not (root / ".cache").exists()

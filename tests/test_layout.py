@@ -4,8 +4,13 @@ README's tree of the layers is the one the code describes."""
 from __future__ import annotations
 
 import ast
+import shutil
 import tomllib
 from pathlib import Path
+
+import pytest
+
+from generator.incremental import sources
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "generator"
@@ -54,3 +59,18 @@ def test_readme_shows_the_layers_as_the_code_describes_them() -> None:
     assert shown == tree(), (
         "README's layout is out of date; replace the block between the markers with:\n" + tree()
     )
+
+
+def test_the_generators_digest_covers_every_subpackage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caches trust nothing built by other code: an edit in any subpackage changes the
+    digest every cache key and the build's input fingerprint start from."""
+    copy = tmp_path / "generator"
+    shutil.copytree(GENERATOR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sources, "GENERATOR", copy)
+    before = sources.generator_digest()
+    deep = copy / "site" / "pages.py"
+    assert deep in sources.generator_files()
+    deep.write_text(deep.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert sources.generator_digest() != before

@@ -497,7 +497,6 @@ def test_every_page_reads_only_what_its_key_covers(
 
 def test_search_text_is_made_from_the_item_alone(sample: Path) -> None:
     catalogue = load_catalogue(sample)
-    assert catalogue.config is not None
     fields = item_view_fields()
     for item in catalogue.valid_items():
         log: set[Read] = set()

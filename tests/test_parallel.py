@@ -154,7 +154,7 @@ def test_items_read_by_workers_equal_items_read_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_sample(tmp_path / "s")
-    alone = load_catalogue(root)  # the sample is below MIN_ITEMS: one process
+    alone = load_catalogue(root)  # the default reader: one item after another
     readers = tmp_path / "readers.log"
     real_read = reading.read_item
 

@@ -63,8 +63,8 @@ def test_workflows_do_what_the_issue_asks() -> None:
     runs = " ".join(s.get("run", "") for s in pr_steps)
     assert "catalogue validate --format github" in runs and "catalogue build" in runs
     assert '>> "$GITHUB_STEP_SUMMARY"' in runs
-    upload = next(s for s in pr_steps if str(s.get("uses", "")).startswith("actions/upload-art"))
-    assert upload["with"]["path"] == "build/"
+    # A preview artifact; what it holds: test_security_findings.py.
+    assert any(str(s.get("uses", "")).startswith("actions/upload-art") for s in pr_steps)
 
     triggers = publish[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"]

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 import click
 
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
+from ..parallel.reading import ParallelReader
 from ..source.config import CATALOG_FILE, SCOPES, Config
 from ..source.items import CONTENT_DIR
 from .cliutil import CatalogueError, emit
@@ -106,7 +107,7 @@ def codeowners_text(catalogue: Catalogue) -> str:
 @click.pass_obj
 def codeowners(root: Path, write: bool) -> None:
     try:
-        catalogue = load_catalogue(root)
+        catalogue = load_catalogue(root, ParallelReader())
     except CatalogUnusable:
         raise CatalogueError("catalog.yaml 有错误，请先运行 catalogue validate 修正。") from None
     emit(codeowners_text(catalogue), root, CODEOWNERS_FILE, write)

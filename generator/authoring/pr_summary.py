@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 import click
 
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
+from ..parallel.reading import ParallelReader
 from ..problems import errors
 from ..source.config import CATALOG_FILE, SCOPES
 from ..source.items import CONTENT_DIR, ITEM_SUFFIX, Item
@@ -132,7 +133,7 @@ def pr_summary_markdown(root: Path, base: str) -> str:
     changes = git_changes(root, base)
     lines = [f"## 条目变更（对比 `{base}`）", ""]
     try:
-        catalogue = load_catalogue(root)
+        catalogue = load_catalogue(root, ParallelReader())
     except CatalogUnusable:
         lines.append("❌ catalog.yaml 有错误，无法列出条目的审批状态；请查看“校验”步骤的注释。")
         return "\n".join(lines) + "\n"

@@ -64,7 +64,7 @@ class BuildContext:
     @property
     def mode(self) -> str:
         """What besides the inputs decides every page: a preview or a strict build."""
-        return "preview" if self.preview else "strict" if self.strict else "build"
+        return "+".join(m for m, on in (("preview", self.preview), ("strict", self.strict)) if on) or "build"
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

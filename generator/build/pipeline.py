@@ -68,19 +68,22 @@ def read_catalogue(ctx: BuildContext, plan: Plan) -> Catalogue:
         # Collections from here on look only at what rendering makes; were the items
         # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()
-    ctx.stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
-    if ctx.preview:
-        catalogue.allow_drafts()
-    if catalogue.failed(ctx.strict):
-        gc.unfreeze()
-        raise BuildRefused(errors(catalogue.problems, ctx.strict) or catalogue.problems)
+    try:
+        ctx.stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
+        if ctx.preview:
+            catalogue.allow_drafts()
+        if catalogue.failed(ctx.strict):
+            raise BuildRefused(errors(catalogue.problems, ctx.strict) or catalogue.problems)
+    except BaseException:
+        gc.unfreeze()  # ``build_catalogue`` unfreezes once writing has begun
+        raise
     return catalogue
 
 
 class Plan:
     """How a build writes its output: here afresh, keeping nothing of earlier builds.
 
-    ``incremental.Reuse`` overrides the hooks (``up_to_date``, ``reader``, the
+    ``incremental.update.Reuse`` overrides the hooks (``up_to_date``, ``reader``, the
     ledger of files, the views, the page keys, ``record``) to reuse their work.
     """
 
@@ -152,7 +155,7 @@ class Plan:
         ctx.pages_done(result)  # the progress lines above said it
 
     def earlier_index(self, ctx: BuildContext) -> Path | None:
-        """A previous output whose index files an index run may reuse (search.IndexRun)."""
+        """A previous output whose index files an index run may reuse (search.pagefind.IndexRun)."""
         return None
 
     def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:

@@ -26,7 +26,7 @@ from ..site.select import VARIANTS
 from ..source.items import content_files
 from .edits import Listings
 from .fingerprint import INPUTS_FILE, input_fingerprint, record_inputs, up_to_date
-from .itemcache import ItemCache, file_stamps
+from .itemcache import ItemCache, Stamp, file_stamps
 from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
 from .viewcache import ViewCache
@@ -40,7 +40,8 @@ class Reuse(Plan):
     ``items`` keeps items read by earlier builds and ``last`` what the last build
     selected and listed: a preview keeps both between rebuilds; otherwise ``last``
     is kept beside the output. Without ``reuse_output``, every file is written
-    again (``catalogue build --no-cache``).
+    again (``catalogue build --no-cache``). A plan serves one build: make a new one for the
+    next (``catalogue serve`` keeps ``items`` and ``last`` between them).
     """
 
     keys_for = PageKeys
@@ -56,19 +57,25 @@ class Reuse(Plan):
         self.saves_last = last is None
         self.reuse_output = reuse_output
         self.fingerprint: str | None = None
+        self.stamps: dict[str, Stamp] = {}
         self.previous = False  # ``out`` held a build with a manifest of its files
 
     def up_to_date(self, ctx: BuildContext) -> bool:
+        """Compares the inputs' fingerprint with the output's, keeping what it stat'ed
+        (the files under content/ and their stamps) for ``reader``."""
         self.content = content_files(ctx.root.resolve())
-        stamps = file_stamps(self.content)
-        if self.items is not None:
-            self.items.stamps = stamps
+        self.stamps = file_stamps(self.content)
         now = time.time_ns()
-        self.fingerprint = input_fingerprint(ctx.root.resolve(), ctx.today, ctx.mode, stamps, now)
+        self.fingerprint = input_fingerprint(
+            ctx.root.resolve(), ctx.today, ctx.mode, self.stamps, now
+        )
         return up_to_date(ctx.out, self.fingerprint)
 
     def reader(self, ctx: BuildContext) -> ItemReader:
-        return ParallelReader() if self.items is None else self.items
+        if self.items is None:
+            return ParallelReader()
+        self.items.stamps = self.stamps  # read by the load that follows, then dropped
+        return self.items
 
     def files(self, catalogue: Catalogue, ctx: BuildContext) -> OutputFiles:
         build = build_digest(catalogue.root, theme_dir(catalogue.root), ctx.today, ctx.mode)

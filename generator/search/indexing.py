@@ -96,13 +96,13 @@ class Indexing:
 
     One run at a time while pages are rendering on every core; then ``widen``
     lets as many run at once as processes rendered the pages (each run over a
-    shard holds a few hundred MB: see search.SHARD_PAGES).
+    shard holds a few hundred MB: see pagefind.SHARD_PAGES).
 
     A public shard that the intranet merges is copied once it is indexed; the
     copies are made by ``wait``, after every index run has finished.
 
     ``earlier`` is the previous output, if any: a run reuses the files of its
-    shard's earlier index that are still current (search.IndexRun).
+    shard's earlier index that are still current (pagefind.IndexRun).
     """
 
     def __init__(

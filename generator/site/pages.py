@@ -273,7 +273,7 @@ class ItemPages:
 
 
 class SitePages:
-    """Every page of one site, ready to be rendered whole or in shares (parallel.py)."""
+    """Every page of one site, ready to be rendered whole or in shares (parallel/rendering.py)."""
 
     def __init__(
         self,

@@ -122,7 +122,7 @@ class ItemView:
     replaces: list[LinkView] = field(default_factory=list)
     body_html: str = ""
     body_text: str = ""
-    search_text: str = ""  # what a search must find this item by (see search.py)
+    search_text: str = ""  # what a search must find this item by (see site/searchtext.py)
     ended: bool = False  # a 公示 past its period: in the 历史信息 archive, not current lists
     draft: bool = False  # shown by a preview before its approvals are complete
     withdrawn: Withdrawal | None = None  # taken down in an emergency: only staff see it
