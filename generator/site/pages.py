@@ -179,9 +179,10 @@ def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
     return resolve
 
 
-def copy_attachments(site: Site, files: OutputFiles) -> None:
+def copy_attachments(renderer: Renderer) -> None:
+    site, files = renderer.site, renderer.files
     for view in site.items:
-        key = view.item.page_digest()  # covers the attachments' contents
+        key = renderer.keys.key("attachments", "", {"item": view.item})  # their contents too
         for attachment in view.attachments:
             if not files.record(f"{site.variant.name}/{attachment.url}", key):
                 continue
@@ -340,7 +341,7 @@ class SitePages:
             url = item_url(item.meta.index_no)
             renderer.write(Page(url, "withdrawn.html", {}, listed=False), share)
         if share.first:
-            copy_attachments(site, renderer.files)
+            copy_attachments(renderer)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
                 shutil.copytree(theme_dir(self.catalogue.root) / "static", site.out / "static")
 
