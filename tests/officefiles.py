@@ -36,6 +36,15 @@ def write_xlsx(
     return path
 
 
+def save_workbook(path: Path, workbook: openpyxl.Workbook) -> Path:
+    """A workbook built by the caller (comments, headers, formulas), saved stored."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_restored(buffer.getvalue()))
+    return path
+
+
 def _restored(data: bytes) -> bytes:
     """The same zip with every entry stored uncompressed."""
     out = io.BytesIO()
@@ -103,14 +112,19 @@ def _paragraphs(paragraphs: list[str]) -> str:
 
 
 def write_docx(
-    path: Path, paragraphs: list[str], header: list[str] | None = None, deleted: str | None = None
+    path: Path,
+    paragraphs: list[str],
+    header: list[str] | None = None,
+    deleted: str | None = None,
+    parts: dict[str, list[str]] | None = None,
 ) -> Path:
-    """A minimal DOCX; ``deleted`` is added as a tracked deletion (w:delText)."""
+    """A minimal DOCX; ``deleted`` is added as a tracked deletion (w:delText); ``parts``:
+    more parts (``word/footnotes.xml``, ``docProps/core.xml``…) → their paragraphs."""
     document = _paragraphs(paragraphs)
     if deleted is not None:
         tracked = f'<w:p><w:del w:id="1" w:author="x"><w:r><w:delText>{deleted}</w:delText></w:r></w:del></w:p>'
         document = document.replace("</w:body>", f"{tracked}</w:body>")
-    parts = {
+    files = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -126,9 +140,11 @@ def write_docx(
         "word/document.xml": document,
     }
     if header is not None:
-        parts["word/header1.xml"] = _paragraphs(header).replace("w:document", "w:hdr")
+        files["word/header1.xml"] = _paragraphs(header).replace("w:document", "w:hdr")
+    for name, paragraphs_of_part in (parts or {}).items():
+        files[name] = _paragraphs(paragraphs_of_part)
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
-        for name, text in parts.items():
+        for name, text in files.items():
             archive.writestr(name, text)
     return path

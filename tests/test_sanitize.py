@@ -12,7 +12,7 @@ from conftest import Repo, line_of
 from xsspayloads import PAYLOADS
 
 from generator.site.markup import render_body
-from generator.site.sanitize import sanitize
+from generator.source.sanitize import sanitize
 
 FORBIDDEN_TAGS = {
     *("script", "iframe", "frame", "object", "embed", "form", "input", "button", "textarea"),

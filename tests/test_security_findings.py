@@ -9,6 +9,7 @@ import os
 import pickle
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,184 @@ def test_a_withdrawn_item_leaves_no_byte_in_public_or_kiosk(tmp_path: Path, item
     assert files_of(out, unzip=True, top=False) == files_of(
         tmp_path / "clean", unzip=True, top=False
     )
+
+
+# ---------------------------------------------------------------- finding 3: scanner evasion
+
+ID_NUMBER = "110101199003074514"  # valid check digit; belongs to no one
+MOBILE = "13812345678"
+
+
+def _p_problems(repo: Repo, path: Path) -> list[tuple[str, int, str]]:
+    rel = path.relative_to(repo.root).as_posix()
+    return [(p.code, p.line, p.message) for p in repo.load().problems if p.path == rel]
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "masked"),
+    [
+        # What the page shows, not what the source says.
+        ("身份证号 &#49;10101199003074514。", "P701", "110101********4514"),
+        ("身份证号 &#x31;&#x31;0101199003074514。", "P701", "110101********4514"),
+        ("身份证号 110101199**003074514**。", "P701", "110101********4514"),
+        ("身份证号 110101199<b>003</b>074514。", "P701", "110101********4514"),
+        ("身份证号 1101011990\u200b03074514。", "P701", "110101********4514"),
+        ("身份证号 1101011990\u00ad03074514。", "P701", "110101********4514"),
+        ("身份证号 110101\\-19900307\\-4514。", "P701", "110101********4514"),
+        # Forms the check did not know.
+        ("身份证号 110101900307451。", "P701", "110101*****7451"),
+        ("身份证号 110101 19900307 4514。", "P701", "110101********4514"),
+        ("身份证号 110101-19900307-4514。", "P701", "110101********4514"),
+        ("手机 138.1234.5678。", "P702", "138****5678"),
+        ("手机 (138)1234-5678。", "P702", "138****5678"),
+        ("手机 （138）1234-5678。", "P702", "138****5678"),
+        ("手机 138 1234-5678。", "P702", "138****5678"),
+        ("机 密★一年", "P704", "机 密★一年"),
+        ("秘密*五年", "P704", "秘密*五年"),
+        ("★秘密", "P704", "★秘密"),
+        ("機密★", "P704", "機密★"),
+    ],
+)
+def test_confidentiality_check_reads_what_readers_see(
+    repo: Repo, line: str, code: str, masked: str
+) -> None:
+    path = repo.add_item(body=f"## 名单\n\n张三\n\n{line}\n\n以上。\n")
+    found = [(c, n, m) for c, n, m in _p_problems(repo, path) if c.startswith("P70")]
+    assert [(c, n) for c, n, _ in found] == [(code, line_of(path, line[:4]))], found
+    assert masked in found[0][2] and ID_NUMBER not in found[0][2]
+
+
+def test_confidentiality_check_reads_hidden_parts_of_attachments(repo: Repo) -> None:
+    import openpyxl
+    from officefiles import save_workbook, write_docx
+    from openpyxl.comments import Comment
+
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    (folder / "unicode.txt").write_bytes(f"姓名\t电话\n张三\t{MOBILE}\n".encode("utf-16"))
+    (folder / "nobom.csv").write_bytes(f"姓名,身份证\n张三,{ID_NUMBER}\n".encode("utf-16-le"))
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "表1"
+    sheet["A1"] = "预算表"
+    sheet["A1"].comment = Comment(f"经办人手机 {MOBILE}", "x")
+    sheet.oddFooter.center.text = "机密★一年"
+    sheet["B2"] = '="1101011990"&"03074514"'  # a formula without a cached value
+    sheet["C3"] = int(MOBILE)
+    sheet["C3"].number_format = "00000000000"
+    sheet["C4"] = 13912345678
+    sheet["C4"].number_format = "#"
+    workbook.create_sheet("张三13712345678")
+    save_workbook(folder / "t.xlsx", workbook)
+    write_docx(
+        folder / "n.docx",
+        ["通知"],
+        parts={
+            "word/footnotes.xml": [f"注：经办人 {MOBILE}"],
+            "word/endnotes.xml": [f"身份证 {ID_NUMBER}"],
+            "word/comments.xml": ["秘密★五年"],
+            "docProps/core.xml": ["联系人 13612345678"],
+        },
+    )
+    path = repo.add_item(
+        attachments=[
+            {"path": f"files/{name}", "title": "附件"}
+            for name in ("unicode.txt", "nobom.csv", "t.xlsx", "n.docx")
+        ]
+    )
+    messages = [m for c, _, m in _p_problems(repo, path) if c.startswith("P70")]
+    for where, masked in [
+        ("files/unicode.txt”第 2 行", "138****5678"),
+        ("files/nobom.csv”第 2 行", "110101********4514"),
+        ("files/t.xlsx”表1!A1批注", "138****5678"),
+        ("files/t.xlsx”表1页眉页脚", "机密★一年"),
+        ("files/t.xlsx”表1!B2（公式）", "110101********4514"),
+        ("files/t.xlsx”表1!C3", "138****5678"),
+        ("files/t.xlsx”表1!C4", "139****5678"),
+        ("files/t.xlsx”工作表名称", "137****5678"),
+        ("files/n.docx”脚注", "138****5678"),
+        ("files/n.docx”尾注", "110101********4514"),
+        ("files/n.docx”批注", "秘密★五年"),
+        ("files/n.docx”文档属性", "136****5678"),
+    ]:
+        assert any(where in m and masked in m for m in messages), (where, messages)
+
+
+def test_confidentiality_check_reads_pdf_metadata_and_annotations(repo: Repo) -> None:
+    from pypdf import PdfWriter
+    from pypdf.annotations import Text
+
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    writer.add_metadata({"/Author": f"张三 {MOBILE}"})
+    writer.add_annotation(0, Text(rect=(50, 50, 100, 100), text=f"身份证 {ID_NUMBER}"))
+    with (folder / "r.pdf").open("wb") as out:
+        writer.write(out)
+    path = repo.add_item(attachments=[{"path": "files/r.pdf", "title": "报告"}])
+    messages = [m for c, _, m in _p_problems(repo, path) if c.startswith("P70")]
+    assert any("文档属性" in m and "138****5678" in m for m in messages), messages
+    assert any("第 1 页批注" in m and "110101********4514" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".json", ".zip", ".ofd", ".et"])
+def test_unknown_attachment_types_are_errors_unless_allowed(repo: Repo, suffix: str) -> None:
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    name = f"data{suffix}"
+    if suffix == ".zip":
+        with zipfile.ZipFile(folder / name, "w") as archive:
+            archive.writestr("名单/a.csv", f"张三,{MOBILE}\n")
+    else:
+        (folder / name).write_text("说明\n", encoding="utf-8")
+    path = repo.add_item(attachments=[{"path": f"files/{name}", "title": "数据"}])
+    assert [c for c, _, _ in _p_problems(repo, path) if c.startswith("P7")] == ["P709"]
+    assert CliRunner().invoke(main, ["--root", str(repo.root), "validate"]).exit_code == 1
+    catalog = repo.root / "catalog.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(
+        text.replace("  allow:", f"  allowed_types: [{suffix}]\n  allow:", 1),
+        encoding="utf-8",
+    )
+    found = [(c, m) for c, _, m in _p_problems(repo, path) if c.startswith("P7")]
+    if suffix == ".zip":  # allowed, and its members are scanned
+        assert [c for c, _ in found] == ["P702"]
+        assert "files/data.zip”内的“名单/a.csv”第 1 行" in found[0][1]
+    elif suffix in (".tsv", ".json"):
+        assert found == []  # read as text
+    else:
+        assert [c for c, _ in found] == ["P707"]  # allowed, checked by hand
+
+
+# ---------------------------------------------------------------- finding 5: active attachments
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.html", "<script>alert(document.cookie)</script>"),
+        ("report.HTM", "<p>x</p>"),
+        ("page.xhtml", "<html xmlns='http://www.w3.org/1999/xhtml'><script>1</script></html>"),
+        ("chart.svg", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+        ("app.js", "alert(1)"),
+        ("data.xml", "<?xml-stylesheet type='text/xsl' href='x.xsl'?><a/>"),
+        ("data.xml", "<a xmlns:h='http://www.w3.org/1999/xhtml'><h:script>1</h:script></a>"),
+    ],
+)
+def test_html_and_svg_attachments_are_refused(repo: Repo, name: str, content: str) -> None:
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(content, encoding="utf-8")
+    catalog = repo.root / "catalog.yaml"
+    text = catalog.read_text(encoding="utf-8")  # allowing a type does not make it safe
+    catalog.write_text(
+        text.replace("  allow:", "  allowed_types: [html, svg, js, xml]\n  allow:", 1),
+        encoding="utf-8",
+    )
+    path = repo.add_item(attachments=[{"path": f"files/{name}", "title": "附件"}])
+    found = [(c, n, m) for c, n, m in _p_problems(repo, path) if c.startswith("P7")]
+    assert [(c, n) for c, n, _ in found] == [("P710", line_of(path, "attachments:"))]
+    assert "请改附 PDF" in found[0][2]
+    with pytest.raises(BuildRefused):
+        build_catalogue(BuildContext(repo.root, repo.root / "build", BUILD_DAY))

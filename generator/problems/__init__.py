@@ -270,6 +270,16 @@ CODES: dict[str, Code] = {
         "豁免项“{masked}”在条目中没有对应的内容",
         "删除这一项豁免（内容已修改），或核对 value 是否与检查报告的内容完全一致。",
     ),
+    "P709": Code(
+        E,
+        "附件“{file}”为 {suffix} 格式，保密检查无法读取，且 catalog.yaml 未允许发布这种格式",
+        "改用 PDF、XLSX、DOCX、CSV 或 TXT；确需发布这种格式的，人工核对后由管理员在 catalog.yaml 的 confidentiality.allowed_types 中加入该格式。",
+    ),
+    "P710": Code(
+        E,
+        "附件“{file}”为 {suffix} 格式（网页、矢量图、脚本一类），在网站上打开时会运行其中的脚本，不得作为附件发布，请改附 PDF",
+        "请改附 PDF：用原软件“另存为”或“打印”为 PDF 后替换该附件。",
+    ),
     "X001": Code(
         E,
         "程序内部错误：{detail}",

@@ -15,9 +15,9 @@ from ..catalogue import Catalogue
 from ..checks.approvals import short
 from ..checks.confidential import exemption_rows
 from ..source.items import Item, Withdrawal
+from ..source.sanitize import sanitize
 from .render import Renderer
 from .reports import assess, assessment_markdown, report_years
-from .sanitize import sanitize
 from .views import item_url
 
 REGISTER = "register.html"

@@ -19,37 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.md_in_html import MarkdownInHtmlExtension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from .sanitize import sanitize
-
-
-def extensions() -> list[Extension]:
-    """The parts of "extra" (in its order), "sane_lists" and "toc", as objects: named,
-    they make Markdown scan every installed package for extensions, a fiftieth of a
-    second that a one-item rebuild would spend before its first page."""
-    return [
-        FencedCodeExtension(),
-        FootnoteExtension(),
-        AttrListExtension(),
-        DefListExtension(),
-        TableExtension(),
-        AbbrExtension(),
-        MarkdownInHtmlExtension(),
-        SaneListExtension(),
-        # slugify_unicode keeps Chinese characters, so heading anchors stay readable.
-        TocExtension(permalink="¶", permalink_title="本节链接", slugify=slugify_unicode),
-    ]
-
+from ..source.rendered import extensions
+from ..source.sanitize import sanitize
 
 # What each inline pattern of these extensions needs in a text before it can match:
 # a text with none of them comes out of the inline stage as it went in.

@@ -229,6 +229,13 @@ class Confidentiality:
     confidentiality check (confidential.py); compared ignoring spaces and hyphens."""
 
     allow: list[str] = option(ListOf(Str()))
+    # Attachment types published although the check cannot read them all (``.zip``,
+    # ``.ofd``): any other unknown type is an error (P709). Written with or without the
+    # dot, in any case; the types a browser runs script in stay refused (P710).
+    allowed_types: list[str] = option(ListOf(Str(pattern=r"\.?[A-Za-z0-9]{1,10}")))
+
+    def __post_init__(self) -> None:
+        self.allowed_types = ["." + t.lstrip(".").lower() for t in (self.allowed_types or []) if t]
 
 
 @dataclass(kw_only=True)

@@ -1,0 +1,151 @@
+"""An item body as readers see it: the site's Markdown, sanitised, reduced to visible text.
+
+The site (``site/markup.py``) renders bodies with these extensions and this sanitiser,
+adding only its link rewriting, which changes where links point, never their words.
+The confidentiality check (``checks/confidential.py``) reads the text produced here as
+well as the Markdown source, because the two differ: ``&#49;`` is a "1" on the page,
+``**`` between digits vanishes, a zero-width space splits nothing a reader can see.
+Both live in this low layer so that the check and the site cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from html.parser import HTMLParser
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, slugify_unicode
+
+from .sanitize import sanitize
+
+
+def extensions() -> list[Extension]:
+    """The parts of "extra" (in its order), "sane_lists" and "toc", as objects: named,
+    they make Markdown scan every installed package for extensions, a fiftieth of a
+    second that a one-item rebuild would spend before its first page."""
+    return [
+        FencedCodeExtension(),
+        FootnoteExtension(),
+        AttrListExtension(),
+        DefListExtension(),
+        TableExtension(),
+        AbbrExtension(),
+        MarkdownInHtmlExtension(),
+        SaneListExtension(),
+        # slugify_unicode keeps Chinese characters, so heading anchors stay readable.
+        TocExtension(permalink="¶", permalink_title="本节链接", slugify=slugify_unicode),
+    ]
+
+
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt) and every other
+# format character (category Cf): drawn as nothing, so "1​3" reads as "13".
+_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+_INVISIBLE = re.compile(f"[{_IGNORABLE}]")
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the characters that are drawn as nothing."""
+    text = _INVISIBLE.sub("", text)
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def reader_form(text: str) -> str:
+    """What a reader takes ``text`` to say: NFKC (full-width digits are digits) and no
+    invisible characters."""
+    return without_invisible(unicodedata.normalize("NFKC", text))
+
+
+# Elements that start a new line on the page; everything else runs on in the line.
+_BLOCKS = {
+    *("p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "table", "caption", "thead", "tbody", "tfoot"),
+    *("tr", "th", "td"),
+}
+# Attributes a reader sees too: tooltips and the text shown for a missing image.
+_SHOWN_ATTRIBUTES = ("title", "alt")
+
+
+class _TextCollector(HTMLParser):
+    """The lines of text an HTML fragment shows, whitespace collapsed as a browser does
+    (except in ``<pre>``); character references are decoded exactly once."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.pre = 0
+
+    def _break(self) -> None:
+        text = "".join(self.current)
+        self.current = []
+        if self.pre:
+            self.lines.extend(text.split("\n"))
+        else:
+            text = " ".join(text.split())
+            if text:
+                self.lines.append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self._break()
+        if tag == "pre":
+            self.pre += 1
+        for name, value in attrs:
+            if name in _SHOWN_ATTRIBUTES and value:
+                self.lines.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self._break()
+        if tag == "pre" and self.pre:
+            self.pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._break()
+
+
+def visible_lines(html: str) -> list[str]:
+    """The lines of text ``html`` shows a reader, in reader form (``reader_form``)."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return [line for line in (reader_form(text) for text in collector.lines) if line.strip()]
+
+
+# One Markdown instance per thread, reset between bodies (building one costs about as
+# much as converting a body); ``catalogue serve`` checks in a worker thread.
+_local = threading.local()
+
+
+def body_html(body: str) -> str:
+    """The sanitised HTML the site makes of ``body``, links not rewritten."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=extensions(), output_format="html")
+    return sanitize(md.reset().convert(body))
+
+
+def visible_body(body: str) -> list[str]:
+    """The lines of text a reader sees of an item body on the site."""
+    return visible_lines(body_html(body))
