@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BUILD_DAY, REPO, Repo, copy_sample, line_of
+from conftest import BUILD_DAY, ORG, REPO, Repo, copy_sample, line_of
 from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
@@ -393,3 +393,28 @@ def test_html_and_svg_attachments_are_refused(repo: Repo, name: str, content: st
     assert "请改附 PDF" in found[0][2]
     with pytest.raises(BuildRefused):
         build_catalogue(BuildContext(repo.root, repo.root / "build", BUILD_DAY))
+
+
+HIDDEN = [
+    "<!-- 隐藏注释鸮鹮 -->",
+    "<template>模板隐藏鼯鼷</template>",
+    '[r]: ../../internal/personnel/staff-secret-2026.md "引用标题鳑鲏"',
+]
+HIDDEN_WORDS = ["隐藏注释鸮鹮", "模板隐藏鼯鼷", "staff-secret-2026", "引用标题鳑鲏"]
+
+
+def test_hidden_markdown_never_reaches_search_summaries_or_exports(repo: Repo) -> None:
+    """A comment, a <template> and a reference definition are not on the page, so no
+    text derived from the page (search indexes, the kiosk's index, summaries, feed,
+    JSON, CSV) may carry them: every derived text is made from the rendered page."""
+    internal = "content/internal/personnel/staff-secret-2026.md"  # the definition's target
+    repo.add_item(internal, category="personnel", index_no=f"{ORG}/2024-00013")
+    body = "## 说明\n\n本条目正文可见部分。\n\n" + "\n\n".join(HIDDEN) + "\n"
+    repo.add_item(summary=None, body=body)
+    out = repo.root / "build"
+    build_catalogue(BuildContext(repo.root, out, BUILD_DAY))
+    published = _public_bytes(out)
+    assert "本条目正文可见部分".encode() in published  # derived texts were looked at
+    for word in HIDDEN_WORDS:
+        assert word.encode() not in published, word
+    assert "本条目正文可见部分".encode() in (out / "public/catalogue.json").read_bytes()

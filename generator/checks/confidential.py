@@ -39,7 +39,7 @@ from ..problems import Problem
 from ..source.config import Config, uscc_check_char
 from ..source.guard import symlinked
 from ..source.items import Item
-from ..source.rendered import reader_form, visible_body
+from ..source.rendered import reader_form, rendered_body
 from ..source.yamlsource import LineList, LineMap
 
 # kind → (code for external items, name used in messages)
@@ -818,7 +818,7 @@ def _body_hits(item: Item) -> list[Hit]:
         for f in find(text)
     ]
     seen = {hit.finding.key for hit in found}
-    for text in visible_body(item.body):
+    for text in item.remember("rendered body", lambda: rendered_body(item.body)).lines:
         for finding in find(text):
             if finding.key not in seen:
                 seen.add(finding.key)

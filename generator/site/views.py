@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import mimetypes
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..checks.lifecycle import has_ended
 from ..source.config import CHANNELS, REFRESH, VALIDITY, Config
 from ..source.guard import human_size
 from ..source.items import SUMMARY_LIMIT, Item, Withdrawal
+from ..source.rendered import rendered_body
 from .select import Variant, select_items
 
 ITEMS_DIR = "items"
@@ -47,15 +47,6 @@ def item_id(index_no: str) -> str:
 def item_url(index_no: str) -> str:
     """Stable for the item's lifetime: the 索引号 never changes once given."""
     return f"{ITEMS_DIR}/{item_id(index_no)}.html"
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown reduced to readable text, for derived summaries and search."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
-    text = re.sub(r"^\s{0,3}(#{1,6}|[-*+]|\d+[.)]|>)\s*", "", text, flags=re.MULTILINE)
-    text = re.sub(r"[|*_`~]+", " ", text)
-    text = re.sub(r"^[\s:-]+$", "", text, flags=re.MULTILINE)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -177,7 +168,9 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     meta = item.meta
     category = config.categories_of(item.scope)[meta.category]
     refresh = item.refresh(config) or category.refresh
-    body_text = item.remember("plain text", lambda: plain_text(item.body))  # kept in the cache
+    # Derived text comes from the page as rendered and sanitised, never from the Markdown
+    # source: a comment, a <template>, a reference definition are not on the page.
+    body_text = item.remember("rendered body", lambda: rendered_body(item.body)).text
     return ItemView(
         item=item,
         title=meta.title,

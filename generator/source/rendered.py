@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
@@ -146,6 +147,43 @@ def body_html(body: str) -> str:
     return sanitize(md.reset().convert(body))
 
 
-def visible_body(body: str) -> list[str]:
-    """The lines of text a reader sees of an item body on the site."""
-    return visible_lines(body_html(body))
+class _ReadingCollector(_TextCollector):
+    """The words of an HTML fragment as a reader reads them: no attributes (a tooltip is
+    not read) and no section permalinks (the "¶" after each heading)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipping = 0  # inside a permalink
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and ("class", "headerlink") in attrs:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.skipping:
+            self.skipping -= 1
+        elif tag in _BLOCKS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.current.append(data)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """What derived text is made of: the body as the site renders and sanitises it."""
+
+    text: str  # what a reader reads, one line: summaries, search, exports
+    lines: list[str]  # what a reader sees, line by line, in reader form: the check
+
+
+def rendered_body(body: str) -> RenderedBody:
+    """The body rendered once for every text derived from it (``Item.remember`` keeps it)."""
+    html = body_html(body)
+    collector = _ReadingCollector()
+    collector.feed(html)
+    collector.close()
+    return RenderedBody(" ".join(collector.lines), visible_lines(html))
