@@ -13,6 +13,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..output.files import in_progress
 from ..site.render import THEMES_DIR
 from ..source.config import CATALOG_FILE
 from .itemcache import RACY_NS, Stamp, followed_stamp
@@ -52,6 +53,7 @@ def up_to_date(out: Path, fingerprint: str | None) -> bool:
     marker = out / INPUTS_FILE
     return (
         fingerprint is not None
+        and not in_progress(out)  # a build was killed while changing it
         and marker.is_file()
         and marker.read_text(encoding="utf-8") == fingerprint
     )
