@@ -4,7 +4,9 @@ is named after the finding it closes, and fails on the code the review attacked.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -13,15 +15,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUILD_DAY, Repo, copy_sample, line_of
+from conftest import BUILD_DAY, REPO, Repo, copy_sample, line_of
 from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.cli import main
+from generator.incremental import sources
+from generator.incremental.fingerprint import input_fingerprint
+from generator.incremental.itemcache import file_stamps
+from generator.incremental.pagecache import build_digest
 from generator.incremental.update import Reuse
 from generator.output.files import IN_PROGRESS_FILE
 from generator.output.writer import UnsafeOutputPath, output_path, remove_stale_folders
 from generator.source.guard import path_fault
+from generator.source.items import content_files
 
 # An item hidden in a folder named like the repository's virtual environment: its
 # attachment climbs out of the item's folder and back in, so the file it names lies
@@ -286,3 +293,46 @@ def test_moving_an_item_from_external_to_internal_leaves_no_empty_folders(
     assert not (root / "build/kiosk/items/2025-00022").exists()
     assert folders(root / "build") == folders(fresh)
     assert files_of(root / "build", unzip=True, top=False) == files_of(fresh, unzip=True, top=False)
+
+
+def test_cache_keys_and_the_build_fingerprint_follow_library_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new Markdown (or any library that shapes output) must not be taken for the one
+    an output or the item cache was made with; the lock file pins them all."""
+    root = copy_sample(tmp_path / "s")
+    theme = root / "themes/default"
+    stamps = file_stamps(content_files(root))
+
+    def keys() -> tuple[str, str, str | None]:
+        sources.library_versions.cache_clear()
+        return (
+            build_digest(root, theme, BUILD_DAY, "build"),
+            sources.generator_digest(),  # the item cache's version
+            input_fingerprint(root, BUILD_DAY, "build", stamps, 2**62),
+        )
+
+    installed = keys()
+    real_version = importlib.metadata.version
+    for library in sources.SHAPING_LIBRARIES:
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                importlib.metadata,
+                "version",
+                lambda name, lib=library: "99.0" if name == lib else real_version(name),
+            )
+            changed = keys()
+        assert all(a != b for a, b in zip(installed, changed, strict=True)), library
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "version", sys.version + " (another build)")
+        assert all(a != b for a, b in zip(installed, keys(), strict=True))
+    assert keys() == installed
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    pinned = {
+        re.sub(r"[-_.]+", "-", line.split("==")[0]).lower()
+        for line in lock.splitlines()
+        if "==" in line
+    }
+    for library in sources.SHAPING_LIBRARIES:
+        assert re.sub(r"[-_.]+", "-", library).lower() in pinned, library
+    assert "-c requirements.lock" in (REPO / "Makefile").read_text(encoding="utf-8")
