@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 
 .PHONY: build test lint format serve system-deps test-assets clean
 
-$(BIN)/.installed: pyproject.toml
+# requirements.lock pins every library's version (pyproject.toml keeps the ranges), so a
+# new machine builds the same bytes.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
 $(BIN)/.installed-test: $(BIN)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
 ## Validate the sample catalogue and build every output into build/.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..catalogue import Catalogue, CatalogUnusable, ItemReader, load_catalogue
 from ..output.files import OutputFiles
-from ..output.writer import staged_output
+from ..output.writer import remove_stale_folders, staged_output
 from ..parallel.collector import paused_collector
 from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
@@ -35,6 +35,7 @@ from .outputs import all_pages, write_data
 def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
     """Build every output into ``ctx.out``, as ``plan`` says (by default afresh)."""
     plan = plan or Plan()
+    remove_stale_folders(ctx.out)  # what builds killed before they could clean up left
     if plan.up_to_date(ctx):
         return BuildResult(ctx.out.resolve(), skipped=True, seconds=ctx.elapsed())
     catalogue = read_catalogue(ctx, plan)

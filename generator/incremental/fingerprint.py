@@ -13,10 +13,11 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..output.files import in_progress
 from ..site.render import THEMES_DIR
 from ..source.config import CATALOG_FILE
 from .itemcache import RACY_NS, Stamp, followed_stamp
-from .sources import generator_files
+from .sources import generator_files, library_versions
 
 INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
 
@@ -26,13 +27,14 @@ def input_fingerprint(
 ) -> str | None:
     """A digest of every input's path, size and change times (``content`` holds the
     ``file_stamps`` of the files under content/), the build day and mode and the
-    generator's own source: equal fingerprints mean an identical output.
+    generator's own source, Python's version and the versions of the libraries that shape
+    output: equal fingerprints mean an identical output.
 
     None when an input changed within ``RACY_NS`` of ``now_ns``: a second write
     in the same clock tick could keep every stamp, so, as in git's "racily
     clean" rule, such a fingerprint cannot vouch for the output.
     """
-    digest = hashlib.sha256(f"{today}|{mode}".encode())
+    digest = hashlib.sha256(f"{today}|{mode}|{library_versions()}\n".encode())
     sources = [str(root / CATALOG_FILE), *(str(p) for p in generator_files())]
     for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
         sources += [os.path.join(folder, name) for name in sorted(names)]
@@ -52,6 +54,7 @@ def up_to_date(out: Path, fingerprint: str | None) -> bool:
     marker = out / INPUTS_FILE
     return (
         fingerprint is not None
+        and not in_progress(out)  # a build was killed while changing it
         and marker.is_file()
         and marker.read_text(encoding="utf-8") == fingerprint
     )

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 GENERATOR = Path(__file__).parent.parent  # the generator package, every subpackage included
+
+# The distributions whose version can change what a build makes of the same input:
+# pages, indexes, the kiosk's pinyin, items as read and checked (a cached item keeps
+# its problems, so the attachment readers count too). requirements.lock pins them.
+SHAPING_LIBRARIES = (
+    "Markdown",
+    "Jinja2",
+    "MarkupSafe",
+    "nh3",
+    "pypinyin",
+    "PyYAML",
+    "python-frontmatter",
+    "pagefind",
+    "pagefind_bin_extended",
+    "chinesecalendar",
+    "openpyxl",
+    "pypdf",
+)
 
 
 def tree_digest(paths: Iterable[Path], base: Path) -> str:
@@ -23,6 +44,23 @@ def generator_files() -> list[Path]:
     return sorted(GENERATOR.rglob("*.py"))
 
 
+@functools.cache
+def library_versions() -> str:
+    """Python's version and each of ``SHAPING_LIBRARIES``' installed versions, as text.
+
+    Read once per process: what runs is what was imported, whatever is installed since.
+    """
+    versions = [f"python={sys.version}"]
+    for name in SHAPING_LIBRARIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=")
+    return "\n".join(versions)
+
+
 def generator_digest() -> str:
-    """The generator's own code: a new version may read or render anything differently."""
-    return tree_digest(generator_files(), GENERATOR)
+    """The generator's own code and what it runs on (Python and the libraries that shape
+    output): a new version of either may read or render anything differently."""
+    code = tree_digest(generator_files(), GENERATOR)
+    return hashlib.sha256(f"{code}\n{library_versions()}".encode()).hexdigest()

@@ -16,7 +16,7 @@ from ..build.context import BuildContext, BuildResult
 from ..build.outputs import all_pages, make_site, write_data
 from ..build.pipeline import Plan
 from ..catalogue import Catalogue, ItemReader
-from ..output.files import MANIFEST_FILE, Manifest, OutputFiles
+from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
 from ..output.writer import OutputUpdate
 from ..parallel.reading import ParallelReader
 from ..search.indexing import Indexing, IndexShard, plan_search
@@ -114,6 +114,8 @@ class Reuse(Plan):
         if self.saves_last and self.last is not None:
             self.last.save(ctx.root, ctx.out)
         record_inputs(ctx.out, self.fingerprint)
+        if in_progress(ctx.out):  # an update's: every file and record is now written
+            mark_in_progress(ctx.out, False)
 
 
 class Update:

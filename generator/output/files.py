@@ -10,11 +10,40 @@ which are gone.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST_FILE = ".catalogue-files.json"  # in the output: each file's key
 MANIFEST_FORMAT = 1
+# In the output while an update changes it: a build killed before it finished left
+# some files changed and its records not, so nothing recorded there can be trusted.
+IN_PROGRESS_FILE = ".catalogue-in-progress"
+
+
+def in_progress(out: Path) -> bool:
+    """Did a build start changing ``out`` and never finish (killed, power cut)?"""
+    return (out / IN_PROGRESS_FILE).exists()
+
+
+def mark_in_progress(out: Path, marked: bool = True) -> None:
+    """Mark ``out`` as being changed, durably, before the first change; or clear the mark.
+
+    The mark is synced to disk with its folder, so that no change can reach the disk
+    before it does."""
+    mark = out / IN_PROGRESS_FILE
+    if marked:
+        with mark.open("w", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()}\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+    else:
+        mark.unlink(missing_ok=True)
+    folder = os.open(out, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 @dataclass
@@ -26,6 +55,9 @@ class Manifest:
 
     @classmethod
     def load(cls, out: Path) -> Manifest | None:
+        """The manifest of ``out``; None when there is none or a build left ``out`` half-made."""
+        if in_progress(out):
+            return None
         try:
             data = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -343,7 +343,19 @@ class SitePages:
         if share.first:
             copy_attachments(renderer)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
-                shutil.copytree(theme_dir(self.catalogue.root) / "static", site.out / "static")
+                _copy_files(theme_dir(self.catalogue.root) / "static", site.out / "static")
+
+
+def _copy_files(source: Path, target: Path) -> None:
+    """Copy the files under ``source`` to ``target``: their contents only, so files and
+    folders get the mode the umask allows, as every other output file does, and not
+    the mode of the theme's checkout (a web server running as another user must read
+    them)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            copy = target / path.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
 
 
 def write_item_pages(
