@@ -97,7 +97,9 @@ _CARD = re.compile(
 _LEVEL = r"(?:绝密|机密|秘密)"
 _PERIOD = r"(?:[〇一二三四五六七八九十\d]+\s*(?:年|个月)|长期)"
 _STARRED = re.compile(rf"{_LEVEL}\s*[★☆]\s*{_PERIOD}?")
-_DECLARED = re.compile(rf"密\s*级[\s*_]*[:|]?[\s*_]*{_LEVEL}(?:\s*[★☆]\s*{_PERIOD}?)?")
+# ``[\s*_]*(?:[:|][\s*_]*)?`` is ``[\s*_]*[:|]?[\s*_]*`` without two adjacent runs of one
+# class, which made a long run of ``_`` after 密级 take quadratic time (finding 7).
+_DECLARED = re.compile(rf"密\s*级[\s*_]*(?:[:|][\s*_]*)?{_LEVEL}(?:\s*[★☆]\s*{_PERIOD}?)?")
 # A line (or table cell) that says nothing but the level, Markdown emphasis allowed.
 _ALONE = re.compile(rf"^[\s#>*_|]*({_LEVEL}(?:\s*{_PERIOD})?)[\s*_|]*$")
 # Something every pattern above must contain: a mobile prefix (1[3-9]\d), a card's
