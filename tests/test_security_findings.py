@@ -10,6 +10,7 @@ import importlib.metadata
 import os
 import pickle
 import re
+import resource
 import signal
 import stat
 import subprocess
@@ -401,6 +402,95 @@ def test_html_and_svg_attachments_are_refused(repo: Repo, name: str, content: st
     found = [(c, n, m) for c, n, m in _p_problems(repo, path) if c.startswith("P7")]
     assert [(c, n) for c, n, _ in found] == [("P710", line_of(path, "attachments:"))]
     assert "请改附 PDF" in found[0][2]
+
+
+# ---------------------------------------------------------------- finding 7
+# Pathological bodies: each must finish validate and build within a generous CPU-time
+# bound (CPU, not wall time: a busy machine does not make the work longer), end with a
+# coded result and never a traceback. 160 KB of one construct is what a 5 MB item could
+# hold thirty times over; on the code the review attacked the first three took minutes.
+LONG = 40_000
+DEEP = 300
+PATHOLOGICAL = {
+    "classified-marking-then-underscores": "密级：" + "_" * LONG + "\n",
+    "marking-then-spaces": "密级" + " " * LONG + "\n",
+    "unclosed-inline-links": "[a](" * LONG + "\n",
+    "unclosed-link-titles": '[a](x "' * (LONG // 2) + "\n",
+    "unclosed-images": "![" * LONG + "\n",
+    "unclosed-reference-labels": "[a\n" * (LONG // 4),
+    "run-of-underscores": "_" * (4 * LONG) + "\n",
+    "run-of-asterisks": "*" * (4 * LONG) + "\n",
+    "run-of-backticks": "`" * (4 * LONG) + "\n",
+    "run-of-angle-brackets": "<" * (4 * LONG) + "\n",
+    "run-of-pipes": "|" * (4 * LONG) + "\n",
+    "run-of-ampersands": "&#" * (2 * LONG) + "\n",
+    "unclosed-emphasis": "**a " * LONG + "\n",
+    "unclosed-code-spans": "`a " * LONG + "\n",
+    "unclosed-html": "<div>" * (LONG // 2) + "\n",
+    "unclosed-comments": "<!-- a\n" * (LONG // 4),
+    "nested-lists": "".join("    " * i + "- 第一项\n" for i in range(DEEP)),
+    "nested-numbered-lists": "".join("    " * i + "1. 第一项\n" for i in range(DEEP)),
+    "nested-blockquotes": "> " * DEEP + "引文\n",
+    "nested-emphasis": "*" * DEEP + "强调" + "*" * DEEP + "\n",
+    "nested-links": "[" * DEEP + "a" + "](x)" * DEEP + "\n",
+    "nested-brackets": "(" * DEEP + "a" + ")" * DEEP + "\n",
+    "nested-html": '<div markdown="1">\n' * DEEP + "a\n" + "</div>\n" * DEEP,
+}
+CPU_BOUND = 30.0  # seconds for validate and build together; each takes well under 5
+
+
+def _cpu_seconds() -> float:
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _approved_item(repo: Repo, body: str) -> Path:
+    path = repo.write_item(body=body)
+    for step, by in (("initial", "钱立新"), ("leader", "林志远")):
+        repo.force_approve(path, step, by)
+    return path
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_validation_hangs_or_crashes_on_pathological_input(repo: Repo, body: str) -> None:
+    _approved_item(repo, body)
+    runner = CliRunner()
+    started = _cpu_seconds()
+    checked = runner.invoke(
+        main, ["--root", str(repo.root), "validate"], env={"GITHUB_ACTIONS": ""}
+    )
+    built = runner.invoke(
+        main, ["--root", str(repo.root), "build", "--today", BUILD_DAY.isoformat()]
+    )
+    assert _cpu_seconds() - started < CPU_BOUND, "pathological input must not stall a run"
+    for result in (checked, built):
+        assert result.exit_code in (0, 1), result.output
+        assert "X001" not in result.output and "Traceback" not in result.output
+    assert built.exit_code == checked.exit_code  # validate lets through only what builds
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "needle"),
+    [
+        (PATHOLOGICAL["nested-lists"], "F009", "    " * 32 + "- "),
+        (PATHOLOGICAL["nested-blockquotes"], "F009", "> " * DEEP),
+        (PATHOLOGICAL["unclosed-inline-links"], "F010", "[a]("),
+        (PATHOLOGICAL["nested-links"], "F010", "[" * DEEP),
+    ],
+    ids=["lists", "blockquotes", "unclosed-links", "nested-links"],
+)
+def test_validation_hangs_or_crashes_on_pathological_input_names_the_line(
+    repo: Repo, body: str, code: str, needle: str
+) -> None:
+    """Deep nesting, which ended the build with X001 RecursionError and no line, and
+    brackets left open, which Markdown searches the paragraph for, one by one, are
+    errors at the line where the body crosses the limit."""
+    path = _approved_item(repo, body)
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert result.exit_code == 1
+    assert f"2024-q2.md:{line_of(path, needle)}: {code}" in result.output
     with pytest.raises(BuildRefused):
         build_catalogue(BuildContext(repo.root, repo.root / "build", BUILD_DAY))
 
@@ -673,3 +763,17 @@ def test_cache_keys_and_the_build_fingerprint_follow_library_versions(
     for library in sources.SHAPING_LIBRARIES:
         assert re.sub(r"[-_.]+", "-", library).lower() in pinned, library
     assert "-c requirements.lock" in (REPO / "Makefile").read_text(encoding="utf-8")
+
+
+def test_validation_hangs_or_crashes_on_pathological_input_limits_are_generous(
+    repo: Repo,
+) -> None:
+    """Real documents stay well inside the limits: eight levels of lists in a quote,
+    and a paragraph with many links and parentheses, validate cleanly."""
+    lists = "".join("> " + "    " * i + "- 第一项\n" for i in range(8))
+    links = "见[附表](files/q2.csv)（单位：万元）(注1) " * 200 + "\n"
+    _approved_item(repo, f"{lists}\n{links}")
+    (repo.root / "content/external/budget/files").mkdir()
+    (repo.root / "content/external/budget/files/q2.csv").write_text("a,b\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert "F009" not in result.output and "F010" not in result.output, result.output
