@@ -41,6 +41,7 @@ from ..source.guard import symlinked
 from ..source.items import Item
 from ..source.rendered import reader_form, rendered_body
 from ..source.yamlsource import LineList, LineMap
+from .structure import structure_problems
 
 # kind → (code for external items, name used in messages)
 KINDS = {
@@ -818,7 +819,12 @@ def _body_hits(item: Item) -> list[Hit]:
         for f in find(text)
     ]
     seen = {hit.finding.key for hit in found}
-    for text in item.remember("rendered body", lambda: rendered_body(item.body)).lines:
+    # A body too deeply nested or bracketed to render (structure.py: F009, F010, an error
+    # already) is not rendered here either: Markdown takes quadratic time on it.
+    rendered = [] if any(structure_problems(item)) else None
+    if rendered is None:
+        rendered = item.remember("rendered body", lambda: rendered_body(item.body)).lines
+    for text in rendered:
         for finding in find(text):
             if finding.key not in seen:
                 seen.add(finding.key)
