@@ -380,3 +380,41 @@ def test_problem_messages_mask_personal_numbers(
     secret = ID[:17] if ID in field + value else value
     assert secret not in result.output
     assert "****" in line
+
+
+def _annual(repo: Repo, out: Path) -> dict[str, bytes]:
+    build_catalogue(BuildContext(repo.root, out, BUILD_DAY))
+    return {p.name: p.read_bytes() for p in (out / "public/reports").iterdir()}
+
+
+def test_the_annual_report_shows_only_what_the_public_site_shows(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """An internal item dated 2022 made a public ``reports/annual-2022.html``, and items
+    scheduled for later days were counted: the report uses what the public site shows."""
+    common = {"written": "2026-03-01", "category": "budget"}
+    repo.add_item("content/external/budget/2026-a.md", index_no=f"{ORG}/2026-00001",
+                  published="2026-03-02", **common)  # fmt: skip
+    before = _annual(repo, tmp_path / "before")
+    assert "annual-2026.html" in before
+    internal = repo.write_item(
+        "content/internal/staff-affairs/2022-roster.md",
+        index_no=f"{ORG}/2022-00001",
+        category="staff-affairs",
+        owner="personnel",
+        drafted_by="胡斌",
+        written="2022-03-01",
+        published="2022-03-05",
+    )
+    repo.approve(internal, steps=(("initial", "曹静"), ("leader", "郑国平")))
+    for rel, number, day in [
+        ("content/external/budget/2026-later.md", "2026-00002", "2026-12-20"),
+        ("content/external/budget/2027-later.md", "2027-00001", "2027-01-05"),
+    ]:
+        repo.add_item(rel, index_no=f"{ORG}/{number}", published=day,
+                      changes=[{"date": day, "note": "更正"}], **common)  # fmt: skip
+    assert not [p for p in repo.load().problems if p.is_error]
+    after = _annual(repo, tmp_path / "after")
+    assert after == before  # no 2022, no 2027, and 2026 counts the same
+    intranet = tmp_path / "after/intranet"
+    assert b"2022" in b"".join(p.read_bytes() for p in intranet.rglob("*.html"))
