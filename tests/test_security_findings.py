@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import http.client
 import io
 import os
 import pickle
@@ -418,3 +419,42 @@ def test_the_annual_report_shows_only_what_the_public_site_shows(
     assert after == before  # no 2022, no 2027, and 2026 counts the same
     intranet = tmp_path / "after/intranet"
     assert b"2022" in b"".join(p.read_bytes() for p in intranet.rglob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1:{port}", True),
+        ("localhost:{port}", True),
+        ("[::1]:{port}", True),
+        ("attacker.example:{port}", False),  # a name rebound to 127.0.0.1
+        ("127.0.0.1.attacker.example:{port}", False),
+        ("localhost:{port}.attacker.example", False),
+        ("localhost:1{port}", False),
+        ("", False),
+    ],
+)
+def test_catalogue_serve_answers_only_loopback_names(repo: Repo, host: str, allowed: bool) -> None:
+    """DNS rebinding: a page of another site, its name pointed at 127.0.0.1, could read
+    drafts and ``/__catalogue__/status`` (which names the catalogue's paths). Only the
+    names of this machine are answered; any other ``Host`` gets 403 and nothing else."""
+    from generator.authoring.serve import PreviewServer
+
+    repo.add_item()
+    preview = PreviewServer(repo.root, port=0, today=BUILD_DAY, echo=lambda _: None)
+    preview.start()
+    try:
+        port = preview.http.server_address[1]
+        for path in ("/", "/__catalogue__/status", "/items/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                connection.request("GET", path, headers={"Host": host.format(port=port)})
+                response = connection.getresponse()
+                body = response.read()
+            finally:
+                connection.close()
+            assert (response.status != 403) is allowed, (path, response.status)
+            if not allowed:
+                assert str(repo.root).encode() not in body and b"content/" not in body
+    finally:
+        preview.stop()
