@@ -8,17 +8,21 @@ import hashlib
 import hmac
 import http.client
 import io
+import json
 import os
 import pickle
 import re
 import resource
 import subprocess
+from html import unescape
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import BUILD_DAY, ORG, REPO, Repo, copy_sample, line_of
+from officefiles import write_pdf
 from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
@@ -458,3 +462,33 @@ def test_catalogue_serve_answers_only_loopback_names(repo: Repo, host: str, allo
                 assert str(repo.root).encode() not in body and b"content/" not in body
     finally:
         preview.stop()
+
+
+@pytest.mark.parametrize("name", ["报告#1.pdf", "a b%20c?.pdf", "100%.pdf"])
+def test_attachment_links_are_percent_encoded(repo: Repo, name: str) -> None:
+    """``files/报告#1.pdf`` was linked raw: the browser asked for ``files/报告`` and took
+    the rest as a fragment. Every attachment link, in the public site, the kiosk and
+    catalogue.json, leads to the file, whose name on disk is unchanged."""
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    write_pdf(folder / name, [["基本支出", "100"]])  # the kiosk links PDFs only
+    repo.add_item(attachments=[{"path": f"files/{name}", "title": "附表"}])
+    out = repo.root / "build"
+    build_catalogue(BuildContext(repo.root, out, BUILD_DAY))
+    hrefs = []
+    for output in ("public", "kiosk"):
+        (page,) = (out / output / "items").glob("*.html")
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(r'<a (?:class="kiosk-open" )?href="([^"]*files/[^"]*)"', html)
+        assert links
+        hrefs += [(output, page, link) for link in links]
+        assert (page.parent / page.stem / "files" / name).is_file()  # on disk as named
+    record = json.loads((out / "public/catalogue.json").read_text(encoding="utf-8"))
+    (attachment,) = record["items"][0]["attachments"]
+    for output, page, href in hrefs:
+        parts = urlsplit(urljoin(page.relative_to(out / output).as_posix(), unescape(href)))
+        assert not parts.query and not parts.fragment, href
+        assert (out / output / unquote(parts.path)).is_file(), href
+    parts = urlsplit(attachment["url"])
+    assert not parts.query and not parts.fragment
+    assert unquote(parts.path).endswith(f"/files/{name}")

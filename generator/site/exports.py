@@ -152,7 +152,7 @@ def item_record(site: Site, view: ItemView) -> dict[str, Any]:
         "attachments": [
             {
                 "title": a.title,
-                "url": absolute(site, a.url),
+                "url": absolute(site, a.href),
                 "file_type": a.file_type,
                 "size": a.size,
             }

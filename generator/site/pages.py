@@ -170,7 +170,7 @@ def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
         if (url := site.url_of(file := str(target))) is not None:
             return relative_url(page, url)
         attachments = view.item.remember(  # only bodies with links ask
-            "attachment urls", lambda: {str(a.source.resolve()): a.url for a in view.attachments}
+            "attachment urls", lambda: {str(a.source.resolve()): a.href for a in view.attachments}
         )
         if file in attachments:
             return relative_url(page, attachments[file])
