@@ -156,6 +156,9 @@ def load_catalogue(
     config = loaded.config
     catalogue = Catalogue(root, config, problems=list(loaded.problems))
     files = content_files(root) if files is None else files
+    for folder in getattr(files, "symlinked", ()):
+        rel = Path(folder).relative_to(root).as_posix()
+        catalogue.problems.append(Problem.make("F011", rel, 1, folder=rel))
     reader.start(root, files)
     try:
         read = reader.read_all(root, item_files(root, files))

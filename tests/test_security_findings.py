@@ -492,3 +492,18 @@ def test_attachment_links_are_percent_encoded(repo: Repo, name: str) -> None:
     parts = urlsplit(attachment["url"])
     assert not parts.query and not parts.fragment
     assert unquote(parts.path).endswith(f"/files/{name}")
+
+
+def test_a_symlinked_content_folder_is_reported(repo: Repo, tmp_path: Path) -> None:
+    """A symlinked folder under content/ was skipped silently: its items were neither
+    checked nor published, and nobody was told. It is a warning naming the folder."""
+    repo.add_item()
+    elsewhere = tmp_path / "elsewhere"
+    Repo(elsewhere, fresh=False).write_item("budget/2024-q3.md")
+    (repo.root / "content/external/linked").symlink_to(elsewhere / "budget")
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert result.exit_code == 0, result.output
+    assert "content/external/linked:1: F011" in result.output
+    assert "2024-q3" not in result.output  # not entered
+    catalogue = load_catalogue(repo.root)
+    assert [p.code for p in catalogue.problems if p.path == "content/external/linked"] == ["F011"]
