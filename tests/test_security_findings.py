@@ -42,6 +42,7 @@ from generator.source.guard import path_fault
 VENV_ITEM = "content/external/budget/.venv/lib/python3.11/site-packages/2026-notes.md"
 CLIMB_BACK_IN = "../../../../.venv/lib/python3.11/site-packages/evil.pth"
 RULE = "content/external/rules/2026-budget-performance.md"
+REL = "content/external/budget/2024-q2.md"
 
 
 def _planted(repo: Repo, item: str, attachment: str, payload: str) -> Path:
@@ -244,6 +245,7 @@ PATHOLOGICAL = {
     "unclosed-emphasis": "**a " * LONG + "\n",
     "unclosed-code-spans": "`a " * LONG + "\n",
     "unclosed-html": "<div>" * (LONG // 2) + "\n",
+    "unclosed-raw-text": "<style>a" * (LONG // 2) + "\n</style>\n",
     "unclosed-comments": "<!-- a\n" * (LONG // 4),
     "nested-lists": "".join("    " * i + "- 第一项\n" for i in range(DEEP)),
     "nested-numbered-lists": "".join("    " * i + "1. 第一项\n" for i in range(DEEP)),
@@ -507,3 +509,25 @@ def test_a_symlinked_content_folder_is_reported(repo: Repo, tmp_path: Path) -> N
     assert "2024-q3" not in result.output  # not entered
     catalogue = load_catalogue(repo.root)
     assert [p.code for p in catalogue.problems if p.path == "content/external/linked"] == ["F011"]
+
+
+@pytest.mark.parametrize("tag", ["style", "textarea", "STYLE", "title"])
+def test_an_unclosed_style_or_textarea_is_reported_at_its_line(repo: Repo, tag: str) -> None:
+    """An unclosed ``<style>`` or ``<textarea>`` swallowed the rest of the body, which
+    silently vanished from the page: a warning at its line. Closed ones, and ones in
+    fenced code, are not reported."""
+    body = (
+        f"## 说明\n\n```html\n<{tag}>示例\n```\n\n<{tag}>p{{}}</{tag}>\n\n"
+        f"第一段。\n\n<{tag} class=x>\n\n第二段，从此不显示。\n"
+    )
+    path = repo.add_item(body=body)
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert result.exit_code == 0, result.output
+    warned = [x for x in result.output.splitlines() if " F012 " in x]
+    assert warned == [
+        x for x in warned if x.startswith(f"{REL}:{line_of(path, f'<{tag} class=x>')}: ")
+    ]
+    assert len(warned) == 1 and f"<{tag.lower()}>" in warned[0]
+    repo.write_item(body=body.replace(f"<{tag} class=x>", f"<{tag}>x</{tag}>"))
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert " F012 " not in result.output
