@@ -366,8 +366,7 @@ def test_build_writes_nothing_outside_its_output(
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".catalogue-files.json",
-        ".catalogue-inputs",
-        ".catalogue-last-build.pickle",
+        ".catalogue-inputs",  # data only: what a build remembers lies in .cache/ (sealed.py)
         "intranet",
         "kiosk",
         "public",
