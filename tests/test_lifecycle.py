@@ -338,9 +338,9 @@ def test_annual_report_counts_normative_documents(repo: Repo) -> None:
         published="2024-05-06",
     )
     assert old.exists()
-    rows = {r.label: r for r in doc_type_counts(repo.load(), 2025)}
+    rows = {r.label: r for r in doc_type_counts(repo.load().valid_items(), 2025)}
     normative = rows["行政规范性文件"]
     assert (normative.issued, normative.repealed, normative.in_force) == (1, 1, 2)
     assert (rows["规章"].issued, rows["规章"].in_force) == (0, 0)
-    rows_2024 = {r.label: r for r in doc_type_counts(repo.load(), 2024)}
+    rows_2024 = {r.label: r for r in doc_type_counts(repo.load().valid_items(), 2024)}
     assert (rows_2024["行政规范性文件"].issued, rows_2024["行政规范性文件"].in_force) == (1, 2)

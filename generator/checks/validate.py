@@ -17,10 +17,11 @@ from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
 from .approvals import check_approvals
 from .confidential import confidentiality_problems
-from .structure import structure_problems
+from .structure import raw_text_problems, structure_problems
 from .withdrawal import withdrawal_problems
 
-INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>\d{4})-(?P<serial>\d{5})")
+# ASCII digits only: ２０２５-０００３１ would sit beside 2025-00031 as another number.
+INDEX_NO = re.compile(r"(?P<prefix>[^/]+)/(?P<year>[0-9]{4})-(?P<serial>[0-9]{5})")
 
 
 def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[Problem]:
@@ -87,6 +88,7 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
         out.append(Problem.make("I316", item.path, item.body_line))
 
     out.extend(structure_problems(item))
+    out.extend(raw_text_problems(item))
     out.extend(_attachment_problems(item))
     out.extend(_link_problems(item, item_files))
     out.extend(check_approvals(item, config))

@@ -152,7 +152,7 @@ def item_record(site: Site, view: ItemView) -> dict[str, Any]:
         "attachments": [
             {
                 "title": a.title,
-                "url": absolute(site, a.url),
+                "url": absolute(site, a.href),
                 "file_type": a.file_type,
                 "size": a.size,
             }
@@ -174,13 +174,26 @@ def catalogue_json(site: Site) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """``value`` as a spreadsheet shows it as text: a text that starts like a formula
+    (``=HYPERLINK(…)`` in a title) gets a leading ``'``, as OWASP recommends."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def catalogue_csv(site: Site) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)  # default dialect: quoted as needed, \r\n line endings
     writer.writerow(CSV_COLUMNS)
     for view in site.items:
         writer.writerow(
-            (
+            csv_cell(cell)
+            for cell in (
                 view.index_no,
                 view.title,
                 view.category_name,

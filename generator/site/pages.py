@@ -170,7 +170,7 @@ def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
         if (url := site.url_of(file := str(target))) is not None:
             return relative_url(page, url)
         attachments = view.item.remember(  # only bodies with links ask
-            "attachment urls", lambda: {str(a.source.resolve()): a.url for a in view.attachments}
+            "attachment urls", lambda: {str(a.source.resolve()): a.href for a in view.attachments}
         )
         if file in attachments:
             return relative_url(page, attachments[file])
@@ -390,14 +390,18 @@ def annual_url(year: int) -> str:
 
 def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
     """The statistics part of each year's 政府信息公开工作年度报告, for the public site."""
-    years = report_years(catalogue.valid_items(), renderer.site.today)
+    # Only what the public site shows today: an internal item's year, or a count of
+    # items scheduled for later, would tell the public what the site does not.
+    shown = [view.item for view in renderer.site.items]
+    today = renderer.site.today
+    years = report_years(shown, today)
     for year in years:
         renderer.write_page(
             annual_url(year),
             "annual.html",
             year=year,
-            doc_types=doc_type_counts(catalogue, year),
-            categories=category_counts(catalogue, year),
+            doc_types=doc_type_counts(shown, year),
+            categories=category_counts(catalogue, shown, year, today),
         )
     links = [(f"{y}年政府信息公开工作年度报告（统计部分）", annual_url(y)) for y in years]
     renderer.write_page("reports/index.html", "reports.html", links=links)

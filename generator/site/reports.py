@@ -216,8 +216,10 @@ def repeal_date(item: Item, by_number: dict[str, Item]) -> dt.date | None:
     return last_update(item)
 
 
-def doc_type_counts(catalogue: Catalogue, year: int) -> list[DocTypeCounts]:
-    items = [i for i in catalogue.valid_items() if i.scope == "external"]
+def doc_type_counts(shown: Iterable[Item], year: int) -> list[DocTypeCounts]:
+    """``shown``: the items the public site shows on the build day, never an internal
+    item or one scheduled for a later day."""
+    items = [i for i in shown if i.scope == "external"]
     docs = {key: [i for i in items if i.meta.doc_type == key] for key in DOC_TYPES}
     successors = {i.meta.superseded_by for kind in docs.values() for i in kind}
     by_number = {i.meta.index_no: i for i in items if i.meta.index_no in successors}
@@ -249,11 +251,14 @@ class CategoryCount:
     current: int  # public and not ended at year end
 
 
-def category_counts(catalogue: Catalogue, year: int) -> list[CategoryCount]:
+def category_counts(
+    catalogue: Catalogue, shown: Iterable[Item], year: int, today: dt.date
+) -> list[CategoryCount]:
+    """``shown`` as for ``doc_type_counts``; changes dated after ``today`` not yet."""
     config = catalogue.config
     year_end = dt.date(year, 12, 31)
     by_category: dict[str, list[Item]] = {key: [] for key in config.categories.external}
-    for i in catalogue.valid_items():
+    for i in shown:
         if (
             i.scope == "external"
             and i.meta.published <= year_end
@@ -268,7 +273,10 @@ def category_counts(catalogue: Catalogue, year: int) -> list[CategoryCount]:
             CategoryCount(
                 name=category.name,
                 new=sum(i.meta.published.year == year for i in mine),
-                updated=sum(any(c.date.year == year for c in i.meta.changes) for i in mine),
+                updated=sum(
+                    any(c.date.year == year and c.date <= today for c in i.meta.changes)
+                    for i in mine
+                ),
                 current=sum(i.meta.expires is None or i.meta.expires >= year_end for i in mine),
             )
         )

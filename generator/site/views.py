@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import mimetypes
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from ..catalogue import Catalogue
 from ..checks.lifecycle import has_ended
@@ -49,6 +51,17 @@ def item_url(index_no: str) -> str:
     return f"{ITEMS_DIR}/{item_id(index_no)}.html"
 
 
+# ASCII that may stand in a URL path as it is (RFC 3986 pchar and "/"); other ASCII is
+# percent-encoded. Other characters (Chinese file names) stay as they are: browsers
+# encode them alike, and pages keep the bytes they had.
+_UNSAFE_IN_PATH = re.compile(r"[^A-Za-z0-9/._~!$&'()*+,;=:@\-\u0080-\U0010ffff]")
+
+
+def url_path(path: str) -> str:
+    """``path`` (a file's path in an output) percent-encoded where it must be in a URL."""
+    return _UNSAFE_IN_PATH.sub(lambda m: quote(m.group(), safe=""), path)
+
+
 @dataclass(frozen=True)
 class AttachmentView:
     title: str
@@ -57,6 +70,12 @@ class AttachmentView:
     file_type: str
     size: int
     source: Path
+
+    @property
+    def href(self) -> str:
+        """``url`` as a link: the file keeps its name on disk, but ``#``, ``?``, ``%``
+        and spaces in it would end or change the path (``files/报告#1.pdf``)."""
+        return url_path(self.url)
 
     @property
     def size_label(self) -> str:

@@ -276,19 +276,30 @@ def scope_of(relative: PurePosixPath) -> str | None:
     return None
 
 
-def content_files(root: Path) -> list[str]:
-    """Every file under content/ (symlinked folders are not entered), in the order of
-    sorted Paths.
+class ContentFiles(list[str]):
+    """The files under content/, and the symlinked folders the walk did not enter
+    (reported, F011: a folder that silently vanished would hide its items)."""
+
+    symlinked: list[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.symlinked = []
+
+
+def content_files(root: Path) -> ContentFiles:
+    """Every file under content/ (symlinked folders are not entered, but listed in
+    ``symlinked``), in the order of sorted Paths.
 
     Plain strings: with tens of thousands of files, making Path objects costs more
     than walking the folders, and most callers only stat or digest them.
     """
-    found: list[str] = []
+    found = ContentFiles()
     _add_files(os.path.join(root, CONTENT_DIR), found)
     return found
 
 
-def _add_files(folder: str, found: list[str]) -> None:
+def _add_files(folder: str, found: ContentFiles) -> None:
     """Walk in name order, so the files come sorted; the directory entries tell files
     from folders without a stat each (os.walk and Path.rglob are several times slower)."""
     try:
@@ -301,6 +312,8 @@ def _add_files(folder: str, found: list[str]) -> None:
             _add_files(entry.path, found)
         elif entry.is_file():
             found.append(entry.path)
+        elif entry.is_dir():  # a symlink to a folder: never entered
+            found.symlinked.append(entry.path)
 
 
 def item_files(root: Path, files: list[str] | None = None) -> list[str]:
