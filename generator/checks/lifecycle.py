@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..problems import Problem
 from ..source.config import Config
 from ..source.items import Item
+from .budget import budget_type, deadline, deadline_text
 from .workdays import WorkdayCalendar, last_known_year
 
 TIMELY_WORKDAYS = 20  # 条例第二十六条
@@ -78,6 +79,7 @@ def findings(config: Config, items: list[Item], today: dt.date) -> list[Finding]
     out += _quarterly(live, config, today)
     out += _stages(live, config, today)
     out += _timely(live, config, calendar)
+    out += _budget_deadlines(items, config, today, calendar)
     out += _schedule(items, today)
     out += _long_term(live, config, today)
     out += _empty_categories(live, config, today)
@@ -153,6 +155,41 @@ def _timely(live: list[Item], config: Config, calendar: WorkdayCalendar) -> list
                     "late", item.meta.owner, item, item.meta.published, problem.message, problem
                 )
             )
+    return out
+
+
+def _budget_deadlines(
+    items: list[Item], config: Config, today: dt.date, calendar: WorkdayCalendar
+) -> list[Finding]:
+    """预决算 documents are published within 20 days of approval (预算法 第十四条).
+
+    Late and not yet out (``published`` on or after ``today``) is an error: the date can
+    still be brought forward. Late and already out is a warning, so that no one is
+    tempted to change a date the public has seen.
+    """
+    warn_days = config.budget_disclosure.warn_days
+    limit = deadline_text(config)
+    out = []
+    for item in items:
+        kind = budget_type(item, config)
+        if kind is None or item.meta.approved_on is None:
+            continue
+        due = deadline(item.meta.approved_on, config, calendar)
+        published = item.meta.published
+        facts = {"kind": kind.name, "approved_by": kind.approved_by, "limit": limit}
+        where = (item.path, item.line_of("published"))
+        if published > due and published >= today:
+            problem = Problem.make("G836", *where, deadline=due, published=published, **facts)
+            out.append(Finding("overdue", item.meta.owner, item, due, problem.message, problem))
+        elif published > due:
+            late = (published - due).days
+            problem = Problem.make(
+                "G837", *where, deadline=due, published=published, late=late, **facts
+            )
+            out.append(Finding("late", item.meta.owner, item, published, problem.message, problem))
+        elif published >= today and (due - today).days <= warn_days:
+            text = f"{kind.name}“{item.meta.title}”须在 {due} 前公开（{kind.approved_by}批准后 {limit}）"
+            out.append(Finding("due-soon", item.meta.owner, item, due, text))
     return out
 
 

@@ -16,6 +16,7 @@ from ..source.config import CHANNELS, SCOPES, Config
 from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
 from .approvals import check_approvals
+from .budget import budget_problems
 from .confidential import confidentiality_problems
 from .structure import raw_text_problems, structure_problems
 from .withdrawal import withdrawal_problems
@@ -87,6 +88,7 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     if not item.body.strip():
         out.append(Problem.make("I316", item.path, item.body_line))
 
+    out.extend(budget_problems(item, config))
     out.extend(structure_problems(item))
     out.extend(raw_text_problems(item))
     out.extend(_attachment_problems(item))

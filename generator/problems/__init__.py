@@ -71,6 +71,11 @@ CODES: dict[str, Code] = {
     "C205": Code(
         E, "角色“{role}”按科室授予，需写明所管科室，如 {role}: [budget]", "写明该人员负责的科室。"
     ),
+    "C223": Code(
+        E,
+        "预决算文件类型“{doc_type}”的表“{name}”重复列出",
+        "在 tables 和 debt_tables 中每张表只列一次。",
+    ),
     # Items
     "I301": Code(
         E,
@@ -299,6 +304,89 @@ CODES: dict[str, Code] = {
         E,
         "附件“{file}”为 {suffix} 格式（网页、矢量图、脚本一类），在网站上打开时会运行其中的脚本，不得作为附件发布，请改附 PDF",
         "请改附 PDF：用原软件“另存为”或“打印”为 PDF 后替换该附件。",
+    ),
+    # Inspection rules (issue 24): what a finance bureau is inspected on.
+    # 预决算公开 (预算法第十四条, 地方预决算公开操作规程)
+    "G830": Code(
+        E,
+        "文件类型“{value}”未在 catalog.yaml 中定义；可选：{choices}",
+        "改用已定义的文件类型；预决算文件类型在 catalog.yaml 的 budget_disclosure.doc_types 中定义。",
+    ),
+    "G831": Code(
+        E,
+        "{kind}缺少批准日期 approved_on（{by}的日期）",
+        "写明 approved_on，如 approved_on: 2025-01-10；公开时限从这一天算起。",
+    ),
+    "G832": Code(
+        E,
+        "{kind}属长期公开的预决算信息，不能写公示截止日期 expires",
+        "删除 expires：预决算信息公开后长期保留在网站上。",
+    ),
+    "G833": Code(
+        E,
+        "{kind}缺少{what}“{name}”",
+        "在 tables 中列出该表（name，所在附件写 file）；确无数据的写 empty: true 和 empty_note 说明原因。",
+    ),
+    "G834": Code(
+        E,
+        "空表“{name}”没有说明原因（empty_note）",
+        "在该表下写 empty_note，说明没有数据的原因，如“本部门无政府性基金预算收入，也没有使用政府性基金预算安排的支出”。",
+    ),
+    "G835": Code(
+        E,
+        "{kind}的正文缺少“{name}”的说明（正文中应有含“{name}”的标题）",
+        "在正文中增加一节，标题含所缺说明的名称，说明有关情况。",
+    ),
+    "G836": Code(
+        E,
+        "{kind}应在{approved_by}批准后 {limit}（{deadline} 前）公开，计划发布日期 {published} 已超期",
+        "把 published 改为期限当天或更早，尽快完成审批和发布。",
+    ),
+    "G837": Code(
+        W,
+        "{kind}应在{approved_by}批准后 {limit}（{deadline} 前）公开，实际 {published} 发布，晚了 {late} 天",
+        "已发布的日期不要改动；以后在批准后按时公开。",
+    ),
+    "G838": Code(
+        E,
+        "表“{name}”所在的附件“{file}”未列入 attachments",
+        "把该附件加入 attachments，或改正 file。",
+    ),
+    "G839": Code(
+        E,
+        "发布日期 {published} 早于批准日期 {approved}：预决算须经批准后公开",
+        "核对 approved_on 和 published。",
+    ),
+    # 政府网站与政务新媒体检查指标 (国办秘函〔2019〕19号)
+    "G840": Code(
+        W,
+        "首页最新信息发布于 {newest}，已 {days} 天没有更新（检查指标：超过 {limit} 天即“首页不更新”）",
+        "发布新的公开信息，保持首页每两周至少更新一次。",
+    ),
+    "G841": Code(
+        W,
+        "{kind}栏目“{name}”{since}，超过 {limit} 未更新",
+        "在该栏目发布新的信息；栏目性质变化的，在 catalog.yaml 中调整其 update_kind。",
+    ),
+    "G842": Code(
+        W,
+        "空白栏目 {count} 个（{names}），达到 {limit} 个即单项否决",
+        "为空白栏目补充公开内容，或在 catalog.yaml 中合并、撤销不再使用的栏目。",
+    ),
+    "G843": Code(
+        E,
+        "页面“{page}”的链接“{link}”指向的文件不存在",
+        "改正模板或正文中的这个链接；修改模板后重新生成检查。",
+    ),
+    "G844": Code(
+        E,
+        "页面“{page}”的链接“{link}”指向的位置“#{anchor}”在目标页面中不存在",
+        "改正链接中 # 后的锚点，或在目标页面中补上该 id。",
+    ),
+    "G845": Code(
+        W,
+        "发布日期 {published} 早于该条目首次提交的日期 {added}（{commit}）：检查时视为伪造发稿日期",
+        "发布日期应为实际在网站上公开的日期；确系从旧系统迁移的历史信息，由管理员在 catalog.yaml 的 website_indicators.backdating_from 中写明迁移完成的日期。",
     ),
     "X001": Code(
         E,

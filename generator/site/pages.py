@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..catalogue import Catalogue
+from ..checks.budget import deadline_text
 from ..checks.validate import local_links
 from ..output.files import OutputFiles
 from ..output.writer import output_path
+from .budget import BUDGET_PAGE, budget_years
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
@@ -370,7 +372,9 @@ def write_item_pages(
 
 
 def write_reports(catalogue: Catalogue, renderer: Renderer) -> None:
-    """Pages computed from the whole catalogue: staff reports, or the annual statistics."""
+    """Pages computed from the whole catalogue: the 预决算公开专栏 and the standard
+    catalogue, then staff reports, or the annual statistics."""
+    write_inspection_pages(renderer)
     if renderer.site.variant.staff:
         write_staff_pages(renderer, catalogue)
     elif renderer.site.variant.exports:
@@ -382,6 +386,13 @@ def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None
     pages = SitePages(catalogue, site, OutputFiles("", None), bodies or BodyCache())
     pages.write()
     write_reports(catalogue, pages.renderer)
+
+
+def write_inspection_pages(renderer: Renderer) -> None:
+    """What inspectors look for on every site: the 预决算公开专栏 and the 标准目录."""
+    years = budget_years(renderer.site)
+    limit = deadline_text(renderer.site.config)
+    renderer.write_page(BUDGET_PAGE, "budget.html", years=years, limit=limit)
 
 
 def annual_url(year: int) -> str:

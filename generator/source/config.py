@@ -186,6 +186,83 @@ class ApprovalPolicy:
     major_steps: list[Step] = option(ListOf(Nested(Step)))
 
 
+# Inspection rules (issue 24 parts 4-6): 预决算公开, website indicators, standard catalogue.
+DAY_KINDS = {"calendar": "日", "workday": "个工作日"}
+# 政府网站与政务新媒体检查指标: 动态/要闻 stale after two weeks, 通知公告/政策文件 after six
+# months, 机构职能 and the like never.
+UPDATE_KINDS = {"dynamic": "动态要闻类", "notices": "通知公告类", "static": "相对静态类"}
+UPDATE_KIND_OF_REFRESH = {
+    "timely": "dynamic",
+    "quarterly": "notices",
+    "per-stage": "notices",
+    "long-term": "static",
+}
+DISCLOSURE_MODES = ["主动", "依申请"]
+
+
+@dataclass(kw_only=True)
+class StandardEntry:
+    """A row's own columns in the 基层政务公开标准目录 where the defaults do not fit."""
+
+    first_level: str | None = option(Str())  # 一级事项 (default: standard_catalogue's)
+    second_level: str | None = option(Str())  # 二级事项 (default: the name)
+    content: str | None = option(Str())  # 公开内容（要素） (default: the description)
+    basis: str | None = option(Str())  # 公开依据
+    time_limit: str | None = option(Str())  # 公开时限
+    subject: str | None = option(Str())  # 公开主体 (default: the organisation)
+    audience: str | None = option(Str())  # 公开对象
+    mode: str | None = option(Choice(DISCLOSURE_MODES))  # 公开方式
+    level: str | None = option(Str())  # 公开层级
+
+
+@dataclass(kw_only=True)
+class StandardCatalogue:
+    """Defaults for the standard catalogue's columns (基层政务公开标准目录)."""
+
+    first_level: str = option(Str(default="财政信息"))
+    basis: str = option(Str(default="《中华人民共和国政府信息公开条例》"))
+    level: str = option(Str(default="县级"))
+    audience: str = option(Str(default="全社会"))
+    internal_audience: str = option(Str(default="本局干部职工"))
+
+
+@dataclass(kw_only=True)
+class BudgetDocType(Located):
+    """A kind of 预决算 document: what it must contain, who approves it."""
+
+    key: str = ""
+    name: str = option(Str(required=True))  # 政府预算, 部门决算, ...
+    approved_by: str = option(Str(required=True))  # 区人民代表大会, 区财政局批复, ...
+    final: bool = option(Bool(default=False))  # a 决算: its year is the one before approval
+    tables: list[str] = option(ListOf(Str()))
+    debt_tables: list[str] = option(ListOf(Str()))  # 政府债务 (财预〔2018〕209号)
+    explanations: list[str] = option(ListOf(Str()))  # headings the body must have
+    standard: StandardEntry | None = option(Nested(StandardEntry))
+
+
+@dataclass(kw_only=True)
+class BudgetDisclosure:
+    """预决算公开 (预算法 第十四条): published within ``deadline_days`` of approval."""
+
+    deadline_days: int = option(Int(default=20, minimum=1))
+    day_kind: str = option(Choice(DAY_KINDS, default="calendar"))
+    warn_days: int = option(Int(default=5, minimum=0))
+    doc_types: dict[str, BudgetDocType] = option(KeyedMap(BudgetDocType))
+
+
+@dataclass(kw_only=True)
+class WebsiteIndicators:
+    """Thresholds of the 政府网站与政务新媒体检查指标 (国办秘函〔2019〕19号)."""
+
+    home_stale_days: int = option(Int(default=14, minimum=1))
+    dynamic_stale_days: int = option(Int(default=14, minimum=1))
+    notices_stale_months: int = option(Int(default=6, minimum=1))
+    blank_veto: int = option(Int(default=5, minimum=1))  # 空白栏目 that fail the site
+    # Items added in commits before this day were moved in from an older system with
+    # their real dates: their ``published`` is not compared with the commit.
+    backdating_from: dt.date | None = option(schema.Date())
+
+
 @dataclass(kw_only=True)
 class Category(Located):
     key: str = ""
@@ -195,6 +272,13 @@ class Category(Located):
     channels: list[str] = option(ListOf(Str(), required=True))
     article: str | None = option(Str())  # 细则条款, e.g. 第四条第3项
     after_expiry: str = option(Choice(["archive", "remove"], default="archive"))
+    # Website inspection indicators and the standard catalogue (issue 24 parts 5, 6).
+    update_kind: str | None = option(Choice(UPDATE_KINDS))  # default: from ``refresh``
+    standard: StandardEntry | None = option(Nested(StandardEntry))
+
+    def kind_of_update(self) -> str:
+        """How inspectors judge the column's freshness (``UPDATE_KINDS``)."""
+        return self.update_kind or UPDATE_KIND_OF_REFRESH[self.refresh]
 
 
 @dataclass(kw_only=True)
@@ -249,11 +333,21 @@ class Config:
     approval: ApprovalPolicy = option(Nested(ApprovalPolicy, required=True))
     plan: list[PlanEntry] = option(ListOf(Nested(PlanEntry)))
     confidentiality: Confidentiality | None = option(Nested(Confidentiality))
+    # Inspection rules (issue 24 parts 4-6)
+    budget_disclosure: BudgetDisclosure = option(Nested(BudgetDisclosure))
+    website_indicators: WebsiteIndicators = option(Nested(WebsiteIndicators))
+    standard_catalogue: StandardCatalogue = option(Nested(StandardCatalogue))
     path: str = CATALOG_FILE
 
     def __post_init__(self) -> None:
         if self.site is None:
             self.site = Site()
+        if self.budget_disclosure is None:
+            self.budget_disclosure = BudgetDisclosure()
+        if self.website_indicators is None:
+            self.website_indicators = WebsiteIndicators()
+        if self.standard_catalogue is None:
+            self.standard_catalogue = StandardCatalogue()
 
     def categories_of(self, scope: str) -> dict[str, Category]:
         return getattr(self.categories, scope)
@@ -365,6 +459,11 @@ def _check_references(config: Config, data: LineMap, ctx: Context) -> None:
                     CHANNELS[scope],
                     category.line_of("channels"),
                 )
+
+    for doc_type in config.budget_disclosure.doc_types.values():
+        names = doc_type.tables + doc_type.debt_tables
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            ctx.report("C223", doc_type.line, doc_type=doc_type.key, name=name)
 
     for entry in config.plan:
         known("科室", entry.owner, config.sections, entry.line_of("owner"))

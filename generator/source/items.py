@@ -29,7 +29,7 @@ from .guard import (
     resolve_under,
     shares_containers,
 )
-from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
+from .schema import Bool, Choice, Context, Date, Int, ListOf, Located, Nested, Str, option
 from .yamlsource import LineMap, load_yaml
 
 T = TypeVar("T")
@@ -61,6 +61,17 @@ class Stage(Located):
     name: str = option(Str(required=True))
     due: dt.date = option(Date(required=True))
     done: dt.date | None = option(Date())
+
+
+@dataclass(kw_only=True)
+class Table(Located):
+    """One table a 预决算 document publishes (front matter ``tables``); a table with no
+    data is still published, empty, with ``empty_note`` saying why."""
+
+    name: str = option(Str(required=True, max_len=100))
+    file: str | None = option(Str())  # the attachment holding it, if not the body
+    empty: bool = option(Bool(default=False))
+    empty_note: str | None = option(Str(max_len=300))
 
 
 @dataclass(kw_only=True)
@@ -131,7 +142,7 @@ class FrontMatter(LazilyUnpickled):
     """The contract's front matter (content-contract.md), one field per key."""
 
     # Read for every item only when its views are made, after an edit's first pages.
-    lazily = ("keywords", "attachments", "changes", "stages", "approvals", "exemptions")
+    lazily = ("keywords", "attachments", "changes", "stages", "approvals", "exemptions", "tables")
 
     title: str = option(Str(required=True, max_len=200))
     index_no: str = option(Str(required=True))
@@ -153,7 +164,12 @@ class FrontMatter(LazilyUnpickled):
     changes: list[Change] = option(ListOf(Nested(Change)))
     series: str | None = option(Str(max_len=60))  # periodic items refreshing one another
     stages: list[Stage] = option(ListOf(Nested(Stage)))
-    doc_type: str | None = option(Choice(DOC_TYPES))
+    doc_type: str | None = option(Str())  # DOC_TYPES or catalog.yaml's budget doc_types
+    # 预决算 documents (issue 24 part 4): when 人大 approved them or 财政 批复, their tables,
+    # and the budget year they are about (default: from ``approved_on``).
+    approved_on: dt.date | None = option(Date())
+    budget_year: int | None = option(Int(minimum=2000))
+    tables: list[Table] = option(ListOf(Nested(Table)))
     approvals: list[Approval] = option(ListOf(Nested(Approval)))
     exemptions: list[Exemption] = option(ListOf(Nested(Exemption)))
     withdrawn: Withdrawal | None = option(Nested(Withdrawal))
