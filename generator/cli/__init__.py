@@ -29,6 +29,7 @@ from ..parallel.reading import ParallelReader
 from ..problems import Problem, errors
 from ..problems import output as output
 from ..site.reports import assess, assessment_markdown
+from ..site.standard import standard_csv, standard_markdown
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from . import click_zh
@@ -282,6 +283,31 @@ def report_command(root: Path, year: int, today: dt.date | None, out: Path | Non
         out.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@main.command(
+    "standard-catalogue",
+    help="按基层政务公开标准目录的格式输出本局公开事项：Markdown（可写入 CI 作业摘要）或 CSV（Excel 可直接打开）。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "csv"]),
+    default="markdown",
+    help="输出格式：markdown（默认）或 csv（带 BOM 的 UTF-8）。",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件而不是输出到屏幕。"
+)
+@click.pass_obj
+def standard_catalogue(root: Path, fmt: str, out: Path | None) -> None:
+    catalogue = _load_or_exit(root)
+    config = catalogue.config
+    data = standard_csv(config) if fmt == "csv" else standard_markdown(config).encode("utf-8")
+    if out:
+        out.write_bytes(data)
+    else:
+        click.echo(data, nl=False)  # bytes: written as they are (the CSV keeps its BOM)
 
 
 @main.command(help="校验并生成网站到 build/（失败时保留上一次的结果）。")

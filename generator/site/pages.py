@@ -29,6 +29,7 @@ from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
 from .searchtext import searchable_text
 from .select import withdrawn_items
+from .standard import COLUMNS, standard_csv, standard_rows
 from .views import ItemView, Site, item_url
 
 LATEST_ON_HOME = 10
@@ -388,11 +389,20 @@ def write_site(catalogue: Catalogue, site: Site, bodies: BodyCache | None = None
     write_reports(catalogue, pages.renderer)
 
 
+STANDARD_PAGE = "standard-catalogue.html"
+STANDARD_CSV = "standard-catalogue.csv"
+
+
 def write_inspection_pages(renderer: Renderer) -> None:
     """What inspectors look for on every site: the 预决算公开专栏 and the 标准目录."""
     years = budget_years(renderer.site)
     limit = deadline_text(renderer.site.config)
     renderer.write_page(BUDGET_PAGE, "budget.html", years=years, limit=limit)
+    config = renderer.site.config
+    renderer.write_page(STANDARD_PAGE, "standard.html", columns=COLUMNS, rows=standard_rows(config))
+    key = renderer.keys.key(STANDARD_CSV, "", {})  # catalog.yaml alone: in every key
+    if renderer.files.record(f"{renderer.site.variant.name}/{STANDARD_CSV}", key):
+        output_path(renderer.site.out, STANDARD_CSV).write_bytes(standard_csv(config))
 
 
 def annual_url(year: int) -> str:
