@@ -26,9 +26,11 @@ from ..problems import errors
 from ..search.indexing import Indexing, plan_search
 from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
+from ..site.select import PUBLIC
 from ..site.views import Views
 from .context import BuildContext, BuildRefused, BuildResult
 from .failures import stage_problem
+from .links import refuse_broken_links
 from .outputs import all_pages, write_data
 
 
@@ -150,6 +152,7 @@ class Plan:
                 write_reports(catalogue, site_pages.renderer)
                 write_data(site_pages.renderer)
             indexing.wait()
+            refuse_broken_links(ctx, stage / PUBLIC.name)  # search.html links the index
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)
         # Only now are the pages in ``out``: a preview that reloaded earlier would find none.

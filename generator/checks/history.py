@@ -7,10 +7,12 @@ the version that matches against the current one.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..problems import Problem
 from ..source.digest import bytes_sha256, file_sha256
 from ..source.items import AttachmentHasher, Item, parse_item
 
@@ -81,3 +83,63 @@ def _compare(commit: str, old: Item, new: Item, old_hash: AttachmentHasher) -> A
         if old_attachments.get(p) != new_attachments.get(p)
     )
     return ApprovedVersion(commit, changed_keys, old.body != new.body, changed)
+
+
+# 伪造发稿日期 (检查指标, 严重错误): a date earlier than the item's arrival in the repository.
+
+
+@dataclass(frozen=True)
+class Added:
+    """The commit that added a file: its committer's date and short hash."""
+
+    date: dt.date
+    commit: str
+
+
+def added_commits(root: Path) -> dict[str, Added]:
+    """Each file under content/ (paths relative to ``root``) → the newest commit that
+    added it; empty outside a git repository. One ``git log`` for the whole catalogue."""
+    log = _git(
+        root,
+        "-c",
+        "core.quotepath=false",
+        "log",
+        "--diff-filter=A",
+        "--relative",
+        "--format=@@%h %cs",
+        "--name-only",
+        "--",
+        "content",
+    )
+    added: dict[str, Added] = {}
+    current: Added | None = None
+    for line in (log or b"").decode("utf-8", "replace").splitlines():
+        if line.startswith("@@"):
+            commit, _, day = line[2:].partition(" ")
+            current = Added(dt.date.fromisoformat(day), commit)
+        elif line and current is not None:
+            added.setdefault(line, current)  # newest first: the file as it is now
+    return added
+
+
+def backdating_problems(items: list[Item], root: Path, since: dt.date | None) -> list[Problem]:
+    """G845 for each item published before the commit that added it; items added before
+    ``since`` (moved in from an older system with their real dates) are not compared."""
+    added = added_commits(root)
+    out = []
+    for item in items:
+        commit = added.get(item.path)
+        if commit is None or (since is not None and commit.date < since):
+            continue
+        if item.meta.published < commit.date:
+            out.append(
+                Problem.make(
+                    "G845",
+                    item.path,
+                    item.line_of("published"),
+                    published=item.meta.published,
+                    added=commit.date,
+                    commit=commit.commit,
+                )
+            )
+    return out

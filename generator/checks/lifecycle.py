@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..problems import Problem
-from ..source.config import Config
+from ..source.config import UPDATE_KINDS, Category, Config
 from ..source.items import Item
 from .budget import budget_type, deadline, deadline_text
 from .workdays import WorkdayCalendar, last_known_year
@@ -68,6 +68,7 @@ KIND_LABELS = {
     "upcoming": "待发布",
     "review": "待复核",
     "empty": "空白栏目",
+    "stale": "栏目不更新",
 }
 
 
@@ -83,6 +84,7 @@ def findings(config: Config, items: list[Item], today: dt.date) -> list[Finding]
     out += _schedule(items, today)
     out += _long_term(live, config, today)
     out += _empty_categories(live, config, today)
+    out += website_indicators(live, config, today)
     if calendar.estimated_years:
         years = "、".join(map(str, sorted(calendar.estimated_years)))
         problem = Problem.make("R605", config.path, 1, last_year=last_known_year(), year=years)
@@ -219,19 +221,101 @@ def _long_term(live: list[Item], config: Config, today: dt.date) -> list[Finding
     return out
 
 
-def _empty_categories(live: list[Item], config: Config, today: dt.date) -> list[Finding]:
-    """Inspectors fail sites with empty sections: every public category needs a current item."""
-    out = []
+def blank_categories(live: list[Item], config: Config, today: dt.date) -> list[Category]:
+    """Public categories without a current item on the website (空白栏目)."""
     current = {
         i.meta.category
         for i in live
         if i.scope == "external" and "website" in i.channels(config) and not has_ended(i, today)
     }
-    for key, category in config.categories.external.items():
-        if key not in current:
-            problem = Problem.make("R604", config.path, category.line, name=category.name)
-            out.append(Finding("empty", None, None, None, problem.message, problem))
+    return [c for key, c in config.categories.external.items() if key not in current]
+
+
+def _empty_categories(live: list[Item], config: Config, today: dt.date) -> list[Finding]:
+    """Inspectors fail sites with empty sections: every public category needs a current item."""
+    out = []
+    for category in blank_categories(live, config, today):
+        problem = Problem.make("R604", config.path, category.line, name=category.name)
+        out.append(Finding("empty", None, None, None, problem.message, problem))
     return out
+
+
+def _on_website(item: Item, config: Config) -> bool:
+    return item.scope == "external" and "website" in item.channels(config)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier (the month's last day where it is shorter)."""
+    month = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError(day)
+
+
+def website_indicators(live: list[Item], config: Config, today: dt.date) -> list[Finding]:
+    """政府网站检查指标 (国办秘函〔2019〕19号): the home page and each column kept up to
+    date, and fewer blank columns than fail a site (each is R604 too)."""
+    rule = config.website_indicators
+    out: list[Finding] = []
+    shown = [i for i in live if _on_website(i, config) and i.meta.withdrawn is None]
+    current = [i for i in shown if not has_ended(i, today)]
+    if current:
+        newest = max(i.meta.published for i in current)
+        days = (today - newest).days
+        if days > rule.home_stale_days:
+            problem = Problem.make(
+                "G840", config.path, 1, newest=newest, days=days, limit=rule.home_stale_days
+            )
+            out.append(Finding("stale", None, None, newest, problem.message, problem))
+    for key, category in config.categories.external.items():
+        out += _stale_category(key, category, shown, config, today)
+    blank = blank_categories(live, config, today)
+    if len(blank) >= rule.blank_veto:
+        names = "、".join(c.name for c in blank)
+        problem = Problem.make(
+            "G842", config.path, 1, count=len(blank), names=names, limit=rule.blank_veto
+        )
+        out.append(Finding("empty", None, None, None, problem.message, problem))
+    return out
+
+
+def _stale_category(
+    key: str, category: Category, shown: list[Item], config: Config, today: dt.date
+) -> list[Finding]:
+    """A column of its kind not updated in time; a column with nothing is blank (R604)."""
+    rule = config.website_indicators
+    kind = category.kind_of_update()
+    updates = [last_update(i) for i in shown if i.meta.category == key]
+    updates = [d for d in updates if d <= today]  # a change note dated later is not yet seen
+    if kind == "static" or not updates:
+        return []
+    last = max(updates)
+    if kind == "dynamic":
+        stale, limit = (
+            (today - last).days > rule.dynamic_stale_days,
+            f"{rule.dynamic_stale_days} 天",
+        )
+    else:
+        stale, limit = (
+            last < months_before(today, rule.notices_stale_months),
+            f"{rule.notices_stale_months} 个月",
+        )
+    if not stale:
+        return []
+    problem = Problem.make(
+        "G841",
+        config.path,
+        category.line,
+        kind=UPDATE_KINDS[kind],
+        name=category.name,
+        since=f"最近一次更新于 {last}",
+        limit=limit,
+    )
+    return [Finding("stale", None, None, last, problem.message, problem)]
 
 
 def lifecycle_problems(config: Config, items: list[Item], today: dt.date) -> list[Problem]:

@@ -20,7 +20,7 @@ from ..authoring.staff_guide import staff_guide
 from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
-from ..checks.history import find_approved_version
+from ..checks.history import backdating_problems, find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
 from ..checks.withdrawal import WithdrawalRefused, record_withdrawal
 from ..incremental.itemcache import ItemCache
@@ -95,9 +95,10 @@ def validate(
         found, usable = unusable.problems, False
     else:
         day = today or dt.date.today()
-        found = catalogue.problems + lifecycle_problems(
-            catalogue.config, catalogue.valid_items(), day
-        )
+        valid = catalogue.valid_items()
+        found = catalogue.problems + lifecycle_problems(catalogue.config, valid, day)
+        since = catalogue.config.website_indicators.backdating_from
+        found += backdating_problems(valid, catalogue.root, since)
         usable = True
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in found if _within(p, root, selected)]

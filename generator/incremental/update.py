@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from ..build.context import BuildContext, BuildResult
+from ..build.links import refuse_broken_links
 from ..build.outputs import all_pages, make_site, write_data
 from ..build.pipeline import Plan
 from ..catalogue import Catalogue, ItemReader
@@ -22,7 +23,7 @@ from ..parallel.reading import ParallelReader
 from ..search.indexing import Indexing, IndexShard, plan_search
 from ..site.pages import BodyCache, SitePages, write_item_pages, write_reports
 from ..site.render import theme_dir
-from ..site.select import VARIANTS
+from ..site.select import PUBLIC, VARIANTS
 from ..source.items import content_files
 from .edits import Listings
 from .fingerprint import INPUTS_FILE, input_fingerprint, record_inputs, up_to_date
@@ -214,4 +215,16 @@ class Update:
             indexing.wait()
             overlay.whole = {s.path.rstrip("/") for s in changed}
             overlay.gone = files.gone()
+        self.check_links()
         self.plan.record(files, pages, out)
+
+    def check_links(self) -> None:
+        """The public site's links, in the pages this update wrote: a page left as it was
+        kept its links, and the files they lead to are still there unless one is gone."""
+        public = f"{PUBLIC.name}/"
+        if any(p.startswith(public) for p in self.files.gone()):
+            pages = None  # every page: one may link to the file gone
+        else:
+            changed = (p[len(public) :] for p in self.files.changed() if p.startswith(public))
+            pages = [p for p in changed if p.endswith(".html")]
+        refuse_broken_links(self.ctx, self.ctx.out / PUBLIC.name, pages)

@@ -365,7 +365,7 @@ CODES: dict[str, Code] = {
     ),
     "G841": Code(
         W,
-        "{kind}栏目“{name}”{since}，超过 {limit} 未更新",
+        "{kind}栏目“{name}”{since}，超过 {limit}未更新",
         "在该栏目发布新的信息；栏目性质变化的，在 catalog.yaml 中调整其 update_kind。",
     ),
     "G842": Code(

@@ -14,6 +14,7 @@ import markdown
 from ..catalogue import Catalogue
 from ..checks.approvals import short
 from ..checks.confidential import exemption_rows
+from ..checks.lifecycle import findings
 from ..source.items import Item, Withdrawal
 from ..source.sanitize import sanitize
 from .render import Renderer
@@ -21,6 +22,7 @@ from .reports import assess, assessment_markdown, report_years
 from .views import item_url
 
 REGISTER = "register.html"
+INDICATORS = "reports/indicators.html"
 
 
 @dataclass(frozen=True)
@@ -94,4 +96,28 @@ def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
             assessment_url(year), "report.html", title=f"{year}年度考核评议", body=html
         )
     links = [(f"{y}年度政务公开工作考核评议", assessment_url(y)) for y in reversed(years)]
+    write_indicators(renderer, catalogue)
+    links.insert(0, ("网站检查指标自查", INDICATORS))
     renderer.write_page("reports/index.html", "reports.html", links=links)
+
+
+def indicators_markdown(catalogue: Catalogue, today: dt.date) -> str:
+    """The website inspection indicators on ``today`` (what ``catalogue status`` lists
+    under 栏目不更新 and 空白栏目), as Markdown."""
+    found = findings(catalogue.config, catalogue.valid_items(), today)
+    out = [f"# 网站检查指标自查（{today}）", ""]
+    for kind, title in (("stale", "首页和栏目更新"), ("empty", "空白栏目")):
+        texts = [f.text for f in found if f.kind == kind]
+        out += [f"## {title}", ""] + ([f"- {t}" for t in texts] or ["无。"]) + [""]
+    out += [
+        "依据《政府网站与政务新媒体检查指标》：首页超过两周未更新、空白栏目达到"
+        f" {catalogue.config.website_indicators.blank_veto} 个，均为单项否决；"
+        "链接在每次生成网站时检查，有错误的不会发布。",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def write_indicators(renderer: Renderer, catalogue: Catalogue) -> None:
+    text = indicators_markdown(catalogue, renderer.site.today)
+    html = sanitize(markdown.markdown(text))  # category names are catalog.yaml's: untrusted
+    renderer.write_page(INDICATORS, "report.html", title="网站检查指标自查", body=html)
