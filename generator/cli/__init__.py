@@ -28,7 +28,7 @@ from ..incremental.update import Reuse
 from ..parallel.reading import ParallelReader
 from ..problems import Problem, errors
 from ..problems import output as output
-from ..site.reports import assess, assessment_markdown
+from ..site.reports import FutureYear, assess, assessment_markdown
 from ..site.standard import standard_csv, standard_markdown
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
@@ -279,7 +279,14 @@ def _finding_order(finding: Finding) -> tuple[int, dt.date]:
 @click.pass_obj
 def report_command(root: Path, year: int, today: dt.date | None, out: Path | None) -> None:
     catalogue = _load_or_exit(root)
-    text = assessment_markdown(assess(catalogue, year, today or dt.date.today()), catalogue.config)
+    day = today or dt.date.today()
+    try:
+        assessment = assess(catalogue, year, day)
+    except FutureYear:
+        raise CatalogueError(
+            f"{year} 年还没有到（统计日期 {day}），不能评议；请写 {day.year} 年或以前的年度。"
+        ) from None
+    text = assessment_markdown(assessment, catalogue.config)
     if out:
         out.write_text(text, encoding="utf-8")
     else:

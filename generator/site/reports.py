@@ -113,26 +113,78 @@ def match_plan(entries: list[PlanEntry], items: list[Item]) -> list[PlanLine]:
     return lines
 
 
+NO_PLAN = "未制定年度计划"
+# How the whole bureau is graded, printed in every report (issue 24 part 7).
+OVERALL_RULE = (
+    "全局等次按全局合计套用下列评议标准：计划完成率 = 各科室已公开的计划事项合计 ÷ 计划事项合计，"
+    "按时率 = 按时公开的计划事项合计 ÷ 计划事项合计，逾期和超期发布为各科室合计；"
+    "空白栏目达到 {veto} 个的，按网站检查指标单项否决，评为不合格。"
+)
+
+
 @dataclass
 class Assessment:
     year: int
     as_of: dt.date
     sections: list[SectionAssessment]
     empty_categories: list[str]
+    blank_veto: int = 5
+
+    @property
+    def planned(self) -> int:
+        return sum(s.planned for s in self.sections)
+
+    @property
+    def completion(self) -> float | None:
+        planned = self.planned
+        return sum(s.fulfilled for s in self.sections) / planned if planned else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        planned = self.planned
+        return sum(s.on_time for s in self.sections) / planned if planned else None
+
+    @property
+    def lapses(self) -> int:
+        return sum(len(s.overdue) + len(s.late) for s in self.sections)
+
+    @property
+    def vetoed(self) -> bool:
+        return len(self.empty_categories) >= self.blank_veto
 
     @property
     def grade(self) -> str:
-        planned = sum(s.planned for s in self.sections)
-        completion = sum(s.fulfilled for s in self.sections) / planned if planned else None
-        on_time = sum(s.on_time for s in self.sections) / planned if planned else None
-        lapses = sum(len(s.overdue) + len(s.late) for s in self.sections) + len(
-            self.empty_categories
+        if self.vetoed:
+            return "不合格"
+        return suggest_grade(self.completion, self.on_time_rate, self.lapses)
+
+    def grounds(self) -> str:
+        """Why the whole bureau has its grade: the figures the rule was applied to."""
+        if self.planned:
+            plan = (
+                f"计划事项 {self.planned} 项，完成率 {_percent(self.completion)}，"
+                f"按时率 {_percent(self.on_time_rate)}"
+            )
+        else:
+            plan = f"{NO_PLAN}（最高评为合格）"
+        veto = "，达到单项否决" if self.vetoed else ""
+        return (
+            f"{plan}；逾期和超期发布 {self.lapses} 项；"
+            f"空白栏目 {len(self.empty_categories)} 个{veto}。"
         )
-        return suggest_grade(completion, on_time, lapses)
+
+
+class FutureYear(ValueError):
+    """A year after the day of the assessment: nothing to assess yet."""
 
 
 def assess(catalogue: Catalogue, year: int, today: dt.date) -> Assessment:
-    """The assessment of ``year``, as things stood at its end (or today, if earlier)."""
+    """The assessment of ``year``, as things stood at its end (or today, if earlier).
+
+    Overdue work counts in the year it fell due, so a lapse is not counted again
+    every year it stays open. A year after ``today`` is refused (``FutureYear``)."""
+    if year > today.year:
+        raise FutureYear(year)
     config = catalogue.config
     as_of = min(today, dt.date(year, 12, 31))
     items = [i for i in catalogue.valid_items() if i.meta.published <= as_of]
@@ -146,13 +198,14 @@ def assess(catalogue: Catalogue, year: int, today: dt.date) -> Assessment:
     for f in found:
         if f.section is None:
             continue
-        if f.kind == "overdue":
+        if f.kind == "overdue" and f.date is not None and f.date.year == year:
             sections[f.section].overdue.append(f.text)
         elif f.kind == "late" and f.item is not None and f.item.meta.published.year == year:
             sections[f.section].late.append(f.text)
-    empty = [f.text for f in found if f.kind == "empty"]
+    # Each blank category (R604), not the veto's summary of them (G842).
+    empty = [f.text for f in found if f.kind == "empty" and f.problem and f.problem.code == "R604"]
     active = [s for s in sections.values() if s.planned or s.published or s.overdue or s.late]
-    return Assessment(year, as_of, active, empty)
+    return Assessment(year, as_of, active, empty, config.website_indicators.blank_veto)
 
 
 def _percent(value: float | None) -> str:
@@ -167,16 +220,23 @@ def assessment_markdown(assessment: Assessment, config: Config) -> str:
         "",
         f"统计截至 {a.as_of}。建议总体等次：**{a.grade}**。",
         "",
+        f"总体等次的依据：{a.grounds()}",
+        "",
         "| 科室 | 计划事项 | 已公开 | 按时公开 | 按时率 | 本年发布条目 | 逾期 | 超期发布 | 建议等次 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for s in a.sections:
+        planned = s.planned if s.planned else NO_PLAN
         out.append(
-            f"| {s.name} | {s.planned} | {s.fulfilled} | {s.on_time} | {_percent(s.on_time_rate)} "
+            f"| {s.name} | {planned} | {s.fulfilled} | {s.on_time} | {_percent(s.on_time_rate)} "
             f"| {s.published} | {len(s.overdue)} | {len(s.late)} | {s.grade} |"
         )
     out += ["", "## 年度计划执行明细", ""]
+    if not a.planned:
+        out.append(f"本年度{NO_PLAN}（catalog.yaml 的 plan 中没有 {a.year} 年的事项）。")
     for s in a.sections:
+        if not s.plan and a.planned:
+            out.append(f"- {s.name}：{NO_PLAN}")
         for line in s.plan:
             due = line.entry.due or "—"
             if line.item is None:
@@ -191,6 +251,8 @@ def assessment_markdown(assessment: Assessment, config: Config) -> str:
     out += [f"- {text}" for text in a.empty_categories] or ["无。"]
     out += ["", "## 评议标准", ""]
     out += [f"- {grade}：{text}" for grade, text in GRADE_CRITERIA]
+    out += [f"- 全局：{OVERALL_RULE.format(veto=a.blank_veto)}"]
+    out += ["", "逾期事项计入其应当公开的年度，不在以后年度重复计算。"]
     return "\n".join(out) + "\n"
 
 
