@@ -21,6 +21,7 @@ from ..catalogue import Catalogue
 from ..checks.validate import local_links
 from ..output.files import OutputFiles
 from ..output.writer import output_path
+from .documents import PageImages, documents, kiosk_shows, kiosk_view_url, prepare_document
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
@@ -172,11 +173,26 @@ def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
         attachments = view.item.remember(  # only bodies with links ask
             "attachment urls", lambda: {str(a.source.resolve()): a.href for a in view.attachments}
         )
-        if file in attachments:
-            return relative_url(page, attachments[file])
-        return None
+        if file not in attachments:
+            return None
+        if site.variant.touch:  # never the file itself: the kiosk has no way back from it
+            return kiosk_link(view, file, page)
+        return relative_url(page, attachments[file])
 
     return resolve
+
+
+def kiosk_link(view: ItemView, file: str, page: str) -> str | None:
+    """Where a body's link to one of ``view``'s attachments leads in the kiosk: the
+    page that shows it, or an image as it is; other files are not linked."""
+    for number, attachment in enumerate(view.attachments, start=1):
+        if str(attachment.source.resolve()) != file:
+            continue
+        if kiosk_shows(attachment):
+            return relative_url(page, kiosk_view_url(view, number))
+        if attachment.file_type == "图片":
+            return relative_url(page, attachment.href)
+    return None
 
 
 def copy_attachments(renderer: Renderer) -> None:
@@ -189,6 +205,31 @@ def copy_attachments(renderer: Renderer) -> None:
             target = output_path(site.out, attachment.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(attachment.source, target)
+
+
+def write_documents(renderer: Renderer, images: PageImages) -> None:
+    """The kiosk's own page for each attachment it can show (documents.py): a PDF's
+    pages as images, a spreadsheet as a table; unreadable files say where to ask."""
+    site, files = renderer.site, renderer.files
+    limit = site.config.site.kiosk_pdf_pages
+    for view in site.items:
+        for document in documents(view):
+            readable = prepare_document(document, images, limit)
+            key = renderer.keys.key("pdf pages", "", {"pdf": document.digest, "limit": limit})
+            for url, image in zip(document.pages, document.images, strict=True):
+                if files.record(f"{site.variant.name}/{url}", key):
+                    target = output_path(site.out, url)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(image)
+            context = {
+                "item": view,
+                "number": document.number,
+                "pages": document.pages,
+                "page_count": document.page_count,
+                "sheets": document.sheets,
+                "readable": readable,
+            }
+            renderer.write(Page(document.url, "document.html", context, listed=False))
 
 
 LinkTargets = tuple[str | None, ...]
@@ -284,11 +325,14 @@ class SitePages:
         bodies: BodyCache,
         listed: Listed | None = None,
         keys_for: KeysFor = no_keys,
+        images: PageImages | None = None,
     ) -> None:
         """``listed``, if given, is what ``site``'s listings show (edits.py remembers it);
-        ``keys_for`` keys its files, so that only those whose key changed are written."""
+        ``keys_for`` keys its files, so that only those whose key changed are written;
+        ``images`` renders (and may keep) the kiosk's PDF pages."""
         self.catalogue = catalogue
         self.site = site
+        self.images = images or PageImages()
         self.renderer = Renderer(catalogue.root, site, files)
         self.item_pages = ItemPages(self.renderer, bodies)
         self.renderer.keys = keys_for(files, site.variant.name, self.item_pages.link_summary)
@@ -342,6 +386,8 @@ class SitePages:
             renderer.write(Page(url, "withdrawn.html", {}, listed=False), share)
         if share.first:
             copy_attachments(renderer)
+            if site.variant.touch:
+                write_documents(renderer, self.images)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
                 _copy_files(theme_dir(self.catalogue.root) / "static", site.out / "static")
 

@@ -15,6 +15,7 @@ import jinja2
 from ..output.files import OutputFiles
 from ..output.writer import output_path, write_text
 from ..source.config import REFRESH
+from .documents import kiosk_shows, kiosk_view_url
 from .searchtext import search_terms
 from .views import ItemView, Site
 
@@ -62,6 +63,8 @@ def environment(root: Path) -> jinja2.Environment:
     )
     env.globals["refresh_labels"] = REFRESH
     env.filters["search_terms"] = search_terms
+    env.globals["kiosk_view_url"] = kiosk_view_url
+    env.globals["kiosk_shows"] = kiosk_shows
     return env
 
 

@@ -221,6 +221,15 @@ class Site:
     kiosk_idle_seconds: int = option(Int(default=120, minimum=1))
     page_size: int = option(Int(default=20, minimum=5))
     kiosk_page_size: int = option(Int(default=6, minimum=3))
+    # The kiosk shows a PDF as images of its pages, made at build time: at most this many
+    # per document (a 300-page report would make the kiosk copy large and slow to build).
+    kiosk_pdf_pages: int = option(Int(default=20, minimum=1))
+    # Days after the build day when the kiosk's home screen tells staff it is out of date.
+    kiosk_stale_days: int = option(Int(default=30, minimum=1))
+    # After the idle timeout, cycle through the newest items instead of resting on home.
+    kiosk_attract: bool = option(Bool(default=False))
+    # 常用查询: the kiosk's quick buttons, each a search term shown on home and search.
+    kiosk_quick: list[str] = option(ListOf(Str(max_len=12)))
 
 
 @dataclass(kw_only=True)
