@@ -16,6 +16,7 @@ from ..output.files import OutputFiles
 from ..output.writer import output_path, write_text
 from ..source.config import REFRESH
 from .documents import kiosk_shows, kiosk_view_url
+from .qr import qr_data_uri
 from .searchtext import search_terms
 from .views import ItemView, Site
 
@@ -65,6 +66,7 @@ def environment(root: Path) -> jinja2.Environment:
     env.filters["search_terms"] = search_terms
     env.globals["kiosk_view_url"] = kiosk_view_url
     env.globals["kiosk_shows"] = kiosk_shows
+    env.globals["qr_code"] = qr_data_uri
     return env
 
 

@@ -42,6 +42,15 @@
     });
   });
 
+  // The kiosk is a copy updated by hand: say so to staff once it is older than
+  // site.kiosk_stale_days (the notice is on the home screen only).
+  var stale = document.querySelector(".kiosk-stale");
+  var built = Date.parse(body.getAttribute("data-built") + "T00:00:00");
+  var staleDays = parseInt(body.getAttribute("data-stale-days"), 10) || 30;
+  if (stale && !isNaN(built)) {
+    stale.hidden = (Date.now() - built) / 86400000 <= staleDays;
+  }
+
   var back = document.querySelector(".kiosk-back");
   if (back) {
     back.addEventListener("click", function () {
