@@ -193,6 +193,14 @@ def test_idle_timer_returns_home_and_clears_the_search(kiosk: Page, short_idle_k
     assert kiosk.input_value("#kiosk-q") == ""
 
 
+def test_idle_timer_closes_an_open_document(kiosk: Page, short_idle_kiosk: Path) -> None:
+    stop_the_clock(kiosk)
+    kiosk.goto(url_of(short_idle_kiosk, "items/2025-00010/view-1.html"))
+    kiosk.tap(".viewer-zoom-in")
+    kiosk.clock.run_for(IDLE_MS)
+    kiosk.wait_for_url(url_of(short_idle_kiosk, "index.html"), timeout=WAIT_MS)
+
+
 def test_touch_keeps_the_idle_timer_from_firing(kiosk: Page, short_idle_kiosk: Path) -> None:
     stop_the_clock(kiosk)
     kiosk.goto(url_of(short_idle_kiosk, "guide.html"))
