@@ -10,6 +10,7 @@ from typing import TextIO
 
 import click
 
+from ..authoring.artifacts import purge_artifacts
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
 from ..authoring.new_item import new
@@ -327,5 +328,6 @@ def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
 main.add_command(new)
 main.add_command(codeowners)
 main.add_command(pr_summary)
+main.add_command(purge_artifacts)
 main.add_command(serve)
 main.add_command(staff_guide)
