@@ -25,7 +25,7 @@ from .documents import PageImages, documents, kiosk_shows, kiosk_view_url, prepa
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
-from .reports import category_counts, doc_type_counts, report_years
+from .reports import category_counts, counted_until, doc_type_counts, report_years
 from .searchtext import searchable_text
 from .select import withdrawn_items
 from .views import ItemView, Site, item_url
@@ -353,7 +353,8 @@ class SitePages:
         """Home and each listing, with the items it lists; its pages are made as read."""
         site, listed, browse = self.site, self.listed.current, self.listed.browse
         latest = listed[:LATEST_ON_HOME]
-        yield latest, iter([Page("index.html", "home.html", {"latest": latest, "facets": browse})])
+        home = {"latest": latest, "facets": browse, "current_count": len(listed)}
+        yield latest, iter([Page("index.html", "home.html", home)])
         yield (
             listed,
             listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None),
@@ -367,6 +368,11 @@ class SitePages:
         holding its rows, and no later stage reads them (edits.py remembers paths)."""
         self.__dict__.pop("listings", None)
 
+    def root_of(self, url: str) -> str | None:
+        """The public 404 page is served at any missing address, however deep (GitHub
+        Pages does so): its links start from the path of ``site.base_url``."""
+        return self.site.base_path if url == "404.html" and self.site.variant.exports else None
+
     def write(self, share: Share = WHOLE) -> None:
         """Render the pages in ``share`` that changed since the last build into ``site.out``.
 
@@ -379,8 +385,9 @@ class SitePages:
             self.item_pages.write(view, share)
         # The static pages show the facets, and search.html the indexes it merges.
         static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
-        for url, template in STATIC_PAGES.items():
-            renderer.write(Page(url, template, static), share)
+        public = PUBLIC_PAGES if site.variant.exports else {}
+        for url, template in {**STATIC_PAGES, **public}.items():
+            renderer.write(Page(url, template, static, root=self.root_of(url)), share)
         for item in withdrawn_items(self.catalogue, site.variant):  # their old addresses
             url = item_url(item.meta.index_no)
             renderer.write(Page(url, "withdrawn.html", {}, listed=False), share)
@@ -446,7 +453,8 @@ def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
             annual_url(year),
             "annual.html",
             year=year,
-            doc_types=doc_type_counts(shown, year),
+            as_of=counted_until(year, today),
+            doc_types=doc_type_counts(shown, year, today),
             categories=category_counts(catalogue, shown, year, today),
         )
     links = [(f"{y}年政府信息公开工作年度报告（统计部分）", annual_url(y)) for y in years]
@@ -459,4 +467,10 @@ STATIC_PAGES = {
     "complaints.html": "complaints.html",
     "search.html": "search.html",
     "404.html": "404.html",
+}
+# The public site's own pages (政府网站与政务新媒体检查指标): 网站地图, 关于本网, 联系我们.
+PUBLIC_PAGES = {
+    "sitemap.html": "sitemap.html",
+    "about.html": "about.html",
+    "contact.html": "contact.html",
 }

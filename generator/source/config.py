@@ -71,6 +71,16 @@ class Footer:
     site_code: str = option(Str(required=True))  # 网站标识码
     icp: str = option(Str(required=True))  # ICP备案号
     police: str = option(Str(required=True))  # 公安机关备案号
+    # 政府网站与政务新媒体检查指标: the 党政机关网站标识 (an image file under the theme's
+    # static/ folder, shipped with the site, never fetched) and where it links to; the
+    # national 我为政府网站找错 page for this site.
+    badge: str | None = option(
+        Str(pattern=r"[A-Za-z0-9_-]+\.(png|jpg|gif|svg)", pattern_hint="static/ 下的图片文件名")
+    )
+    badge_url: str | None = option(Str(pattern=r"https://\S+", pattern_hint="https:// 开头的网址"))
+    report_error_url: str | None = option(
+        Str(pattern=r"https://\S+", pattern_hint="https:// 开头的网址")
+    )
 
 
 @dataclass(kw_only=True)
@@ -79,6 +89,24 @@ class Complaints:
     email: str = option(Str(required=True))
     mailbox: str = option(Str(required=True))  # postal address for letters
     note: str | None = option(Str())
+    # 网上举报信箱: a web form's address, or mailto:; without it, mailto: ``email``.
+    online: str | None = option(
+        Str(pattern=r"(https://\S+|mailto:\S+@\S+)", pattern_hint="https:// 或 mailto: 开头")
+    )
+
+    @property
+    def online_url(self) -> str:
+        """Where the 网上举报信箱 link leads."""
+        return self.online or f"mailto:{self.email}"
+
+    @property
+    def online_label(self) -> str:
+        """The link's words: the address written to, or 在线举报 for a web form."""
+        return (
+            self.online_url.removeprefix("mailto:")
+            if self.online_url.startswith("mailto:")
+            else "在线举报"
+        )
 
 
 @dataclass(kw_only=True)

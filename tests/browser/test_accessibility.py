@@ -152,7 +152,7 @@ def test_large_font_mode_grows_the_text(
     page = context.new_page()
     size = "sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)"
     open_page(page, sites[where] + "items/2025-00010.html")
-    before = {sel: page.evaluate(size, sel) for sel in ("html", ".body p", "h1", "table.meta td")}
+    before = {sel: page.evaluate(size, sel) for sel in ("html", ".body p", "h1", "dl.meta dd")}
     page.click(".mode-toggle[data-mode=large]")
     assert page.locator(".mode-toggle[data-mode=large]").get_attribute("aria-pressed") == "true"
     after = {sel: page.evaluate(size, sel) for sel in before}
