@@ -201,6 +201,34 @@ def test_idle_timer_closes_an_open_document(kiosk: Page, short_idle_kiosk: Path)
     kiosk.wait_for_url(url_of(short_idle_kiosk, "index.html"), timeout=WAIT_MS)
 
 
+@pytest.fixture(scope="session")
+def attract_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built with a 2-second idle time and site.kiosk_attract on."""
+    root = copy_sample(tmp_path_factory.mktemp("attract") / "sample")
+    config = root / "catalog.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "kiosk_idle_seconds: 120", "kiosk_idle_seconds: 2\n  kiosk_attract: true"
+    )
+    config.write_text(text, encoding="utf-8")
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
+    return root / "build" / "kiosk"
+
+
+def test_attract_mode_cycles_the_newest_items_until_touched(
+    kiosk: Page, attract_kiosk: Path
+) -> None:
+    stop_the_clock(kiosk)
+    kiosk.goto(url_of(attract_kiosk, "index.html"))
+    newest = kiosk.get_attribute(".attract", "data-urls").split()
+    assert len(newest) == 5
+    kiosk.clock.run_for(IDLE_MS)
+    kiosk.wait_for_url(url_of(attract_kiosk, newest[0]) + "?attract=0", timeout=WAIT_MS)
+    kiosk.clock.run_for(15_000)
+    kiosk.wait_for_url(url_of(attract_kiosk, newest[1]) + "?attract=1", timeout=WAIT_MS)
+    kiosk.tap("h1")  # a visitor: back to the plain home screen
+    kiosk.wait_for_url(url_of(attract_kiosk, "index.html"), timeout=WAIT_MS)
+
+
 def test_touch_keeps_the_idle_timer_from_firing(kiosk: Page, short_idle_kiosk: Path) -> None:
     stop_the_clock(kiosk)
     kiosk.goto(url_of(short_idle_kiosk, "guide.html"))
