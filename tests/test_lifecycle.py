@@ -221,8 +221,11 @@ def test_intranet_has_internal_items_marked_and_the_register(built_sample: Path)
     assert "<strong>内部公开</strong>" not in external
     register = (intranet / "register.html").read_text(encoding="utf-8")
     assert f"{ORG}/2026-09999" in register and "科室负责人审核：曹静" in register
-    digests = re.findall(r"摘要 <code>([0-9a-f]{12})</code>", register)
-    assert len(digests) >= 2 * 60
+    verify = re.findall(r'<details class="verify">(.*?)</details>', register)
+    digests = [d for v in verify for d in re.findall(r"<code>([0-9a-f]{12})</code>", v)]
+    assert len(digests) >= 2 * 60  # each step's digest, behind 核验, never in the chain shown
+    chains = "".join(re.findall(r'<ol class="chain">.*?</ol>', register))
+    assert not re.search(r"[0-9a-f]{12}", chains)
     assert (intranet / "pagefind").is_dir()
     assert (intranet / "reports/assessment-2025.html").is_file()
 

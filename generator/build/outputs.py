@@ -11,6 +11,7 @@ from ..catalogue import Catalogue
 from ..output.files import OutputFiles
 from ..search.indexing import merged_index
 from ..search.kiosk import INDEX_SCRIPT, write_kiosk_index
+from ..site.documents import PageImages
 from ..site.exports import EXPORT_FILES, write_exports
 from ..site.pages import BodyCache, SitePages
 from ..site.render import KeysFor, Renderer
@@ -52,6 +53,7 @@ def all_pages(
     files: OutputFiles,
     bodies: BodyCache,
     keys_for: KeysFor,
+    images: PageImages | None = None,
 ) -> list[SitePages]:
     """Every page of every output, to be written into ``out``.
 
@@ -60,7 +62,10 @@ def all_pages(
     walking them took a fifth of a second at 10,000 items.
     """
     sites = [make_site(catalogue, v, today, out / v.name, views) for v in VARIANTS]
-    pages = [SitePages(catalogue, site, files, bodies, keys_for=keys_for) for site in sites]
+    pages = [
+        SitePages(catalogue, site, files, bodies, keys_for=keys_for, images=images)
+        for site in sites
+    ]
     gc.freeze()
     return pages
 

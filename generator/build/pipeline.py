@@ -24,6 +24,7 @@ from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
 from ..problems import errors
 from ..search.indexing import Indexing, plan_search
+from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
 from ..site.select import PUBLIC
@@ -107,6 +108,10 @@ class Plan:
     def views(self, catalogue: Catalogue, ctx: BuildContext) -> Views:
         return Views()
 
+    def page_images(self, ctx: BuildContext) -> PageImages:
+        """How the kiosk's PDF pages are rendered: afresh, every one."""
+        return PageImages()
+
     def write(self, catalogue: Catalogue, ctx: BuildContext, result: BuildResult) -> None:
         files = self.files(catalogue, ctx)
         self.write_afresh(catalogue, ctx, result, files, self.views(catalogue, ctx))
@@ -130,7 +135,16 @@ class Plan:
             staged_output(ctx.out) as stage,
             Indexing(stage, stage, processes, self.earlier_index(ctx)) as indexing,
         ):
-            pages = all_pages(catalogue, ctx.today, stage, views, files, BodyCache(), self.keys_for)
+            pages = all_pages(
+                catalogue,
+                ctx.today,
+                stage,
+                views,
+                files,
+                BodyCache(),
+                self.keys_for,
+                self.page_images(ctx),
+            )
             shards = plan_search([p.site for p in pages])
             problem_for = functools.partial(stage_problem, catalogue.root)
             with PageWorkers(pages, files, processes, problem_for) as workers:

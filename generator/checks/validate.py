@@ -128,7 +128,8 @@ _INLINE_LINK = re.compile(
     r"!?\[[^\[\]]*\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))+)>?"
     r"(?:\s+(?:\"[^\")]*\"|'[^')]*'))?\s*\)"
 )
-_REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\[\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+# A footnote's definition (``[^1]: text``) looks like a reference but links nowhere.
+_REFERENCE_LINK = re.compile(r"^\s{0,3}\[(?!\^)[^\[\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 
 
 def local_links(body: str) -> Iterator[tuple[str, int]]:

@@ -21,6 +21,7 @@ from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, ma
 from ..output.writer import OutputUpdate
 from ..parallel.reading import ParallelReader
 from ..search.indexing import Indexing, IndexShard, plan_search
+from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_item_pages, write_reports
 from ..site.render import theme_dir
 from ..site.select import PUBLIC, VARIANTS
@@ -30,6 +31,7 @@ from .fingerprint import INPUTS_FILE, input_fingerprint, record_inputs, up_to_da
 from .itemcache import ItemCache, Stamp, file_stamps
 from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
+from .pageimages import SealedPageImages
 from .viewcache import ViewCache
 
 EDITED_FIRST = 20  # up to this many edited items get their pages written ahead of the rest
@@ -77,6 +79,10 @@ class Reuse(Plan):
             return ParallelReader()
         self.items.stamps = self.stamps  # read by the load that follows, then dropped
         return self.items
+
+    def page_images(self, ctx: BuildContext) -> PageImages:
+        """PDF pages kept by their digest, unless the build keeps no cache (--no-cache)."""
+        return SealedPageImages(ctx.root) if self.reuse_output else PageImages()
 
     def files(self, catalogue: Catalogue, ctx: BuildContext) -> OutputFiles:
         build = build_digest(catalogue.root, theme_dir(catalogue.root), ctx.today, ctx.mode)
@@ -187,7 +193,14 @@ class Update:
         writes = files.writes
         with self.update.step() as overlay:
             pages = all_pages(
-                catalogue, ctx.today, overlay.folder, views, files, self.bodies, PageKeys
+                catalogue,
+                ctx.today,
+                overlay.folder,
+                views,
+                files,
+                self.bodies,
+                PageKeys,
+                self.plan.page_images(ctx),
             )
             shards = plan_search([p.site for p in pages])  # search.html shows what it merges
             for site_pages in pages:

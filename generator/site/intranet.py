@@ -74,7 +74,27 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
             withdrawn=item.meta.withdrawn,
         )
 
-    return [row(i) for i in sorted(catalogue.valid_items(), key=lambda i: i.meta.index_no)]
+    items = sorted(catalogue.valid_items(), key=lambda i: (i.meta.published, i.meta.index_no))
+    return [row(i) for i in reversed(items)]  # newest first: what the office looks up
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    """The choices of the register's filters: what its rows hold."""
+
+    sections: list[str]
+    years: list[int]
+    steps: list[str]
+    signers: list[str]
+
+    @classmethod
+    def of(cls, rows: list[RegisterRow]) -> RegisterFilters:
+        return cls(
+            sections=sorted({r.owner_name for r in rows}),
+            years=sorted({r.published.year for r in rows}, reverse=True),
+            steps=list(dict.fromkeys(s.name for r in rows for s in r.steps)),
+            signers=sorted({s.by for r in rows for s in r.steps}),
+        )
 
 
 def assessment_url(year: int) -> str:
@@ -84,7 +104,8 @@ def assessment_url(year: int) -> str:
 def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     site = renderer.site
     shown = {v.index_no for v in site.items}
-    renderer.write_page(REGISTER, "register.html", rows=register_rows(catalogue, shown))
+    rows = register_rows(catalogue, shown)
+    renderer.write_page(REGISTER, "register.html", rows=rows, filters=RegisterFilters.of(rows))
     years = sorted(
         {e.year for e in site.config.plan} | set(report_years(catalogue.items, site.today))
     )

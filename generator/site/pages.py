@@ -23,10 +23,11 @@ from ..checks.validate import local_links
 from ..output.files import OutputFiles
 from ..output.writer import output_path
 from .budget import BUDGET_PAGE, budget_years
+from .documents import PageImages, documents, kiosk_shows, kiosk_view_url, prepare_document
 from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
-from .reports import category_counts, doc_type_counts, report_years
+from .reports import category_counts, counted_until, doc_type_counts, report_years
 from .searchtext import searchable_text
 from .select import withdrawn_items
 from .standard import COLUMNS, standard_csv, standard_rows
@@ -175,11 +176,26 @@ def link_resolver(view: ItemView, site: Site) -> Callable[[Path], str | None]:
         attachments = view.item.remember(  # only bodies with links ask
             "attachment urls", lambda: {str(a.source.resolve()): a.href for a in view.attachments}
         )
-        if file in attachments:
-            return relative_url(page, attachments[file])
-        return None
+        if file not in attachments:
+            return None
+        if site.variant.touch:  # never the file itself: the kiosk has no way back from it
+            return kiosk_link(view, file, page)
+        return relative_url(page, attachments[file])
 
     return resolve
+
+
+def kiosk_link(view: ItemView, file: str, page: str) -> str | None:
+    """Where a body's link to one of ``view``'s attachments leads in the kiosk: the
+    page that shows it, or an image as it is; other files are not linked."""
+    for number, attachment in enumerate(view.attachments, start=1):
+        if str(attachment.source.resolve()) != file:
+            continue
+        if kiosk_shows(attachment):
+            return relative_url(page, kiosk_view_url(view, number))
+        if attachment.file_type == "图片":
+            return relative_url(page, attachment.href)
+    return None
 
 
 def copy_attachments(renderer: Renderer) -> None:
@@ -192,6 +208,31 @@ def copy_attachments(renderer: Renderer) -> None:
             target = output_path(site.out, attachment.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(attachment.source, target)
+
+
+def write_documents(renderer: Renderer, images: PageImages) -> None:
+    """The kiosk's own page for each attachment it can show (documents.py): a PDF's
+    pages as images, a spreadsheet as a table; unreadable files say where to ask."""
+    site, files = renderer.site, renderer.files
+    limit = site.config.site.kiosk_pdf_pages
+    for view in site.items:
+        for document in documents(view):
+            readable = prepare_document(document, images, limit)
+            key = renderer.keys.key("pdf pages", "", {"pdf": document.digest, "limit": limit})
+            for url, image in zip(document.pages, document.images, strict=True):
+                if files.record(f"{site.variant.name}/{url}", key):
+                    target = output_path(site.out, url)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(image)
+            context = {
+                "item": view,
+                "number": document.number,
+                "pages": document.pages,
+                "page_count": document.page_count,
+                "sheets": document.sheets,
+                "readable": readable,
+            }
+            renderer.write(Page(document.url, "document.html", context, listed=False))
 
 
 LinkTargets = tuple[str | None, ...]
@@ -287,11 +328,14 @@ class SitePages:
         bodies: BodyCache,
         listed: Listed | None = None,
         keys_for: KeysFor = no_keys,
+        images: PageImages | None = None,
     ) -> None:
         """``listed``, if given, is what ``site``'s listings show (edits.py remembers it);
-        ``keys_for`` keys its files, so that only those whose key changed are written."""
+        ``keys_for`` keys its files, so that only those whose key changed are written;
+        ``images`` renders (and may keep) the kiosk's PDF pages."""
         self.catalogue = catalogue
         self.site = site
+        self.images = images or PageImages()
         self.renderer = Renderer(catalogue.root, site, files)
         self.item_pages = ItemPages(self.renderer, bodies)
         self.renderer.keys = keys_for(files, site.variant.name, self.item_pages.link_summary)
@@ -312,7 +356,8 @@ class SitePages:
         """Home and each listing, with the items it lists; its pages are made as read."""
         site, listed, browse = self.site, self.listed.current, self.listed.browse
         latest = listed[:LATEST_ON_HOME]
-        yield latest, iter([Page("index.html", "home.html", {"latest": latest, "facets": browse})])
+        home = {"latest": latest, "facets": browse, "current_count": len(listed)}
+        yield latest, iter([Page("index.html", "home.html", home)])
         yield (
             listed,
             listing_pages(site, "catalogue/", "公开目录", listed, facets=browse, facet=None),
@@ -326,6 +371,11 @@ class SitePages:
         holding its rows, and no later stage reads them (edits.py remembers paths)."""
         self.__dict__.pop("listings", None)
 
+    def root_of(self, url: str) -> str | None:
+        """The public 404 page is served at any missing address, however deep (GitHub
+        Pages does so): its links start from the path of ``site.base_url``."""
+        return self.site.base_path if url == "404.html" and self.site.variant.exports else None
+
     def write(self, share: Share = WHOLE) -> None:
         """Render the pages in ``share`` that changed since the last build into ``site.out``.
 
@@ -338,13 +388,16 @@ class SitePages:
             self.item_pages.write(view, share)
         # The static pages show the facets, and search.html the indexes it merges.
         static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
-        for url, template in STATIC_PAGES.items():
-            renderer.write(Page(url, template, static), share)
+        public = PUBLIC_PAGES if site.variant.exports else {}
+        for url, template in {**STATIC_PAGES, **public}.items():
+            renderer.write(Page(url, template, static, root=self.root_of(url)), share)
         for item in withdrawn_items(self.catalogue, site.variant):  # their old addresses
             url = item_url(item.meta.index_no)
             renderer.write(Page(url, "withdrawn.html", {}, listed=False), share)
         if share.first:
             copy_attachments(renderer)
+            if site.variant.touch:
+                write_documents(renderer, self.images)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
                 _copy_files(theme_dir(self.catalogue.root) / "static", site.out / "static")
 
@@ -421,7 +474,8 @@ def write_annual_statistics(renderer: Renderer, catalogue: Catalogue) -> None:
             annual_url(year),
             "annual.html",
             year=year,
-            doc_types=doc_type_counts(shown, year),
+            as_of=counted_until(year, today),
+            doc_types=doc_type_counts(shown, year, today),
             categories=category_counts(catalogue, shown, year, today),
         )
     links = [(f"{y}年政府信息公开工作年度报告（统计部分）", annual_url(y)) for y in years]
@@ -434,4 +488,10 @@ STATIC_PAGES = {
     "complaints.html": "complaints.html",
     "search.html": "search.html",
     "404.html": "404.html",
+}
+# The public site's own pages (政府网站与政务新媒体检查指标): 网站地图, 关于本网, 联系我们.
+PUBLIC_PAGES = {
+    "sitemap.html": "sitemap.html",
+    "about.html": "about.html",
+    "contact.html": "contact.html",
 }

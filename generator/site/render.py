@@ -15,6 +15,9 @@ import jinja2
 from ..output.files import OutputFiles
 from ..output.writer import output_path, write_text
 from ..source.config import REFRESH
+from . import links
+from .documents import kiosk_shows, kiosk_view_url
+from .qr import qr_data_uri
 from .searchtext import search_terms
 from .views import ItemView, Site
 
@@ -62,6 +65,10 @@ def environment(root: Path) -> jinja2.Environment:
     )
     env.globals["refresh_labels"] = REFRESH
     env.filters["search_terms"] = search_terms
+    env.globals["kiosk_view_url"] = kiosk_view_url
+    env.globals["kiosk_shows"] = kiosk_shows
+    env.globals["qr_code"] = qr_data_uri
+    links.install(env)
     return env
 
 
@@ -97,6 +104,7 @@ class Page:
     prepare: Callable[[], None] | None = None  # fills in costly values, only if rendered
     owner: str = ""  # pages with one owner are rendered by one process (default: the URL)
     listed: bool = True  # in ``site.pages`` (the sitemap); a withdrawn item's page is not
+    root: str | None = None  # how links reach the site's root; default: relative to its depth
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,7 @@ class Renderer:
             site=self.site,
             config=self.site.config,
             org=self.site.config.organisation,
-            root="../" * page.url.count("/"),
+            root="../" * page.url.count("/") if page.root is None else page.root,
             kiosk=self.site.variant.touch,
             staff=self.site.variant.staff,
             page_url=page.url,

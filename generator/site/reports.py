@@ -278,14 +278,23 @@ def repeal_date(item: Item, by_number: dict[str, Item]) -> dt.date | None:
     return last_update(item)
 
 
-def doc_type_counts(shown: Iterable[Item], year: int) -> list[DocTypeCounts]:
+def counted_until(year: int, today: dt.date | None) -> dt.date:
+    """The day a year's statistics count up to: its last day, or for the year still
+    running, the build day (截至)."""
+    year_end = dt.date(year, 12, 31)
+    return year_end if today is None else min(year_end, today)
+
+
+def doc_type_counts(
+    shown: Iterable[Item], year: int, today: dt.date | None = None
+) -> list[DocTypeCounts]:
     """``shown``: the items the public site shows on the build day, never an internal
     item or one scheduled for a later day."""
     items = [i for i in shown if i.scope == "external"]
     docs = {key: [i for i in items if i.meta.doc_type == key] for key in DOC_TYPES}
     successors = {i.meta.superseded_by for kind in docs.values() for i in kind}
     by_number = {i.meta.index_no: i for i in items if i.meta.index_no in successors}
-    year_end = dt.date(year, 12, 31)
+    year_end = counted_until(year, today)
     rows = []
     for key, label in DOC_TYPES.items():
         repealed = {i.path: repeal_date(i, by_number) for i in docs[key]}
@@ -318,7 +327,7 @@ def category_counts(
 ) -> list[CategoryCount]:
     """``shown`` as for ``doc_type_counts``; changes dated after ``today`` not yet."""
     config = catalogue.config
-    year_end = dt.date(year, 12, 31)
+    year_end = counted_until(year, today)
     by_category: dict[str, list[Item]] = {key: [] for key in config.categories.external}
     for i in shown:
         if (
@@ -346,5 +355,7 @@ def category_counts(
 
 
 def report_years(items: Iterable[Item], today: dt.date) -> list[int]:
-    """Years with published items, newest first."""
-    return sorted({i.meta.published.year for i in items if i.meta.published <= today}, reverse=True)
+    """Every year from the first with a published item to this one, newest first: a
+    year without new items still has items in force and a report to make."""
+    years = [i.meta.published.year for i in items if i.meta.published <= today]
+    return list(range(today.year, min(years) - 1, -1)) if years else []

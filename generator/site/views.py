@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..catalogue import Catalogue
 from ..checks.lifecycle import has_ended
@@ -402,6 +402,11 @@ class Site:
     @property
     def base_url(self) -> str:
         return self.config.site.base_url
+
+    @property
+    def base_path(self) -> str:
+        """The path of ``base_url``: ``/``, or the sub-path of a county portal."""
+        return urlsplit(self.base_url).path or "/"
 
     @property
     def shown_count(self) -> int:

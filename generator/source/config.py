@@ -71,6 +71,16 @@ class Footer:
     site_code: str = option(Str(required=True))  # 网站标识码
     icp: str = option(Str(required=True))  # ICP备案号
     police: str = option(Str(required=True))  # 公安机关备案号
+    # 政府网站与政务新媒体检查指标: the 党政机关网站标识 (an image file under the theme's
+    # static/ folder, shipped with the site, never fetched) and where it links to; the
+    # national 我为政府网站找错 page for this site.
+    badge: str | None = option(
+        Str(pattern=r"[A-Za-z0-9_-]+\.(png|jpg|gif|svg)", pattern_hint="static/ 下的图片文件名")
+    )
+    badge_url: str | None = option(Str(pattern=r"https://\S+", pattern_hint="https:// 开头的网址"))
+    report_error_url: str | None = option(
+        Str(pattern=r"https://\S+", pattern_hint="https:// 开头的网址")
+    )
 
 
 @dataclass(kw_only=True)
@@ -79,6 +89,24 @@ class Complaints:
     email: str = option(Str(required=True))
     mailbox: str = option(Str(required=True))  # postal address for letters
     note: str | None = option(Str())
+    # 网上举报信箱: a web form's address, or mailto:; without it, mailto: ``email``.
+    online: str | None = option(
+        Str(pattern=r"(https://\S+|mailto:\S+@\S+)", pattern_hint="https:// 或 mailto: 开头")
+    )
+
+    @property
+    def online_url(self) -> str:
+        """Where the 网上举报信箱 link leads."""
+        return self.online or f"mailto:{self.email}"
+
+    @property
+    def online_label(self) -> str:
+        """The link's words: the address written to, or 在线举报 for a web form."""
+        return (
+            self.online_url.removeprefix("mailto:")
+            if self.online_url.startswith("mailto:")
+            else "在线举报"
+        )
 
 
 @dataclass(kw_only=True)
@@ -332,6 +360,15 @@ class Site:
     kiosk_idle_seconds: int = option(Int(default=120, minimum=1))
     page_size: int = option(Int(default=20, minimum=5))
     kiosk_page_size: int = option(Int(default=6, minimum=3))
+    # The kiosk shows a PDF as images of its pages, made at build time: at most this many
+    # per document (a 300-page report would make the kiosk copy large and slow to build).
+    kiosk_pdf_pages: int = option(Int(default=20, minimum=1))
+    # Days after the build day when the kiosk's home screen tells staff it is out of date.
+    kiosk_stale_days: int = option(Int(default=30, minimum=1))
+    # After the idle timeout, cycle through the newest items instead of resting on home.
+    kiosk_attract: bool = option(Bool(default=False))
+    # 常用查询: the kiosk's quick buttons, each a search term shown on home and search.
+    kiosk_quick: list[str] = option(ListOf(Str(max_len=12)))
 
 
 @dataclass(kw_only=True)

@@ -37,7 +37,7 @@ def extensions() -> list[Extension]:
     second that a one-item rebuild would spend before its first page."""
     return [
         FencedCodeExtension(),
-        FootnoteExtension(),
+        FootnoteExtension(BACKLINK_TITLE="返回正文中第 {} 个脚注处"),  # the site is Chinese
         AttrListExtension(),
         DefListExtension(),
         TableExtension(),

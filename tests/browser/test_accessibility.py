@@ -29,6 +29,7 @@ PAGES = [
     "complaints.html",
     "404.html",
 ]
+KIOSK_PAGES = ["items/2025-00010/view-1.html", "items/2025-00018/view-1.html"]  # PDF, CSV
 STAFF_PAGES = ["register.html", "reports/index.html", "items/2026-09999.html"]
 SERIOUS = ("serious", "critical")
 FOCUSABLE = (
@@ -56,7 +57,7 @@ def sites(built_sample: Path, public_url: str) -> Iterator[dict[str, str]]:
 
 def all_pages(sites: dict[str, str]) -> list[tuple[str, str]]:
     out = [("public", sites["public"] + p) for p in PAGES]
-    out += [("kiosk", sites["kiosk"] + p) for p in PAGES]
+    out += [("kiosk", sites["kiosk"] + p) for p in [*PAGES, *KIOSK_PAGES]]
     out += [("intranet", sites["intranet"] + p) for p in [*PAGES[:4], *STAFF_PAGES]]
     return out
 
@@ -151,7 +152,7 @@ def test_large_font_mode_grows_the_text(
     page = context.new_page()
     size = "sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)"
     open_page(page, sites[where] + "items/2025-00010.html")
-    before = {sel: page.evaluate(size, sel) for sel in ("html", ".body p", "h1", "table.meta td")}
+    before = {sel: page.evaluate(size, sel) for sel in ("html", ".body p", "h1", "dl.meta dd")}
     page.click(".mode-toggle[data-mode=large]")
     assert page.locator(".mode-toggle[data-mode=large]").get_attribute("aria-pressed") == "true"
     after = {sel: page.evaluate(size, sel) for sel in before}

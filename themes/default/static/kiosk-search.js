@@ -54,9 +54,10 @@
     list.start = page * PAGE_SIZE + 1;
     list.innerHTML = shown.map(function (i) {
       var item = index[i];
-      return '<li><a href="' + escapeHtml(item.url) + '">' + escapeHtml(item.title) +
-        '</a><div class="result-meta">' + escapeHtml(item.category) + "　索引号 " + escapeHtml(item.index_no) +
-        "　" + escapeHtml(item.date) + "</div></li>";
+      // The whole row is the target: title and meta inside one tall link.
+      return '<li><a href="' + escapeHtml(item.url) + '"><span class="result-title">' + escapeHtml(item.title) +
+        '</span><span class="result-meta">' + escapeHtml(item.category) + "　" + escapeHtml(item.date) +
+        "</span></a></li>";
     }).join("");
     pager.hidden = results.length <= PAGE_SIZE;
     pageLabel.textContent = "第 " + (page + 1) + " / " + pages + " 页";

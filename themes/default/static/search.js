@@ -103,7 +103,7 @@
     return (start > 0 ? "…" : "") + html + "…";
   }
 
-  var FILTER_LABELS = { category: "分类", section: "发布机构", year: "年份" };
+  var FILTER_LABELS = { category: "分类", section: "责任科室", year: "年份" };
   var filterBox = document.createElement("div");
   filterBox.className = "search-filters";
   form.after(filterBox);

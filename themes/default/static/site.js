@@ -60,8 +60,9 @@
     var tag = item.validity !== "current"
       ? ' <span class="tag tag-' + escapeHtml(item.validity) + '">' + escapeHtml(item.validity_label) + "</span>" : "";
     return "<tr><td><a href=\"" + itemHref(item.index_no) + "\">" + escapeHtml(item.title) + "</a>" + tag +
-      '</td><td class="nowrap">' + escapeHtml(item.index_no) + "</td><td>" + escapeHtml(item.owner_name) +
-      '</td><td class="nowrap"><time datetime="' + escapeHtml(item.published) + '">' + escapeHtml(item.published) +
+      '</td><td class="nowrap" data-label="索引号">' + escapeHtml(item.index_no) +
+      '</td><td class="section" data-label="责任科室">' + escapeHtml(item.owner_name) +
+      '</td><td class="nowrap" data-label="发布日期"><time datetime="' + escapeHtml(item.published) + '">' + escapeHtml(item.published) +
       "</time></td></tr>";
   }
 
@@ -86,7 +87,7 @@
         (!year || String(item.published).slice(0, 4) === year);
     });
     tableHolder.innerHTML = '<table class="items"><thead><tr><th scope="col">名称</th><th scope="col">索引号</th>' +
-      '<th scope="col">发布机构</th><th scope="col">发布日期</th></tr></thead><tbody>' +
+      '<th scope="col">责任科室</th><th scope="col">发布日期</th></tr></thead><tbody>' +
       (matches.length ? matches.map(row).join("") : '<tr><td colspan="4">没有符合条件的条目。</td></tr>') +
       "</tbody></table>";
     if (pagination) { pagination.hidden = true; }
