@@ -70,6 +70,24 @@ def test_a_link_broken_in_one_page_is_reported_for_each_page(tmp_path: Path) -> 
     assert "页面“b.html”" in next(p.message for p in problems if p.path == "out/b.html")
 
 
+def test_root_relative_links_start_from_the_base_url_path(tmp_path: Path) -> None:
+    """The 404 page links from the path of ``site.base_url`` (it is served at any depth):
+    under a portal's sub-path, ``/czj/index.html`` is the site's home page and ``/other.html``
+    is outside the site, so it cannot be checked and is reported."""
+    write(
+        tmp_path,
+        {
+            "404.html": '<a href="/czj/index.html">home</a>\n<a href="/czj/static/s.css">s</a>\n'
+            '<a href="/other.html">portal</a>\n<a href="/czj/gone.html">gone</a>\n',
+            "index.html": "<p>home</p>",
+            "static/s.css": "",
+        },
+    )
+    problems = LinkCheck(tmp_path, "out", "/czj/").problems()
+    assert sorted((p.line, p.code) for p in problems) == [(3, "G843"), (4, "G843")]
+    assert LinkCheck(tmp_path, "out").problems() != []  # at "/", /czj/ is not the site
+
+
 def break_template(root: Path, link: str) -> None:
     template = root / "themes/default/templates/base.html"
     text = template.read_text(encoding="utf-8")

@@ -47,9 +47,10 @@ class Target(NamedTuple):
 class LinkCheck:
     """The files of one built site, and the ids of its pages as they are asked for."""
 
-    def __init__(self, folder: Path, label: str) -> None:
+    def __init__(self, folder: Path, label: str, base_path: str = "/") -> None:
         self.folder = folder
         self.label = label  # how problems name the site's folder, e.g. build/public
+        self.base_path = base_path  # the path of site.base_url, where root links start
         self.top = os.path.join(folder, "")
         self.files = set(_walk(self.top))
         self._anchors: dict[tuple[str, str], bool] = {}  # (page, id) → the page has it
@@ -82,7 +83,7 @@ class LinkCheck:
         key = (folder, raw)
         if key in self._verdicts:
             return self._verdicts[key]
-        target = _resolve(folder, raw)
+        target = _resolve(folder, raw, self.base_path)
         file = page if target.file == "" else target.file
         broken: Broken | None = None
         if file is not None and file not in self.files:
@@ -113,9 +114,11 @@ class LinkCheck:
             return file.read()
 
 
-def _resolve(folder: str, raw: bytes) -> Target:
+def _resolve(folder: str, raw: bytes, base_path: str = "/") -> Target:
     """Where ``raw`` (an attribute's value) leads from a page in ``folder``; the file is
-    "" for the page itself, None off the site, and a path outside it stays one (``../``)."""
+    "" for the page itself, None off the site, and a path outside it stays one (``../``).
+    A root-relative link (the 404 page's, which must work at any depth) starts from the
+    path of ``site.base_url``: the site may be published under a sub-path of a portal."""
     link = html.unescape(raw.decode("utf-8", "replace"))
     parts = urlsplit(link)
     anchor = unquote(parts.fragment)
@@ -123,7 +126,11 @@ def _resolve(folder: str, raw: bytes) -> Target:
         return Target(link, None, "")  # leaves the site: not followed
     if not parts.path:
         return Target(link, "", anchor)
-    file = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        inside = path.startswith(base_path)
+        folder, path = "", path[len(base_path) :] if inside else "../" + path.lstrip("/")
+    file = posixpath.normpath(posixpath.join(folder, path))
     if parts.path.endswith("/"):
         file = posixpath.join(file, "index.html")
     return Target(link, file, anchor)
@@ -141,14 +148,15 @@ def _walk(top: str, prefix: str = "") -> Iterable[str]:
 
 
 def refuse_broken_links(
-    ctx: BuildContext, folder: Path, pages: Iterable[str] | None = None
+    ctx: BuildContext, folder: Path, base_url: str, pages: Iterable[str] | None = None
 ) -> None:
-    """Refuse the build if a page of the output in ``folder`` has a broken link."""
+    """Refuse the build if a page of the output in ``folder`` (published at ``base_url``)
+    has a broken link."""
     final = ctx.out / folder.name  # where the site will be: what staff know it as
     try:
         label = final.resolve().relative_to(ctx.root.resolve()).as_posix()
     except ValueError:
         label = str(final)
-    problems = LinkCheck(folder, label).problems(pages)
+    problems = LinkCheck(folder, label, urlsplit(base_url).path or "/").problems(pages)
     if problems:
         raise BuildRefused(problems)

@@ -166,7 +166,9 @@ class Plan:
                 write_reports(catalogue, site_pages.renderer)
                 write_data(site_pages.renderer)
             indexing.wait()
-            refuse_broken_links(ctx, stage / PUBLIC.name)  # search.html links the index
+            refuse_broken_links(  # search.html links the index
+                ctx, stage / PUBLIC.name, catalogue.config.site.base_url
+            )
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)
         # Only now are the pages in ``out``: a preview that reloaded earlier would find none.

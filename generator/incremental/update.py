@@ -240,4 +240,5 @@ class Update:
         else:
             changed = (p[len(public) :] for p in self.files.changed() if p.startswith(public))
             pages = [p for p in changed if p.endswith(".html")]
-        refuse_broken_links(self.ctx, self.ctx.out / PUBLIC.name, pages)
+        base_url = self.catalogue.config.site.base_url
+        refuse_broken_links(self.ctx, self.ctx.out / PUBLIC.name, base_url, pages)
