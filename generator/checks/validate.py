@@ -15,6 +15,7 @@ from ..problems import Problem
 from ..source.config import CHANNELS, SCOPES, Config
 from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
+from .annual_report import annual_report_problems, repeal_problems
 from .approvals import check_approvals
 from .confidential import confidentiality_problems
 from .structure import raw_text_problems, structure_problems
@@ -94,6 +95,8 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     out.extend(check_approvals(item, config))
     out.extend(confidentiality_problems(item, config))
     out.extend(withdrawal_problems(item, config))
+    out.extend(repeal_problems(item))
+    out.extend(annual_report_problems(item))
     return out
 
 

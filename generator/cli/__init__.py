@@ -10,6 +10,7 @@ from typing import TextIO
 
 import click
 
+from ..authoring.annual_report import annual_report
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
 from ..authoring.new_item import new
@@ -21,7 +22,7 @@ from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
 from ..checks.history import find_approved_version
-from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
+from ..checks.lifecycle import KIND_LABELS, Finding
 from ..checks.withdrawal import WithdrawalRefused, record_withdrawal
 from ..incremental.itemcache import ItemCache
 from ..incremental.update import Reuse
@@ -94,9 +95,7 @@ def validate(
         found, usable = unusable.problems, False
     else:
         day = today or dt.date.today()
-        found = catalogue.problems + lifecycle_problems(
-            catalogue.config, catalogue.valid_items(), day
-        )
+        found = catalogue.problems + catalogue.duty_problems(day)
         usable = True
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in found if _within(p, root, selected)]
@@ -239,7 +238,7 @@ def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
     catalogue = _load_or_exit(root)
     day = today or dt.date.today()
     wanted = {"upcoming"} if upcoming else set(KIND_LABELS) - {"upcoming"}
-    live = findings(catalogue.config, catalogue.valid_items(), day)
+    live = catalogue.findings(day)
     found = [f for f in live if f.kind in wanted]
     click.echo(f"{catalogue.config.organisation.name}政务公开状态（{day}）")
     if not found:
@@ -325,6 +324,7 @@ def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
 
 
 main.add_command(new)
+main.add_command(annual_report)
 main.add_command(codeowners)
 main.add_command(pr_summary)
 main.add_command(serve)

@@ -29,7 +29,7 @@ from .guard import (
     resolve_under,
     shares_containers,
 )
-from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
+from .schema import Bool, Choice, Context, Date, Int, ListOf, Located, Nested, Str, option
 from .yamlsource import LineMap, load_yaml
 
 T = TypeVar("T")
@@ -154,6 +154,10 @@ class FrontMatter(LazilyUnpickled):
     series: str | None = option(Str(max_len=60))  # periodic items refreshing one another
     stages: list[Stage] = option(ListOf(Nested(Stage)))
     doc_type: str | None = option(Choice(DOC_TYPES))
+    # Issue 24 (annual report): the day a repealed document stopped being in force, and
+    # the year an item is the 政府信息公开工作年度报告 of (checked in the national format).
+    repealed_on: dt.date | None = option(Date())
+    report_year: int | None = option(Int(minimum=2000))
     approvals: list[Approval] = option(ListOf(Nested(Approval)))
     exemptions: list[Exemption] = option(ListOf(Nested(Exemption)))
     withdrawn: Withdrawal | None = option(Nested(Withdrawal))
