@@ -397,6 +397,31 @@ CODES: dict[str, Code] = {
         "文件已废止的写 validity: repealed；未废止的删除 repealed_on。",
     ),
     "G823": Code(E, "废止日期 {repealed_on} 早于发布日期 {published}", "核对两个日期。"),
+    "G824": Code(
+        E,
+        "占位符“{name}”未定义；可用：{choices}",
+        "改用可用的占位符（写法如 {{ organisation.phone }}），或直接写出内容。",
+    ),
+    "G825": Code(
+        E,
+        "指南页面（page: {page}）只能是对外公开条目",
+        "把该条目移到 content/external/ 下，或删除 page。",
+    ),
+    "G826": Code(
+        E,
+        "页面“{page}”已由 {other} 提供，同一页面只能有一个条目",
+        "删除其中一个条目的 page，或把旧条目改为已废止后删除其 page。",
+    ),
+    "G827": Code(
+        W,
+        "正文中的占位符“{name}”只在指南页面（写有 page 的条目）中替换，这里会原样显示",
+        "直接写出内容；或确认该条目应为指南页面后写上 page。",
+    ),
+    "G828": Code(
+        E,
+        "指南页面（page: {page}）不能带附件",
+        "把附件作为单独的条目发布，在正文中链接该条目。",
+    ),
     "X001": Code(
         E,
         "程序内部错误：{detail}",
