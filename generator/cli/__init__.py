@@ -11,6 +11,7 @@ from typing import TextIO
 import click
 
 from ..authoring.annual_report import annual_report
+from ..authoring.artifacts import purge_artifacts
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
 from ..authoring.new_item import new
@@ -327,5 +328,6 @@ main.add_command(new)
 main.add_command(annual_report)
 main.add_command(codeowners)
 main.add_command(pr_summary)
+main.add_command(purge_artifacts)
 main.add_command(serve)
 main.add_command(staff_guide)
