@@ -8,6 +8,7 @@ always has its config.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import unicodedata
@@ -15,12 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .checks.annual_report import report_findings
 from .checks.confidential import find
+from .checks.lifecycle import Finding, findings
+from .checks.requests import register_problems, request_findings
 from .checks.validate import check_catalogue, check_item
 from .problems import Problem, Severity, errors
 from .source.config import Config, load_catalog
 from .source.items import CONTENT_DIR, Item, content_files, item_files, read_item
+from .source.requests import Register, load_register
 from .source.trust import trusted_keys
+from .source.yearly import yearly_problems
 
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
 # Codes whose message quotes what staff wrote: an ID number typed into a field would be
@@ -63,6 +69,7 @@ class Catalogue:
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     drafts: set[str] = field(default_factory=set)  # paths previewed before approval
+    register: Register = field(default_factory=Register)  # 依申请公开, internal only
 
     def allow_drafts(self) -> None:
         """For a preview: approval problems become warnings and their items drafts.
@@ -86,6 +93,20 @@ class Catalogue:
     def failing(self) -> set[str]:
         """The paths of items with an error of their own."""
         return {p.path for p in self.problems if p.is_error}
+
+    def findings(self, today: dt.date) -> list[Finding]:
+        """What ``status`` lists for ``today``: the items' lifecycle, the replies due to
+        依申请公开 requests, and last year's annual report."""
+        items, config = self.valid_items(), self.config
+        return (
+            findings(config, items, today)
+            + request_findings(self.register, config, today)
+            + report_findings(config, items, today)
+        )
+
+    def duty_problems(self, today: dt.date) -> list[Problem]:
+        """The warnings ``validate`` adds for ``today``: those of ``findings``."""
+        return [f.problem for f in self.findings(today) if f.problem is not None]
 
     @functools.cached_property
     def by_path(self) -> dict[str, Item]:
@@ -180,6 +201,9 @@ def load_catalogue(
         catalogue.problems += reader.check(item, check)
     reader.finish()
     catalogue.problems += check_catalogue(catalogue.items)
+    catalogue.register = load_register(root)
+    catalogue.problems += register_problems(catalogue.register, config)
+    catalogue.problems += yearly_problems(root)
     catalogue.problems = [masked(p) for p in catalogue.problems]
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

@@ -71,6 +71,8 @@ def shown_and_hidden(root: Path, channel: str, day: dt.date) -> tuple[list[Item]
     catalogue = load_catalogue(root)
     shown, hidden = [], []
     for item in catalogue.items:
+        if item.meta.page is not None:
+            continue  # a guide page: shown at its page's address (test_guide_pages.py)
         category = catalogue.config.categories_of(item.scope)[item.meta.category]
         channels = item.meta.channels or category.channels
         ok = item.scope == "external" and channel in channels and item.meta.published <= day

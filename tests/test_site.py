@@ -208,7 +208,10 @@ def test_home_guide_request_complaints_and_404(built_sample: Path) -> None:
     ):
         assert fact in guide
     request = (site / "request.html").read_text(encoding="utf-8")
-    assert "20 个工作日" in request and "15 个工作日" in request and "信息公开申请表" in request
+    assert "20个工作日" in request and "信息公开申请表" in request
+    # The 2019 条例: one deadline, no 用途, the remedies of 第五十一条, no "））".
+    assert "15 个工作日" not in request and "用途" not in request and "））" not in request
+    assert "行政复议" in request and "质疑" not in request
     assert "0571-8765 4399" in (site / "complaints.html").read_text(encoding="utf-8")
     assert (site / "404.html").exists()
     for page in site.rglob("*.html"):

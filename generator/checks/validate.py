@@ -15,9 +15,11 @@ from ..problems import Problem
 from ..source.config import CHANNELS, SCOPES, Config
 from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
+from .annual_report import annual_report_problems, repeal_problems
 from .approvals import check_approvals
 from .budget import budget_problems
 from .confidential import confidentiality_problems
+from .guide_pages import duplicate_page_problems, guide_page_problems
 from .structure import raw_text_problems, structure_problems
 from .withdrawal import withdrawal_problems
 
@@ -96,6 +98,9 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     out.extend(check_approvals(item, config))
     out.extend(confidentiality_problems(item, config))
     out.extend(withdrawal_problems(item, config))
+    out.extend(repeal_problems(item))
+    out.extend(annual_report_problems(item))
+    out.extend(guide_page_problems(item))
     return out
 
 
@@ -182,4 +187,5 @@ def check_catalogue(items: list[Item]) -> list[Problem]:
         target = item.meta.superseded_by
         if target and target not in first and target != item.meta.index_no:
             out.append(Problem.make("I311", item.path, item.line_of("superseded_by"), value=target))
+    out.extend(duplicate_page_problems(items))
     return out

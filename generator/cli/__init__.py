@@ -11,6 +11,7 @@ from typing import TextIO
 
 import click
 
+from ..authoring.annual_report import annual_report
 from ..authoring.artifacts import purge_artifacts
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
@@ -24,7 +25,7 @@ from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..checks.approvals import ApprovalRefused, Signer, approve_file, check_approvals, short
 from ..checks.history import backdating_problems, find_approved_version
-from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
+from ..checks.lifecycle import KIND_LABELS, Finding
 from ..checks.signatures import SIGNATURE_CODES
 from ..checks.signatures import explain as explain_signature
 from ..checks.withdrawal import WithdrawalRefused, record_withdrawal
@@ -116,10 +117,9 @@ def validate(
         found, usable = unusable.problems, False
     else:
         day = today or dt.date.today()
-        valid = catalogue.valid_items()
-        found = catalogue.problems + lifecycle_problems(catalogue.config, valid, day)
+        found = catalogue.problems + catalogue.duty_problems(day)
         since = catalogue.config.website_indicators.backdating_from
-        found += backdating_problems(valid, catalogue.root, since)
+        found += backdating_problems(catalogue.valid_items(), catalogue.root, since)
         usable = True
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in found if _within(p, root, selected)]
@@ -286,7 +286,7 @@ def status(root: Path, today: dt.date | None, upcoming: bool) -> None:
     catalogue = _load_or_exit(root)
     day = today or dt.date.today()
     wanted = {"upcoming"} if upcoming else set(KIND_LABELS) - {"upcoming"}
-    live = findings(catalogue.config, catalogue.valid_items(), day)
+    live = catalogue.findings(day)
     found = [f for f in live if f.kind in wanted]
     click.echo(f"{catalogue.config.organisation.name}政务公开状态（{day}）")
     if not found:
@@ -405,6 +405,7 @@ def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
 
 
 main.add_command(new)
+main.add_command(annual_report)
 main.add_command(codeowners)
 main.add_command(pr_summary)
 main.add_command(purge_artifacts)

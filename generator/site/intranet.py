@@ -14,8 +14,10 @@ import markdown
 from ..catalogue import Catalogue
 from ..checks.approvals import short
 from ..checks.confidential import exemption_rows
-from ..checks.lifecycle import findings
+from ..checks.lifecycle import KIND_LABELS, findings
+from ..checks.requests import request_findings, request_states
 from ..source.items import Item, Withdrawal
+from ..source.requests import APPLICANT_TYPES, CHANNELS, OUTCOMES
 from ..source.sanitize import sanitize
 from .render import Renderer
 from .reports import assess, assessment_markdown, report_years
@@ -23,6 +25,7 @@ from .views import item_url
 
 REGISTER = "register.html"
 INDICATORS = "reports/indicators.html"
+REQUESTS = "requests.html"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,71 @@ class RegisterFilters:
         )
 
 
+@dataclass(frozen=True)
+class RequestRow:
+    """One request of the 依申请公开 register as staff see it."""
+
+    number: str
+    received: dt.date
+    section: str
+    applicant: str
+    channel: str
+    subject: str
+    due: dt.date
+    state: str  # 已答复 / 办理中 / 已逾期 …
+    outcome: str
+
+
+@dataclass(frozen=True)
+class DueLine:
+    kind: str
+    date: dt.date | None
+    text: str
+
+
+def request_page(catalogue: Catalogue, today: dt.date) -> dict[str, object]:
+    """What ``requests.html`` shows: per section, replies overdue or due soon (as in
+    ``catalogue status``), then the whole register, newest first."""
+    config = catalogue.config
+    register = catalogue.register
+    sections: dict[str, list[DueLine]] = {}
+    for finding in request_findings(register, config, today):
+        if finding.kind == "late":
+            continue  # answered already: in the register below
+        name = config.sections[finding.section].name if finding.section else "未定科室"
+        line = DueLine(KIND_LABELS[finding.kind], finding.date, finding.text)
+        sections.setdefault(name, []).append(line)
+    rows = []
+    for state in sorted(
+        request_states(register, config, today), key=lambda s: s.request.received, reverse=True
+    ):
+        r = state.request
+        answered = r.replied is not None and r.replied <= today
+        if answered:
+            label = f"{r.replied} 答复" + (f"（超期 {state.late} 天）" if state.late else "")
+        else:
+            label = (
+                f"已逾期 {state.late} 个工作日"
+                if state.late
+                else f"办理中，还有 {state.left} 个工作日"
+            )
+        section = config.sections.get(r.section)
+        rows.append(
+            RequestRow(
+                number=r.number,
+                received=r.received,
+                section=section.name if section else r.section,
+                applicant=APPLICANT_TYPES[r.applicant],
+                channel=CHANNELS[r.channel],
+                subject=r.subject,
+                due=state.due,
+                state=label,
+                outcome=OUTCOMES[r.outcome] if answered and r.outcome else "",
+            )
+        )
+    return {"due_by_section": sections, "rows": rows}
+
+
 def assessment_url(year: int) -> str:
     return f"reports/assessment-{year}.html"
 
@@ -106,6 +174,7 @@ def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     shown = {v.index_no for v in site.items}
     rows = register_rows(catalogue, shown)
     renderer.write_page(REGISTER, "register.html", rows=rows, filters=RegisterFilters.of(rows))
+    renderer.write_page(REQUESTS, "requests.html", **request_page(catalogue, site.today))
     years = sorted(
         {e.year for e in site.config.plan} | set(report_years(catalogue.items, site.today))
     )

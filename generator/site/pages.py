@@ -7,6 +7,7 @@ search and 404.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import math
@@ -22,6 +23,8 @@ from ..checks.budget import deadline_text
 from ..checks.validate import local_links
 from ..output.files import OutputFiles
 from ..output.writer import output_path
+from ..source.facts import fill_facts
+from ..source.items import GUIDE_PAGES
 from .budget import BUDGET_PAGE, budget_years
 from .documents import PageImages, documents, kiosk_shows, kiosk_view_url, prepare_document
 from .intranet import write_staff_pages
@@ -29,7 +32,7 @@ from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
 from .reports import category_counts, counted_until, doc_type_counts, report_years
 from .searchtext import searchable_text
-from .select import withdrawn_items
+from .select import guide_page, withdrawn_items
 from .standard import COLUMNS, standard_csv, standard_rows
 from .views import ItemView, Site, item_url
 
@@ -388,9 +391,11 @@ class SitePages:
             self.item_pages.write(view, share)
         # The static pages show the facets, and search.html the indexes it merges.
         static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
+        guides = guide_pages(self.catalogue, site)
         public = PUBLIC_PAGES if site.variant.exports else {}
         for url, template in {**STATIC_PAGES, **public}.items():
-            renderer.write(Page(url, template, static, root=self.root_of(url)), share)
+            context = {**static, "guide": guides.get(url)}
+            renderer.write(Page(url, template, context, root=self.root_of(url)), share)
         for item in withdrawn_items(self.catalogue, site.variant):  # their old addresses
             url = item_url(item.meta.index_no)
             renderer.write(Page(url, "withdrawn.html", {}, listed=False), share)
@@ -400,6 +405,39 @@ class SitePages:
                 write_documents(renderer, self.images)
             if not renderer.files.reusing:  # the theme is part of every key: unchanged when reusing
                 _copy_files(theme_dir(self.catalogue.root) / "static", site.out / "static")
+
+
+@dataclass(frozen=True)
+class GuidePage:
+    """A guide page's item as its fixed address shows it: facts filled in, links resolved."""
+
+    title: str
+    index_no: str
+    published: dt.date
+    updated: dt.date
+    html: str
+
+
+def guide_pages(catalogue: Catalogue, site: Site) -> dict[str, GuidePage]:
+    """The guide pages ``site`` has an item for, by URL; the others keep the theme's text."""
+    out = {}
+    for page, url in GUIDE_PAGES.items():
+        item = guide_page(catalogue, site.variant, site.today, page)
+        if item is None:
+            continue
+
+        def resolve(target: Path, url: str = url) -> str | None:
+            found = site.url_of(str(target))
+            return relative_url(url, found) if found is not None else None
+
+        body = fill_facts(item.body, catalogue.config)
+        html = render_body(body, item.folder, resolve, not site.variant.touch)
+        changes = [c.date for c in item.meta.changes if c.date <= site.today]
+        updated = max([item.meta.published, *changes])
+        out[url] = GuidePage(
+            item.meta.title, item.meta.index_no, item.meta.published, updated, html
+        )
+    return out
 
 
 def _copy_files(source: Path, target: Path) -> None:

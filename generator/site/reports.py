@@ -268,10 +268,12 @@ class DocTypeCounts:
 
 
 def repeal_date(item: Item, by_number: dict[str, Item]) -> dt.date | None:
-    """When a repealed item stopped being in force: its successor's publication,
-    else its latest change note."""
+    """When a repealed item stopped being in force: its ``repealed_on``, else its
+    successor's publication, else its latest change note."""
     if item.meta.validity != "repealed":
         return None
+    if item.meta.repealed_on is not None:
+        return item.meta.repealed_on
     successor = by_number.get(item.meta.superseded_by or "")
     if successor is not None:
         return successor.meta.published

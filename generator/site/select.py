@@ -55,7 +55,29 @@ def select_items(catalogue: Catalogue, variant: Variant, today: dt.date) -> list
         and not channels.isdisjoint(item.channels(config))
         and not (has_ended(item, today) and item.category(config).after_expiry == "remove")
         and (variant.staff or item.meta.withdrawn is None)
+        and item.meta.page is None  # shown at its page's own address (guide_page)
     ]
+
+
+def guide_page(catalogue: Catalogue, variant: Variant, today: dt.date, page: str) -> Item | None:
+    """The item shown at the address of guide page ``page``, as ``select_items`` would
+    show it if it were an ordinary item."""
+    config = catalogue.config
+    channels = set(variant.channels)
+    failing = catalogue.failing()
+    return next(
+        (
+            item
+            for item in catalogue.newest_first
+            if item.meta.page == page
+            and item.path not in failing
+            and item.scope == "external"
+            and is_published(item, today)
+            and not channels.isdisjoint(item.channels(config))
+            and (variant.staff or item.meta.withdrawn is None)
+        ),
+        None,
+    )
 
 
 def withdrawn_items(catalogue: Catalogue, variant: Variant) -> list[Item]:

@@ -19,7 +19,7 @@ from ..catalogue import Catalogue
 from ..checks.lifecycle import has_ended
 from ..source.config import CHANNELS, REFRESH, VALIDITY, Config
 from ..source.guard import human_size
-from ..source.items import SUMMARY_LIMIT, Item, Withdrawal
+from ..source.items import GUIDE_PAGES, SUMMARY_LIMIT, Item, Withdrawal
 from ..source.rendered import rendered_body
 from .select import Variant, select_items
 
@@ -291,8 +291,12 @@ class Shown:
     def url_of(self, file: str) -> str | None:
         """The URL of the shown item in ``file`` (absolute), if any."""
         path = self.catalogue.item_path(file)
-        if path is None or path not in self.paths:
+        if path is None:
             return None
+        if path not in self.paths:  # a guide page's item lives at the page's address
+            item = self.catalogue.by_path.get(path)
+            page = item.meta.page if item is not None and item.scope == "external" else None
+            return GUIDE_PAGES[page] if page else None
         return item_url(self.catalogue.by_path[path].meta.index_no)
 
     @functools.cached_property

@@ -386,6 +386,51 @@ class Confidentiality:
         self.allowed_types = ["." + t.lstrip(".").lower() for t in (self.allowed_types or []) if t]
 
 
+# --- 依申请公开 and the annual report (issue 24 parts 1-2) ---------------------------
+
+
+@dataclass(kw_only=True)
+class RequestRules:
+    """Deadlines of the 依申请公开 register (条例第三十三条), in working days."""
+
+    reply_workdays: int = option(Int(default=20, minimum=1))
+    extension_workdays: int = option(Int(default=20, minimum=0))  # at most, once
+    due_soon_workdays: int = option(Int(default=5, minimum=1))  # ``status`` lists them
+
+
+@dataclass(kw_only=True)
+class AnnualReportRules:
+    """The 政府信息公开工作年度报告 (条例第五十条): published by ``deadline`` (MM-DD) of
+    the next year; 31 January for a 县级以上政府部门, 31 March for a county government."""
+
+    deadline: str = option(
+        Str(
+            default="01-31",
+            pattern=r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+            pattern_hint="MM-DD",
+        )
+    )
+    owner: str | None = option(Str())  # the section that writes it; status lists it there
+    # What section 六 is prompted for: unverified, so the bureau may change it.
+    other_matters: list[str] = option(
+        ListOf(
+            Str(),
+            default=[
+                "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费的情况",
+                "本年度政务公开工作要点落实情况",
+            ],
+        )
+    )
+
+    def due(self, year: int) -> dt.date:
+        """The last day to publish the report for ``year``."""
+        month, day = (int(part) for part in self.deadline.split("-"))
+        try:
+            return dt.date(year + 1, month, day)
+        except ValueError:  # 02-30 and the like: the month's last day
+            return dt.date(year + 1, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 @dataclass(kw_only=True)
 class Config:
     organisation: Organisation = option(Nested(Organisation, required=True))
@@ -401,6 +446,8 @@ class Config:
     budget_disclosure: BudgetDisclosure = option(Nested(BudgetDisclosure))
     website_indicators: WebsiteIndicators = option(Nested(WebsiteIndicators))
     standard_catalogue: StandardCatalogue = option(Nested(StandardCatalogue))
+    requests: RequestRules = option(Nested(RequestRules))
+    annual_report: AnnualReportRules = option(Nested(AnnualReportRules))
     path: str = CATALOG_FILE
     # Whose keys verify approval signatures: this file's people, or in a pull request
     # the base branch's (trust.py). Set by ``load_catalogue``; None means this file's.
@@ -415,6 +462,10 @@ class Config:
             self.website_indicators = WebsiteIndicators()
         if self.standard_catalogue is None:
             self.standard_catalogue = StandardCatalogue()
+        if self.requests is None:
+            self.requests = RequestRules()
+        if self.annual_report is None:
+            self.annual_report = AnnualReportRules()
 
     def categories_of(self, scope: str) -> dict[str, Category]:
         return getattr(self.categories, scope)
@@ -538,6 +589,10 @@ def _check_references(config: Config, data: LineMap, ctx: Context) -> None:
         names = doc_type.tables + doc_type.debt_tables
         for name in sorted({n for n in names if names.count(n) > 1}):
             ctx.report("C223", doc_type.line, doc_type=doc_type.key, name=name)
+    report_owner = config.annual_report.owner
+    if report_owner is not None:
+        line = data["annual_report"].line_of("owner")
+        known("科室", report_owner, config.sections, line)
 
     for entry in config.plan:
         known("科室", entry.owner, config.sections, entry.line_of("owner"))

@@ -41,6 +41,9 @@ SUMMARY_LIMIT = 300
 DIGEST_PATTERN = r"sha256:[0-9a-f]{64}"
 # Counted separately in the annual report (政府信息公开工作年度报告).
 DOC_TYPES = {"regulation": "规章", "normative": "行政规范性文件"}
+# Guide pages (issue 24 part 3): an item with ``page`` is shown at the site's fixed
+# address for that page instead of among the items.
+GUIDE_PAGES = {"guide": "guide.html", "request": "request.html", "complaints": "complaints.html"}
 
 
 @dataclass(kw_only=True)
@@ -175,6 +178,11 @@ class FrontMatter(LazilyUnpickled):
     approved_on: dt.date | None = option(Date())
     budget_year: int | None = option(Int(minimum=2000))
     tables: list[Table] = option(ListOf(Nested(Table)))
+    # Issue 24 (annual report): the day a repealed document stopped being in force, and
+    # the year an item is the 政府信息公开工作年度报告 of (checked in the national format).
+    repealed_on: dt.date | None = option(Date())
+    report_year: int | None = option(Int(minimum=2000))
+    page: str | None = option(Choice(GUIDE_PAGES))  # guide | request | complaints
     approvals: list[Approval] = option(ListOf(Nested(Approval)))
     exemptions: list[Exemption] = option(ListOf(Nested(Exemption)))
     withdrawn: Withdrawal | None = option(Nested(Withdrawal))

@@ -40,6 +40,7 @@ def source_text(built_sample: Path) -> dict[str, str]:
             item.scope == "external"
             and item.meta.published <= BUILD_DAY
             and "website" in item.channels(catalogue.config)
+            and item.meta.page is None  # a guide page is shown at its own address
         ):
             body = re.sub(r"[#*|`>]", "", item.body)  # Markdown marks; lines stay apart
             out[item_url(item.meta.index_no)] = "\n".join(

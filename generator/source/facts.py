@@ -1,0 +1,52 @@
+"""The bureau's facts in guide pages: ``{{ organisation.phone }}`` placeholders.
+
+The 政务公开指南, 依申请公开 and 监督投诉 pages are items (front matter ``page``) so staff
+change them through review and approval like everything else; the facts they repeat
+(address, office hours, phone numbers) are written as placeholders filled from
+catalog.yaml when the page is rendered, so one change there changes every page. Only
+the names below exist: a placeholder is a lookup, never an expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from .config import Config
+
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+FACTS: dict[str, Callable[[Config], str | None]] = {
+    "organisation.name": lambda c: c.organisation.name,
+    "organisation.short_name": lambda c: c.organisation.short_name or c.organisation.name,
+    "organisation.address": lambda c: c.organisation.address,
+    "organisation.postcode": lambda c: c.organisation.postcode,
+    "organisation.office_hours": lambda c: c.organisation.office_hours,
+    "organisation.phone": lambda c: c.organisation.phone,
+    "organisation.fax": lambda c: c.organisation.fax,
+    "organisation.email": lambda c: c.organisation.email,
+    "organisation.complaints.phone": lambda c: c.organisation.complaints.phone,
+    "organisation.complaints.email": lambda c: c.organisation.complaints.email,
+    "organisation.complaints.mailbox": lambda c: c.organisation.complaints.mailbox,
+    "organisation.complaints.note": lambda c: c.organisation.complaints.note,
+    "requests.reply_workdays": lambda c: str(c.requests.reply_workdays),
+    "requests.extension_workdays": lambda c: str(c.requests.extension_workdays),
+}
+
+
+def placeholders(body: str) -> Iterator[tuple[str, int]]:
+    """Each placeholder's name and its 0-based line in ``body``."""
+    if "{{" not in body:
+        return
+    for match in PLACEHOLDER.finditer(body):
+        yield match.group(1), body.count("\n", 0, match.start())
+
+
+def fill_facts(body: str, config: Config) -> str:
+    """``body`` with every known placeholder replaced (an unset fact by nothing)."""
+
+    def fact(match: re.Match[str]) -> str:
+        look_up = FACTS.get(match.group(1))
+        return (look_up(config) or "") if look_up else match.group(0)
+
+    return PLACEHOLDER.sub(fact, body) if "{{" in body else body
