@@ -13,20 +13,17 @@ import re
 import jinja2
 from markupsafe import Markup, escape
 
+from ..source.facts import dialled
+
 ICP_REGISTRY = "https://beian.miit.gov.cn/"
 POLICE_REGISTRY = "https://beian.mps.gov.cn/#/query/webSearch?code="
-
-
-def _dialled(number: str) -> str:
-    """What a phone dials: digits and a leading +, no spaces or hyphens."""
-    return re.sub(r"[^\d+]", "", number)
 
 
 @jinja2.pass_context
 def tel(context: jinja2.runtime.Context, number: str) -> Markup:
     if context.get("kiosk"):
         return escape(number)
-    return Markup('<a href="tel:{}">{}</a>').format(_dialled(number), number)
+    return Markup('<a href="tel:{}">{}</a>').format(dialled(number), number)
 
 
 @jinja2.pass_context

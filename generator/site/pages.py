@@ -430,7 +430,7 @@ def guide_pages(catalogue: Catalogue, site: Site) -> dict[str, GuidePage]:
             found = site.url_of(str(target))
             return relative_url(url, found) if found is not None else None
 
-        body = fill_facts(item.body, catalogue.config)
+        body = fill_facts(item.body, catalogue.config, links=not site.variant.touch)
         html = render_body(body, item.folder, resolve, not site.variant.touch)
         changes = [c.date for c in item.meta.changes if c.date <= site.today]
         updated = max([item.meta.published, *changes])

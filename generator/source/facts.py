@@ -29,9 +29,21 @@ FACTS: dict[str, Callable[[Config], str | None]] = {
     "organisation.complaints.email": lambda c: c.organisation.complaints.email,
     "organisation.complaints.mailbox": lambda c: c.organisation.complaints.mailbox,
     "organisation.complaints.note": lambda c: c.organisation.complaints.note,
+    "organisation.complaints.online": lambda c: c.organisation.complaints.online_label,
     "requests.reply_workdays": lambda c: str(c.requests.reply_workdays),
     "requests.extension_workdays": lambda c: str(c.requests.extension_workdays),
 }
+
+
+# Facts a website shows as links, so a visitor on a phone can call or write with a tap
+# (the kiosk shows them as text: nothing there may leave it).
+PHONES = {"organisation.phone", "organisation.complaints.phone"}
+ADDRESSES = {"organisation.email", "organisation.complaints.email"}
+
+
+def dialled(number: str) -> str:
+    """What a phone dials: digits and a leading +, no spaces or hyphens."""
+    return re.sub(r"[^\d+]", "", number)
 
 
 def placeholders(body: str) -> Iterator[tuple[str, int]]:
@@ -42,11 +54,20 @@ def placeholders(body: str) -> Iterator[tuple[str, int]]:
         yield match.group(1), body.count("\n", 0, match.start())
 
 
-def fill_facts(body: str, config: Config) -> str:
-    """``body`` with every known placeholder replaced (an unset fact by nothing)."""
+def fill_facts(body: str, config: Config, links: bool = False) -> str:
+    """``body`` with every known placeholder replaced (an unset fact by nothing); with
+    ``links``, phone numbers and e-mail addresses as Markdown ``tel:``/``mailto:`` links."""
 
     def fact(match: re.Match[str]) -> str:
-        look_up = FACTS.get(match.group(1))
-        return (look_up(config) or "") if look_up else match.group(0)
+        name = match.group(1)
+        look_up = FACTS.get(name)
+        value = (look_up(config) or "") if look_up else match.group(0)
+        if links and value and name in PHONES:
+            return f"[{value}](tel:{dialled(value)})"
+        if links and value and name in ADDRESSES:
+            return f"[{value}](mailto:{value})"
+        if links and value and name == "organisation.complaints.online":
+            return f"[{value}]({config.organisation.complaints.online_url})"
+        return value
 
     return PLACEHOLDER.sub(fact, body) if "{{" in body else body
