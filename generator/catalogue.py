@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .checks.backdating import backdating_problems
 from .checks.confidential import find
 from .checks.validate import check_catalogue, check_item
 from .problems import Problem, Severity, errors
@@ -180,6 +181,7 @@ def load_catalogue(
         catalogue.problems += reader.check(item, check)
     reader.finish()
     catalogue.problems += check_catalogue(catalogue.items)
+    catalogue.problems += backdating_problems(root, catalogue.items, config)
     catalogue.problems = [masked(p) for p in catalogue.problems]
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -384,3 +385,28 @@ def test_role_dates_must_be_in_order(repo: Repo) -> None:
     )
     catalog.write_text(text, encoding="utf-8")
     assert "C209" in [p.code for p in load_catalog(repo.root).problems]
+
+
+# Backdating ----------------------------------------------------------------------------
+
+
+def test_an_approval_dated_before_its_content_was_committed_warns(repo: Repo) -> None:
+    git(repo.root, "init", "-q", "-b", "main")
+    dates = {"written": "2026-12-01", "published": "2026-12-20"}
+    path = repo.write_item(index_no="11330109002468135T/2026-00012", **dates)
+    git(repo.root, "add", "-A")
+    when = "2026-12-10T01:30:00+08:00"
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    who = ["-c", "user.name=t", "-c", "user.email=t@e"]
+    subprocess.run(
+        ["git", "-C", str(repo.root), *who, "commit", "-qm", "draft"],
+        env={**os.environ, **env},
+        check=True,
+    )
+    repo.force_approve(path, "initial", "钱立新", "2026-12-09")  # the day before it existed
+    repo.force_approve(path, "leader", "林志远", "2026-12-10")  # 01:30 Beijing is 12-10
+    problems = [p for p in repo.load().problems if p.code == "A519"]
+    assert [(p.line, p.is_error) for p in problems] == [(line_of(path, "date: 2026-12-09"), False)]
+    assert "2026-12-10" in problems[0].message
+    code, out = run(repo.root, "validate", "--strict", "--today", "2026-12-11")
+    assert code == 1 and "A519" in out
