@@ -27,10 +27,18 @@ def backdating_problems(root: Path, items: list[Item], config: Config) -> list[P
     if since is None:
         return []
     out = []
+    in_git: bool | None = None  # asked once, when an item first needs history
     for item in items:
+        latest = latest_approval(item)
+        if latest is None or latest < since:
+            continue  # the item cache's items keep their approvals pickled: not read here
         recent = [a for a in item.meta.approvals if a.date and a.digest and a.date >= since]
         if not recent:
             continue
+        if in_git is None:
+            in_git = _git(root, "rev-parse", "--is-inside-work-tree") is not None
+        if not in_git:
+            return []
         first = first_committed(root, item, {a.digest for a in recent})
         for approval in recent:
             day = first.get(approval.digest)
@@ -42,6 +50,14 @@ def backdating_problems(root: Path, items: list[Item], config: Config) -> list[P
                     )
                 )
     return out
+
+
+def latest_approval(item: Item) -> dt.date | None:
+    """The latest date among the item's approvals, remembered with the item as read."""
+    return item.remember(
+        "latest approval",
+        lambda: max((a.date for a in item.meta.approvals if a.date), default=None),
+    )
 
 
 def first_committed(root: Path, item: Item, digests: set[str]) -> dict[str, dt.date]:
