@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import io
 import itertools
 import re
@@ -28,9 +30,11 @@ from pathlib import Path
 from random import Random
 
 from generator.checks.approvals import NewApproval, rewrite_approvals
+from generator.checks.signatures import approval_statement
+from generator.source import signature
 from generator.source.config import Config, load_catalog
 from generator.source.digest import bytes_sha256
-from generator.source.items import parse_item
+from generator.source.items import Item, parse_item
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)  # the reference "build date": ~98% of items are published by then
@@ -3023,7 +3027,7 @@ def generate(out: Path, n: int, seed: int, internal_share: float, force: bool) -
             raise SystemExit(
                 f"{rel}: generated an invalid item: " + "; ".join(p.message for p in problems)
             )
-        entries = approvers.approvals(rng, spec, drafter, item.digest)
+        entries = [signed(item, e) for e in approvers.approvals(rng, spec, drafter, item.digest)]
         file.write_text(rewrite_approvals(text, entries), encoding="utf-8")
         stats["items"] += 1
         stats["internal"] += spec.scope == "internal"
@@ -3035,6 +3039,18 @@ def generate(out: Path, n: int, seed: int, internal_share: float, force: bool) -
         if not any(files.iterdir()):
             files.rmdir()
     return stats
+
+
+@functools.cache
+def sample_key(name: str) -> object:
+    """The sample's demo key of ``name`` (sample-keys/), whose public half catalog.yaml lists."""
+    return signature.load_private_key((REPO / "sample-keys" / name).read_bytes())
+
+
+def signed(item: Item, entry: NewApproval) -> NewApproval:
+    """``entry`` signed as ``catalogue approve`` signs it (deterministic: Ed25519)."""
+    message = approval_statement(item, entry.step, entry.by, entry.date, entry.digest)
+    return dataclasses.replace(entry, signature=signature.sign(sample_key(entry.by), message))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks.annual_report import report_findings
+from .checks.backdating import backdating_problems
 from .checks.confidential import find
 from .checks.lifecycle import Finding, findings
 from .checks.requests import register_problems, request_findings
@@ -204,6 +205,7 @@ def load_catalogue(
     catalogue.register = load_register(root)
     catalogue.problems += register_problems(catalogue.register, config)
     catalogue.problems += yearly_problems(root)
+    catalogue.problems += backdating_problems(root, catalogue.items, config)
     catalogue.problems = [masked(p) for p in catalogue.problems]
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

@@ -198,7 +198,10 @@ def pages_of(out: Path) -> dict[str, bytes]:
     return {
         path: data
         for path, data in files_of(out, unzip=True, top=False).items()
-        if path.endswith(".html") and "/reports/" not in path and not path.endswith("register.html")
+        if path.endswith(".html")
+        and "/reports/" not in path
+        and not path.endswith("register.html")
+        and "/register/" not in path  # the register's 审批表, written with it
     }
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, TEST_KEYS, TEST_PUBLIC_KEYS, Repo, copy_sample
+from conftest import REPO, TEST_KEYS, TEST_PUBLIC_KEYS, Repo, copy_sample, line_of
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from generator.checks.approvals import NewApproval, rewrite_approvals
@@ -289,3 +291,122 @@ def test_keys_are_read_as_ssh_keygen_prints_them() -> None:
     assert signature.fingerprint(line).startswith("SHA256:") and len(blob) == 51
     with pytest.raises(signature.BadKey):
         signature.key_id("ssh-dss AAAA")
+
+
+def test_the_register_shows_each_signature_and_prints_an_approval_form(
+    built_sample: Path,
+) -> None:
+    intranet = built_sample / "build/intranet"
+    register = (intranet / "register.html").read_text("utf-8")
+    assert register.count('<span class="signed">签名有效</span>') >= 2 * 60
+    assert 'class="unsigned"' not in register
+    form = (intranet / "register/2024-00012.html").read_text("utf-8")
+    assert 'href="register/2024-00012.html"' in register
+    for text in (
+        "政务公开事项审批表",
+        "11330109002468135T/2024-00012",
+        "科室负责人审核",
+        "分管领导审批",
+    ):
+        assert text in form
+    assert form.count("签名有效；摘要码 <code>") == 2
+    assert "不是《电子签名法》规定的电子签名" in form
+    assert not (built_sample / "build/public/register").exists()
+
+
+def test_the_register_names_a_signature_that_does_not_verify(repo: Repo) -> None:
+    from generator.build import BuildContext, build_catalogue
+    from generator.incremental.update import Reuse
+
+    catalog = repo.root / "catalog.yaml"
+    text = catalog.read_text("utf-8").replace("signatures: required", "signatures: optional")
+    catalog.write_text(text, encoding="utf-8")
+    path = repo.add_item()
+    resign(repo, path, "leader", own_key("钱立新"))
+    build_catalogue(BuildContext(repo.root, repo.root / "build", dt.date(2024, 8, 1)), Reuse())
+    register = (repo.root / "build/intranet/register.html").read_text("utf-8")
+    assert '<span class="unsigned">“林志远”的审批“leader”不是用 林志远 登记的密钥签名的' in register
+    assert "（签名密钥属于钱立新）" in register
+
+
+# Staff turnover ----------------------------------------------------------------------
+
+
+def test_approvals_are_checked_against_the_roles_held_on_their_date(repo: Repo) -> None:
+    """钱立新 left the budget section on 2024-07-31; 赵敏 heads it from 2024-08-01."""
+    path = repo.add_item()  # 钱立新's approval of 2024-07-20 must stay valid
+    catalog = repo.root / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    text = text.replace(
+        "roles: [section_head], github: qian-lixin",
+        "roles: [{section_head: null, until: 2024-07-31}], left: 2024-07-31, github: qian-lixin",
+    )
+    text = text.replace(
+        "赵敏: {section: budget, title: 科员",
+        "赵敏: {section: budget, title: 预算科科长, roles: [{section_head: null, from: 2024-08-01}]",
+    )
+    catalog.write_text(text, encoding="utf-8")
+    assert sign_codes(repo, path) == []
+
+    later = repo.write_item(
+        "content/external/budget/later.md",
+        index_no="11330109002468135T/2024-00013",
+        drafted_by="李娜",
+        written="2024-07-25",
+        published="2024-08-20",
+    )
+    repo.force_approve(later, "initial", "钱立新", "2024-08-05")
+    assert ("A518", line_of(later, "date: 2024-08-05")) in repo.codes(later)
+    early = repo.write_item(
+        "content/external/budget/early.md",
+        index_no="11330109002468135T/2024-00014",
+        drafted_by="李娜",
+        written="2024-07-01",
+        published="2024-08-20",
+    )
+    repo.force_approve(early, "initial", "赵敏", "2024-07-25")  # before she held the role
+    assert "A503" in sign_codes(repo, early)
+    repo.write_item(
+        "content/external/budget/early.md",
+        index_no="11330109002468135T/2024-00014",
+        drafted_by="李娜",
+        written="2024-07-01",
+        published="2024-08-20",
+    )
+    repo.force_approve(early, "initial", "赵敏", "2024-08-02")
+    assert "A503" not in sign_codes(repo, early)
+
+
+def test_role_dates_must_be_in_order(repo: Repo) -> None:
+    catalog = repo.root / "catalog.yaml"
+    text = catalog.read_text("utf-8").replace(
+        "roles: [section_head], github: qian-lixin",
+        "roles: [{section_head: null, from: 2025-01-01, until: 2024-01-01}], github: qian-lixin",
+    )
+    catalog.write_text(text, encoding="utf-8")
+    assert "C209" in [p.code for p in load_catalog(repo.root).problems]
+
+
+# Backdating ----------------------------------------------------------------------------
+
+
+def test_an_approval_dated_before_its_content_was_committed_warns(repo: Repo) -> None:
+    git(repo.root, "init", "-q", "-b", "main")
+    dates = {"written": "2026-12-01", "published": "2026-12-20"}
+    path = repo.write_item(index_no="11330109002468135T/2026-00012", **dates)
+    git(repo.root, "add", "-A")
+    when = "2026-12-10T01:30:00+08:00"
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    who = ["-c", "user.name=t", "-c", "user.email=t@e"]
+    subprocess.run(
+        ["git", "-C", str(repo.root), *who, "commit", "-qm", "draft"],
+        env={**os.environ, **env},
+        check=True,
+    )
+    repo.force_approve(path, "initial", "钱立新", "2026-12-09")  # the day before it existed
+    repo.force_approve(path, "leader", "林志远", "2026-12-10")  # 01:30 Beijing is 12-10
+    problems = [p for p in repo.load().problems if p.code == "A519"]
+    assert [(p.line, p.is_error) for p in problems] == [(line_of(path, "date: 2026-12-09"), False)]
+    assert "2026-12-10" in problems[0].message
+    code, out = run(repo.root, "validate", "--strict", "--today", "2026-12-11")
+    assert code == 1 and "A519" in out

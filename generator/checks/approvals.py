@@ -92,6 +92,7 @@ _REFUSAL_KEYS = {
     "A503": "by",
     "A504": "by",
     "A505": "by",
+    "A518": "date",
     "A506": "date",
     "A511": "date",
 }
@@ -109,9 +110,12 @@ def refusals(
     """Why ``by`` may not take ``step`` on ``date``: (code, params) pairs, empty if allowed."""
     meta = item.meta
     out: list[tuple[str, dict[str, object]]] = []
-    if by not in config.people:
+    person = config.people.get(by)
+    if person is None:
         out.append(("I307", {"key": "approvals.by", "value": by}))
-    elif meta.owner in config.sections and not config.may_take(by, step, meta.owner):
+    elif person.left is not None and date > person.left:
+        out.append(("A518", {"by": by, "date": date, "left": person.left}))
+    elif meta.owner in config.sections and not config.may_take(by, step, meta.owner, date):
         out.append(("A503", {"by": by, "name": step.name, "role": config.role_description(step)}))
     if by == meta.drafted_by:
         out.append(("A505", {"by": by}))

@@ -149,3 +149,27 @@ def describe(approval: Approval, item: Item, config: Config) -> str:
         return "签名有效" if result is not None else "未签名"
     code, params = found
     return Problem.make(code, item.path, 0, by=approval.by, step=approval.step, **params).message
+
+
+def signer_and_status(approval: Approval, item: Item, config: Config) -> tuple[str, str, bool]:
+    """For the approval register: whose trusted key made the signature ("" if none),
+    its state in Chinese, and whether it verifies as the approver's."""
+    index = item.meta.approvals.index(approval)
+    result = verified(item)[index]
+    keys = trusted(config)
+    signer = ""
+    if result is not None and result.ok:
+        signer = next(
+            (
+                name
+                for name, ring in keys.people.items()
+                if result.key == ring.current or result.key in dict(ring.previous)
+            ),
+            "",
+        )
+    found = _judge(approval, result, keys, required=True)
+    if found is None:
+        return signer, "签名有效", True
+    if result is None:
+        return "", "未签名", False
+    return signer, describe(approval, item, config), False

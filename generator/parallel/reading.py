@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from ..catalogue import ItemReader, Read, ReadingFailed
+from ..checks.backdating import latest_approval
 from ..checks.signatures import verified
 from ..source.items import read_item
 from .collector import paused_collector
@@ -28,6 +29,7 @@ def _read(root: Path, file: str) -> Read:
     item, problems = read_item(root, Path(file))  # looked up when called, so tests can watch it
     if item is not None:
         verified(item)  # the signatures' cryptography, here on every core, kept with the item
+        latest_approval(item)  # so a load from the item cache need not unpickle approvals
     return item, problems
 
 

@@ -1,7 +1,9 @@
 """Pages only staff see: the approval register (审批登记) and the assessment reports.
 
 The register is the office's filed record (备案) of every approval: each item
-with its chain of steps, who took them, when, and the digest they signed.
+with its chain of steps, who took them, when, the digest they signed and whether
+each signature verifies; and one printable 审批表 per item, signed by hand and filed
+(the paper form is the legal record: docs/signatures.md).
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from ..checks.approvals import short
 from ..checks.confidential import exemption_rows
 from ..checks.lifecycle import KIND_LABELS, findings
 from ..checks.requests import request_findings, request_states
+from ..checks.signatures import signer_and_status
 from ..source.items import Item, Withdrawal
 from ..source.requests import APPLICANT_TYPES, CHANNELS, OUTCOMES
 from ..source.sanitize import sanitize
 from .render import Renderer
 from .reports import assess, assessment_markdown, report_years
-from .views import item_url
+from .views import item_id, item_url
 
 REGISTER = "register.html"
 INDICATORS = "reports/indicators.html"
 REQUESTS = "requests.html"
+FORMS_DIR = "register"  # one 审批表 per item
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class RegisteredStep:
     by: str
     date: dt.date
     digest: str
+    signer: str  # whose registered key made the signature, "" if none
+    signature: str  # 签名有效, 未签名, or what is wrong with it
+    verified: bool
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class RegisterRow:
     index_no: str
     title: str
     url: str | None  # None while the item is not yet published
+    form_url: str  # the printable 审批表
+    digest: str  # the current content's, short, as the 审批表 shows it
     scope_label: str
     owner_name: str
     drafted_by: str
@@ -59,7 +68,13 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
 
     def row(item: Item) -> RegisterRow:
         chain = [
-            RegisteredStep(steps[a.step].name, a.by, a.date, short(a.digest))
+            RegisteredStep(
+                steps[a.step].name,
+                a.by,
+                a.date,
+                short(a.digest),
+                *signer_and_status(a, item, config),
+            )
             for a in item.meta.approvals
             if a.step in steps
         ]
@@ -67,6 +82,8 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
             index_no=item.meta.index_no,
             title=item.meta.title,
             url=item_url(item.meta.index_no) if item.meta.index_no in shown else None,
+            form_url=approval_form_url(item.meta.index_no),
+            digest=short(item.digest),
             scope_label="对内公开" if item.scope == "internal" else "对外公开",
             owner_name=config.sections[item.meta.owner].name,
             drafted_by=item.meta.drafted_by,
@@ -169,12 +186,19 @@ def assessment_url(year: int) -> str:
     return f"reports/assessment-{year}.html"
 
 
+def approval_form_url(index_no: str) -> str:
+    """The printable 审批表 of one item, filed on paper with the group's office."""
+    return f"{FORMS_DIR}/{item_id(index_no)}.html"
+
+
 def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     site = renderer.site
     shown = {v.index_no for v in site.items}
     rows = register_rows(catalogue, shown)
     renderer.write_page(REGISTER, "register.html", rows=rows, filters=RegisterFilters.of(rows))
     renderer.write_page(REQUESTS, "requests.html", **request_page(catalogue, site.today))
+    for row in rows:
+        renderer.write_page(row.form_url, "approval-form.html", row=row)
     years = sorted(
         {e.year for e in site.config.plan} | set(report_years(catalogue.items, site.today))
     )

@@ -142,11 +142,21 @@ class Role:
 
 @dataclass(frozen=True)
 class Grant:
-    """A role a person holds; ``sections`` is None for 'my own section'."""
+    """A role a person holds; ``sections`` is None for 'my own section'; held from
+    ``start`` to ``end`` (inclusive; None: open), so a past approval is checked against
+    the roles held on its date, not today's."""
 
     role: str
     sections: tuple[str, ...] | None
     line: int
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def held_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+_GRANT_DATES = ("from", "until")
 
 
 class Grants(Option):
@@ -166,10 +176,13 @@ class Grants(Option):
             entry_line = value.line_of(index) if hasattr(value, "line_of") else line
             if isinstance(entry, str):
                 grants.append(Grant(entry, None, entry_line))
-            elif isinstance(entry, LineMap) and len(entry) == 1:
-                role, sections = next(iter(entry.items()))
+            elif isinstance(entry, LineMap) and len(_role_keys(entry)) == 1:
+                role = _role_keys(entry)[0]
+                sections = entry[role]
                 sections = [sections] if isinstance(sections, str) else sections
-                if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
+                if sections is not None and (
+                    not isinstance(sections, list) or not all(isinstance(s, str) for s in sections)
+                ):
                     actual = schema.type_name(sections)
                     ctx.report(
                         "S103",
@@ -179,7 +192,13 @@ class Grants(Option):
                         actual=actual,
                     )
                     continue
-                grants.append(Grant(str(role), tuple(sections), entry_line))
+                start, end = (
+                    _grant_date(entry, k, f"{key}.{k}", entry_line, ctx) for k in _GRANT_DATES
+                )
+                if start and end and end < start:
+                    ctx.report("C209", entry_line, role=role, start=start, end=end)
+                held = tuple(sections) if sections is not None else None
+                grants.append(Grant(str(role), held, entry_line, start, end))
             else:
                 ctx.report(
                     "S107", entry_line, key=key, value=entry, expected="角色键，或“角色: [科室, …]”"
@@ -202,6 +221,16 @@ class PreviousKey(Located):
 
     key: str = option(_public_key(required=True))
     until: dt.date = option(schema.Date(required=True))
+
+
+def _role_keys(entry: LineMap) -> list[str]:
+    return [str(k) for k in entry if k not in _GRANT_DATES]
+
+
+def _grant_date(entry: LineMap, name: str, key: str, line: int, ctx: Context) -> dt.date | None:
+    if entry.get(name) is None:
+        return None
+    return schema.convert_reporting(schema.Date(), entry[name], key, line, ctx)
 
 
 @dataclass(kw_only=True)
@@ -476,14 +505,18 @@ class Config:
     def all_steps(self) -> dict[str, Step]:
         return {s.key: s for s in self.approval.steps + self.approval.major_steps}
 
-    def may_take(self, person: str, step: Step, owner: str) -> bool:
-        """Does ``person`` hold the role ``step`` requires, for an item owned by ``owner``?"""
+    def may_take(self, person: str, step: Step, owner: str, on: dt.date | None = None) -> bool:
+        """Does ``person`` hold the role ``step`` requires, for an item owned by ``owner``,
+        on the day ``on`` (default today)? Nobody holds a role after they ``left``."""
         who = self.people.get(person)
         if who is None:
             return False
+        day = on or dt.date.today()
+        if who.left is not None and day > who.left:
+            return False
         wanted = {owner if s == OWNER else s for s in step.of}
         for grant in who.roles:
-            if grant.role != step.role:
+            if grant.role != step.role or not grant.held_on(day):
                 continue
             held = set(grant.sections) if grant.sections is not None else {who.section}
             if not wanted or wanted & held or not self.roles[step.role].per_section:
