@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..problems import Problem
@@ -16,6 +16,7 @@ from ..source.config import CHANNELS, SCOPES, Config
 from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
 from .approvals import check_approvals
+from .collisions import newest_last
 from .confidential import confidentiality_problems
 from .structure import raw_text_problems, structure_problems
 from .withdrawal import withdrawal_problems
@@ -86,6 +87,7 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
         report("I315", "title")
     if not item.body.strip():
         out.append(Problem.make("I316", item.path, item.body_line))
+    out.extend(_placeholder_problems(item))
 
     out.extend(structure_problems(item))
     out.extend(raw_text_problems(item))
@@ -95,6 +97,19 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     out.extend(confidentiality_problems(item, config))
     out.extend(withdrawal_problems(item, config))
     return out
+
+
+# What ``catalogue new`` writes where staff must fill in (``authoring.new_item.FILL``).
+PLACEHOLDER = re.compile(r"（请填写：[^（）\n]{0,80}）")
+
+
+def _placeholder_problems(item: Item) -> Iterator[Problem]:
+    """I318 at each line still holding a template's prompt (the first on that line)."""
+    if "请填写" not in item.body:
+        return
+    for offset, line in enumerate(item.body.split("\n")):
+        if match := PLACEHOLDER.search(line):
+            yield Problem.make("I318", item.path, item.body_line + offset, text=match[0])
 
 
 def _attachment_problems(item: Item) -> Iterator[Problem]:
@@ -159,24 +174,30 @@ def _link_problems(item: Item, item_files: Collection[str]) -> Iterator[Problem]
             yield Problem.make("L405", item.path, line, target=target)
 
 
-def check_catalogue(items: list[Item]) -> list[Problem]:
-    """Rules across items: unique 索引号, ``superseded_by`` resolves."""
+def check_catalogue(
+    items: list[Item], root: Path | None = None, base: str | None = None
+) -> list[Problem]:
+    """Rules across items: unique 索引号, ``superseded_by`` resolves.
+
+    Of items sharing a 索引号 the newer ones (``collisions.newest_last``: by the
+    ``base`` branch, git history under ``root``, else by ``written``) get I304,
+    naming the oldest, which keeps its number.
+    """
     out: list[Problem] = []
-    first: dict[str, Item] = {}
+    sharing: dict[str, list[Item]] = {}
     for item in items:
-        number = item.meta.index_no
-        if not number:
+        if item.meta.index_no:
+            sharing.setdefault(item.meta.index_no, []).append(item)
+    for number, group in sharing.items():
+        if len(group) < 2:
             continue
-        if number in first:
-            other = first[number]
-            where = f"{other.path}:{other.line_of('index_no')}"
-            out.append(
-                Problem.make("I304", item.path, item.line_of("index_no"), value=number, other=where)
-            )
-        else:
-            first[number] = item
+        oldest, *newer = newest_last(root, group, base) if root else group
+        where = f"{oldest.path}:{oldest.line_of('index_no')}"
+        for item in newer:
+            line = item.line_of("index_no")
+            out.append(Problem.make("I304", item.path, line, value=number, other=where))
     for item in items:
         target = item.meta.superseded_by
-        if target and target not in first and target != item.meta.index_no:
+        if target and target not in sharing and target != item.meta.index_no:
             out.append(Problem.make("I311", item.path, item.line_of("superseded_by"), value=target))
     return out

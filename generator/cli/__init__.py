@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..authoring.staff_guide import staff_guide
 from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
 from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
+from ..checks.collisions import base_collisions
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
 from ..checks.withdrawal import WithdrawalRefused, record_withdrawal
@@ -84,12 +86,23 @@ def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
     help="输出格式：text（默认）、github（GitHub Actions 注释，在 Actions 中自动启用）、json。",
 )
 @click.option("--today", type=DATE, help="按哪一天检查公示期、更新频率和发布时限（默认今天）。")
+@click.option(
+    "--base",
+    help="合并请求的目标分支（如 origin/main）：检查索引号是否已在该分支上被其他文件占用；"
+    "在 GitHub Actions 的合并请求检查中默认取目标分支。",
+)
 @click.pass_obj
 def validate(
-    root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None, today: dt.date | None
+    root: Path,
+    paths: tuple[Path, ...],
+    strict: bool,
+    fmt: str | None,
+    today: dt.date | None,
+    base: str | None,
 ) -> None:
+    base = base or pull_request_base()
     try:
-        catalogue = load_catalogue(root, ParallelReader())
+        catalogue = load_catalogue(root, ParallelReader(), base=base)
     except CatalogUnusable as unusable:
         found, usable = unusable.problems, False
     else:
@@ -97,12 +110,20 @@ def validate(
         found = catalogue.problems + lifecycle_problems(
             catalogue.config, catalogue.valid_items(), day
         )
+        if base:
+            found += base_collisions(catalogue.root, catalogue.items, base)
         usable = True
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in found if _within(p, root, selected)]
     _print_problems(problems, fmt or output.default_format(), strict)
     if not usable or errors(problems, strict):
         sys.exit(1)
+
+
+def pull_request_base() -> str | None:
+    """The branch a GitHub Actions pull request merges into, as fetched by checkout."""
+    branch = os.environ.get("GITHUB_BASE_REF")
+    return f"origin/{branch}" if branch else None
 
 
 def _item_at(catalogue: Catalogue, file: Path) -> Item | None:

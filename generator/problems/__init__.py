@@ -71,6 +71,11 @@ CODES: dict[str, Code] = {
     "C205": Code(
         E, "角色“{role}”按科室授予，需写明所管科室，如 {role}: [budget]", "写明该人员负责的科室。"
     ),
+    "C213": Code(
+        E,
+        "无法读取目标分支 {base}，未能检查索引号是否已被占用",
+        "确认分支名正确，并取回完整历史（git fetch origin；GitHub Actions 中 checkout 写 fetch-depth: 0）。",
+    ),
     # Items
     "I301": Code(
         E,
@@ -87,8 +92,8 @@ CODES: dict[str, Code] = {
     ),
     "I304": Code(
         E,
-        "索引号“{value}”重复，已被 {other} 使用",
-        "索引号一经赋予不可重复，请改用下一个空闲流水号。",
+        "索引号“{value}”重复，已被更早的条目 {other} 使用",
+        "索引号一经赋予不可重复：本条目较新，请改用下一个空闲流水号（catalogue new 会自动取号）。",
     ),
     "I305": Code(
         E,
@@ -122,6 +127,16 @@ CODES: dict[str, Code] = {
         E, "有效性为“现行有效”的条目不能写 superseded_by", "将 validity 改为 amended 或 repealed。"
     ),
     "I314": Code(E, "条目不能由自己替代", "superseded_by 应填写另一条目的索引号。"),
+    "I318": Code(
+        E,
+        "正文中还有 catalogue new 模板的提示“{text}”，尚未填写",
+        "把“（请填写：……）”换成实际内容；不需要的段落整段删除。",
+    ),
+    "I319": Code(
+        E,
+        "索引号“{value}”在目标分支 {base} 上已被 {other} 使用（另一个合并请求先用了这个号）",
+        "运行 catalogue new 重新取号，或把 index_no 改为两个分支都没有用过的下一个流水号。",
+    ),
     "I315": Code(W, "缺少内容概述 summary，将从正文自动截取", "补写不超过 300 字的内容概述。"),
     "I316": Code(W, "正文为空", "补写正文，或在内容概述中说明。"),
     "I317": Code(W, "更新记录日期 {date} 早于发布日期 {published}", "核对更新记录的日期。"),
