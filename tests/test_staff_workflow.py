@@ -8,12 +8,15 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from conftest import ORG, Repo
+from conftest import ORG, REPO, Repo
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.checks.lifecycle import lifecycle_problems
 from generator.cli import main
+from generator.incremental import fingerprint
+from generator.problems import CODES
 
 
 def invoke(root: Path, *args: str, input: str | None = None, **env: str) -> tuple[int, str]:
@@ -261,3 +264,87 @@ def test_a_section_heads_own_item_warns_and_names_who_can_draft_it(repo: Repo) -
     assert code == 0
     assert "无人能完成“科室负责人审核”" in out
     assert "科室负责人审核：无人可以审批" in out
+
+
+# Messages staff can act on ---------------------------------------------------------------
+
+
+def item_problems(repo: Repo, front: str) -> list[tuple[str, int, str]]:
+    path = repo.root / "content/external/budget/x.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}---\n\n正文。\n", encoding="utf-8")
+    return [(p.code, p.line, p.message) for p in repo.load().problems if p.path.endswith("x.md")]
+
+
+FRONT = (
+    f"title: 标题\nindex_no: {ORG}/2024-00001\ncategory: budget\nowner: budget\n"
+    "drafted_by: 赵敏\nsummary: 概述\nwritten: 2024-07-10\npublished: 2024-07-20\n"
+)
+
+
+def test_yaml_errors_point_at_the_line_where_the_mistake_is(repo: Repo) -> None:
+    unclosed = FRONT.replace("title: 标题", 'title: "标题')  # line 2 of the file
+    assert item_problems(repo, unclosed) == [
+        ("Y007", 2, '“title”的值以引号 " 开头，但这一行没有对应的结束引号')
+    ]
+    full_width = FRONT.replace("summary: 概述", "summary：概述")
+    [(code, line, message)] = item_problems(repo, full_width)
+    assert (code, line) == ("Y006", 7) and "全角冒号" in message
+    assert "改为半角冒号" in CODES["Y006"].fix
+    colon = FRONT.replace("title: 标题", "title: 通知: 关于预算")
+    [(code, line, _)] = item_problems(repo, colon)
+    assert (code, line) == ("Y008", 2) and "用引号括起" in CODES["Y008"].fix
+    # A value quoted properly is no problem, however many colons it holds.
+    fine = FRONT.replace("title: 标题", "title: 'it''s: 关于'")
+    assert [c for c, _, _ in item_problems(repo, fine)] == ["A501", "A501"]
+
+
+def test_did_you_mean_for_categories_owners_people_and_dates(repo: Repo) -> None:
+    def message(code: str, front: str) -> str:
+        return next(m for c, _, m in item_problems(repo, front) if c == code)
+
+    assert "是否想写“budget”" in message("I305", FRONT.replace("budget\nowner", "budgt\nowner"))
+    assert "是否想写“office”（办公室）" in message(
+        "I306", FRONT.replace("owner: budget", "owner: 办公室")
+    )
+    assert "是否想写“王晓燕”" in message("I307", FRONT.replace("赵敏", "王小燕"))
+    dated = FRONT.replace("written: 2024-07-10", "written: 2024年7月10日")
+    assert "是否想写 2024-07-10" in message("S104", dated)
+    assert "是否想写" not in message("I307", FRONT.replace("赵敏", "诸葛孔明"))
+
+
+def test_a_mistyped_attachment_lists_the_files_there_and_is_reported_once(repo: Repo) -> None:
+    folder = repo.root / "content/external/budget/files"
+    folder.mkdir(parents=True)
+    for name in ("2024年一季度执行情况.xlsx", "说明.pdf", "2024年二季度执行情况.xlsx"):
+        (folder / name).write_bytes(b"data")
+    front = FRONT + "attachments:\n  - path: files/2024年一季度执行情况.xls\n    title: 执行情况\n"
+    body_link = "见[附件](files/2024年一季度执行情况.xlsx)。\n"
+    path = repo.root / "content/external/budget/x.md"
+    path.write_text(f"---\n{front}---\n\n{body_link}", encoding="utf-8")
+    found = [(p.code, p.message) for p in repo.load().problems if p.path.endswith("x.md")]
+    codes = [c for c, _ in found]
+    assert "L405" not in codes and codes.count("L401") == 1
+    message = next(m for c, m in found if c == "L401")
+    assert "content/external/budget/files/2024年一季度执行情况.xls" in message
+    listed = message.split("文件夹中有：")[1].split("、")
+    assert listed == ["2024年一季度执行情况.xlsx", "2024年二季度执行情况.xlsx", "说明.pdf"]
+
+
+def test_validate_and_build_report_the_same_warnings_once(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
+    day = "2026-11-26"
+    _, validated = invoke(sample, "validate", "--today", day)
+    warnings = sorted(line for line in validated.splitlines() if "（警告）" in line)
+    assert any(" R602 " in w for w in warnings) and any(" I315 " in w for w in warnings)
+    for _ in range(2):  # the second build has nothing to do, and says the same
+        code, built = invoke(sample, "build", "--today", day, "--out", str(sample / "out"))
+        assert code == 0, built
+        assert sorted(line for line in built.splitlines() if "（警告）" in line) == warnings
+    assert "没有变化" in built
+    # ``make build`` runs the build alone: it validates, so validate would say it all twice.
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nbuild:", 1)[1].split("\n\n", 1)[0]
+    assert "catalogue build" in recipe and "catalogue validate" not in recipe

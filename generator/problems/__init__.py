@@ -46,7 +46,7 @@ CODES: dict[str, Code] = {
     "S103": Code(E, "“{key}”应为{expected}，实际为{actual}", "按提示改正该值的类型。"),
     "S104": Code(
         E,
-        "“{key}”的日期“{value}”无效，应为 YYYY-MM-DD 格式的真实日期",
+        "“{key}”的日期“{value}”无效，应为 YYYY-MM-DD 格式的真实日期{hint}",
         "写成如 2024-07-20 的日期。",
     ),
     "S105": Code(E, "“{key}”的值“{value}”不在可选范围内；可选：{choices}", "从可选值中选一个。"),
@@ -97,17 +97,17 @@ CODES: dict[str, Code] = {
     ),
     "I305": Code(
         E,
-        "分类“{value}”不属于{scope}的分类；可选：{choices}",
+        "分类“{value}”不属于{scope}的分类{hint}；可选：{choices}",
         "对外公开条目放在 content/external/，对内公开条目放在 content/internal/。",
     ),
     "I306": Code(
         E,
-        "责任科室“{value}”未在 catalog.yaml 中定义；可选：{choices}",
-        "使用 catalog.yaml 中科室的键。",
+        "责任科室“{value}”未在 catalog.yaml 中定义{hint}；可选：{choices}",
+        "使用 catalog.yaml 中科室的键（英文），如办公室写 office。",
     ),
     "I307": Code(
         E,
-        "“{key}”中的人员“{value}”未在 catalog.yaml 中登记",
+        "“{key}”中的人员“{value}”未在 catalog.yaml 中登记{hint}",
         "核对姓名，或先在 catalog.yaml 中登记该人员。",
     ),
     "I308": Code(E, "公示截止日期 {expires} 早于发布日期 {published}", "核对两个日期。"),
@@ -141,7 +141,11 @@ CODES: dict[str, Code] = {
     "I316": Code(W, "正文为空", "补写正文，或在内容概述中说明。"),
     "I317": Code(W, "更新记录日期 {date} 早于发布日期 {published}", "核对更新记录的日期。"),
     # Attachments and links
-    "L401": Code(E, "附件“{file}”不存在", "把附件放在条目文件旁，或改正路径。"),
+    "L401": Code(
+        E,
+        "附件“{file}”不存在（查找的是 {checked}）；{listing}",
+        "核对文件名（含扩展名）是否与文件夹中的文件完全一致，或把附件放到该位置。",
+    ),
     "L402": Code(
         E,
         "附件路径“{file}”{why}",
@@ -214,6 +218,26 @@ CODES: dict[str, Code] = {
     "A510": Code(W, "非重大事项不需要审批步骤“{step}”", "如确属重大事项，写 major: true。"),
     "A511": Code(E, "审批日期 {date} 早于成文日期 {written}", "核对审批日期。"),
     # Hardening (issue 8): untrusted files, confidentiality (细则第七条), internal errors.
+    "Y006": Code(
+        E,
+        "“{key}”后面用了全角冒号“：”，YAML 不认识",
+        "改为半角冒号（英文输入法下的“:”），冒号后空一格，如 summary: 内容。",
+    ),
+    "Y007": Code(
+        E,
+        "“{key}”的值以引号 {quote} 开头，但这一行没有对应的结束引号",
+        "在值的末尾补上同样的引号，或删去开头的引号。",
+    ),
+    "Y008": Code(
+        E,
+        "“{key}”的值中有“冒号加空格”，YAML 会把它当成另一个键",
+        '用引号括起整个值，如 title: "关于：某某的通知"；或把值中的冒号改为全角“：”。',
+    ),
+    "Y009": Code(
+        E,
+        "“{key}”的值以“{open}”开头，但这一行没有对应的“{close}”",
+        "列表写成 [甲, 乙] 并在同一行闭合；如果值本身以方括号或花括号开头，用引号括起整个值。",
+    ),
     "Y004": Code(
         E,
         "这一行用了制表符（Tab）缩进，YAML 只能用空格缩进",
@@ -336,6 +360,7 @@ class Problem:
     @classmethod
     def make(cls, code: str, path: str, line: int, **params: object) -> Problem:
         spec = CODES[code]
+        params.setdefault("hint", "")  # a did-you-mean, where one is known
         return cls(code, path, line, spec.template.format(**params), spec.severity)
 
     @property

@@ -30,7 +30,7 @@ from .guard import (
     shares_containers,
 )
 from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
-from .yamlsource import LineMap, load_yaml
+from .yamlsource import SYNTAX_CODES, LineMap, load_yaml
 
 T = TypeVar("T")
 
@@ -377,7 +377,7 @@ def parse_item(
     problems += handler.problems
     if not isinstance(raw, LineMap):
         return None, [*problems, Problem.make("F003", path, leading_lines + 2)]
-    if any(p.code in ("Y001", "Y004") for p in problems):
+    if any(p.code in SYNTAX_CODES for p in problems):
         return None, problems
     if shares_containers(raw):
         return None, [*problems, Problem.make("Y005", path, raw.line)]
