@@ -117,7 +117,7 @@ def test_new_assigns_the_next_free_serial_even_past_unparsable_files(repo: Repo)
     broken.write_text(
         f"---\ntitle: [unclosed\nindex_no: {ORG}/2024-00040\n---\n正文\n", encoding="utf-8"
     )
-    assert load_catalogue(repo.root).problems[0].code == "Y001"  # really unparsable
+    assert load_catalogue(repo.root).problems[0].code == "Y009"  # really unparsable
 
     args = ["new", "--scope", "external", "--category", "budget", "--owner", "budget"]
     args += ["--drafter", "赵敏", "--written", "2024-08-01", "--published", "2024-08-02"]
