@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 import yaml
 
+from ..checks.approvers import approvers
 from ..checks.collisions import base_numbers, index_numbers
 from ..source.config import SCOPES, Config, Step, load_catalog
 from ..source.items import CONTENT_DIR, ITEM_SUFFIX, SUMMARY_LIMIT, find_item_files
@@ -237,11 +238,6 @@ def create_item(root: Path, config: Config, new: NewItem) -> tuple[Path, str]:
 
 
 # Who approves ---------------------------------------------------------------------------
-
-
-def approvers(config: Config, step: Step, owner: str, drafter: str) -> list[str]:
-    """The people who may take ``step`` for an item of ``owner`` drafted by ``drafter``."""
-    return [p for p in config.people if p != drafter and config.may_take(p, step, owner)]
 
 
 def dead_ends(config: Config, new: NewItem) -> list[Step]:

@@ -11,6 +11,7 @@ from typing import TextIO
 
 import click
 
+from ..authoring.approval_preview import confirm, infer_step
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
 from ..authoring.new_item import new
@@ -20,7 +21,13 @@ from ..authoring.serve import serve
 from ..authoring.staff_guide import staff_guide
 from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
-from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
+from ..checks.approvals import (
+    ApprovalRefused,
+    approve_file,
+    check_approvals,
+    record_approval,
+    short,
+)
 from ..checks.collisions import base_collisions
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
@@ -138,14 +145,14 @@ def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--step", help="审批步骤键，如 initial。")
+@click.option("--step", help="审批步骤键，如 initial（可省略：按下一个待审步骤自动确定）。")
 @click.option("--by", "by", help="审批人姓名（须在 catalog.yaml 中登记）。")
 @click.option("--date", "date", type=DATE, help="审批日期（默认今天）。")
 @click.option("--check", is_flag=True, help="不记录审批，只说明哪些审批已失效及原因。")
 @click.option(
     "--all-pending", is_flag=True, help="列出 --by 可以审批的所有待审条目，逐条确认后审批。"
 )
-@click.option("--yes", is_flag=True, help="与 --all-pending 合用：不逐条确认，全部审批。")
+@click.option("--yes", is_flag=True, help="不询问确认（供脚本使用）；审批内容仍会显示。")
 @click.pass_obj
 def approve(
     root: Path,
@@ -178,19 +185,26 @@ def approve(
     mine = [p for p in catalogue.problems if p.path == item.path]
     if check:
         sys.exit(_explain_approvals(catalogue, item))
-    if not step or not by:
-        raise click.UsageError("记录审批需要 --step 和 --by（或使用 --check 查看审批状态）。")
+    if not by:
+        raise click.UsageError("记录审批需要 --by 姓名（或使用 --check 查看审批状态）。")
     blocking = [p for p in errors(mine) if not p.code.startswith("A")]
     if blocking:
         _print_problems(blocking, "text", False)
         raise CatalogueError("条目还有上述错误，修正后才能审批。")
-    try:
-        approve_file(item, catalogue.config, step, by, date or dt.date.today())
+    step = step or infer_step(item, catalogue.config, by).key
+    name = catalogue.config.all_steps()[step].name if step in catalogue.config.all_steps() else step
+    day = date or dt.date.today()
+    try:  # refused before the preview: nobody reads what they may not approve anyway
+        record_approval(item, item.file.read_text("utf-8-sig"), catalogue.config, step, by, day)
+        click.echo(f"{by} 审批 {item.path} 的“{name}”：")
+        if not confirm(catalogue, item, yes, "确认审批以上内容吗？"):
+            raise CatalogueError("未记录审批。")
+        approve_file(item, catalogue.config, step, by, day)
     except ApprovalRefused as refused:
         for reason in refused.reasons:
             click.echo(f"{item.path}: {reason}", err=True)
         raise CatalogueError("未记录审批。") from None
-    click.echo(f"已记录：{by} 审批 {item.path} 的步骤“{step}”（摘要 {short(item.digest)}）。")
+    click.echo(f"已记录：{by} 审批 {item.path} 的“{name}”（摘要 {short(item.digest)}）。")
 
 
 def _explain_approvals(catalogue: Catalogue, item: Item) -> int:

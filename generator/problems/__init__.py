@@ -197,7 +197,9 @@ CODES: dict[str, Code] = {
     ),
     # Approvals
     "A501": Code(
-        E, "缺少审批步骤“{step}”（{name}）", "请有权限的人员执行 catalogue approve 完成该步骤。"
+        E,
+        "缺少审批步骤“{name}”，可由 {who} 审批",
+        "请其中一位运行 catalogue approve 文件 --by 姓名（步骤会自动确定），或 catalogue approve --all-pending --by 姓名。",
     ),
     "A502": Code(E, "审批步骤顺序不对：应为 {order}", "按审批制度的顺序排列并完成审批。"),
     "A503": Code(E, "“{by}”无权执行审批步骤“{name}”（需要{role}）", "由具备该角色的人员重新审批。"),
@@ -208,7 +210,7 @@ CODES: dict[str, Code] = {
     "A506": Code(E, "审批日期 {date} 晚于发布日期 {published}", "条目须在发布前完成审批。"),
     "A507": Code(
         E,
-        "“{by}”于 {date} 审批后，条目内容已被修改（审批摘要 {approved}，当前摘要 {current}），须重新审批",
+        "“{by}”于 {date} 审批后，条目内容已被修改，须重新审批",
         "运行 catalogue approve --check 查看原因，再请审批人重新审批。",
     ),
     "A508": Code(
