@@ -17,9 +17,10 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
-## Validate the sample catalogue and build every output into build/.
+## Validate the sample catalogue and build every output into build/. `catalogue build`
+## runs validate's checks itself (refusing on errors, reporting the same warnings), so
+## running both would print every warning twice.
 build: $(BIN)/.installed
-	$(BIN)/catalogue validate
 	$(BIN)/catalogue build
 
 ## Preview the public site on http://127.0.0.1:8000/, rebuilt and reloaded on every save.

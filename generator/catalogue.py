@@ -30,6 +30,8 @@ from .source.trust import trusted_keys
 from .source.yearly import yearly_problems
 
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
+# What a preview shows as a draft too: a new item's template prompts not yet filled in.
+DRAFT_CODES = frozenset({"I318"})
 # Codes whose message quotes what staff wrote: an ID number typed into a field would be
 # printed whole in CI logs, so ID, mobile and card numbers in them are masked.
 QUOTING_CODES = frozenset({"S101", "S104", "S107", "I301"})
@@ -73,13 +75,15 @@ class Catalogue:
     register: Register = field(default_factory=Register)  # 依申请公开, internal only
 
     def allow_drafts(self) -> None:
-        """For a preview: approval problems become warnings and their items drafts.
+        """For a preview: approval problems (and unfilled template prompts) become
+        warnings and their items drafts.
 
         Staff want to see an item before it is approved; only ``catalogue serve``
         does this, and a draft carries a banner. Real builds keep refusing.
         """
         for index, problem in enumerate(self.problems):
-            if problem.is_error and problem.code.startswith(APPROVAL_CODES):
+            draft = problem.code.startswith(APPROVAL_CODES) or problem.code in DRAFT_CODES
+            if problem.is_error and draft:
                 self.drafts.add(problem.path)
                 self.problems[index] = replace(problem, severity=Severity.WARNING)
 
@@ -163,13 +167,17 @@ class ItemReader:
 
 
 def load_catalogue(
-    root: Path, reader: ItemReader | None = None, files: list[str] | None = None
+    root: Path,
+    reader: ItemReader | None = None,
+    files: list[str] | None = None,
+    base: str | None = None,
 ) -> Catalogue:
     """Read catalog.yaml and every item under content/, and report every problem.
 
     Raises ``CatalogUnusable`` when catalog.yaml cannot be loaded. ``reader`` reads
     and checks the items (by default each in turn); ``files`` is ``content_files(root)``,
-    if the caller has it already.
+    if the caller has it already. ``base`` is the branch a pull request merges into:
+    of two items sharing a 索引号, the one already there keeps it.
     """
     root = root.resolve()
     reader = reader or ItemReader()
@@ -201,7 +209,7 @@ def load_catalogue(
     for item in catalogue.items:
         catalogue.problems += reader.check(item, check)
     reader.finish()
-    catalogue.problems += check_catalogue(catalogue.items)
+    catalogue.problems += check_catalogue(catalogue.items, root, base)
     catalogue.register = load_register(root)
     catalogue.problems += register_problems(catalogue.register, config)
     catalogue.problems += yearly_problems(root)

@@ -68,7 +68,7 @@ Case = Callable[[Repo], tuple[str, int, str]]
 
 def _malformed_yaml(r: Repo) -> tuple[str, int, str]:
     path = write(r, item_text(title="预算: 执行: 情况"))
-    return ITEM, line_of(path, "title:"), "Y001"
+    return ITEM, line_of(path, "title:"), "Y008"  # an unquoted colon, on its own line
 
 
 def _duplicate_key(r: Repo) -> tuple[str, int, str]:
@@ -184,7 +184,7 @@ def _malformed_catalog(r: Repo) -> tuple[str, int, str]:
     catalog = r.root / "catalog.yaml"
     text = catalog.read_text(encoding="utf-8").replace("  name: 青禾市", "  name: [青禾市", 1)
     catalog.write_text(text, encoding="utf-8")
-    return "catalog.yaml", line_of(catalog, "name: [青禾市") + 1, "Y001"
+    return "catalog.yaml", line_of(catalog, "name: [青禾市"), "Y009"  # where it opens
 
 
 CASES: dict[str, Case] = {
@@ -263,7 +263,7 @@ def test_mixed_line_endings_are_accepted_and_lines_stay_right(repo: Repo) -> Non
 def test_unexpected_errors_are_reported_without_a_traceback(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(root: Path, reader: object = None) -> None:
+    def broken(root: Path, reader: object = None, **kwargs: object) -> None:
         raise RuntimeError("模拟的程序错误")
 
     monkeypatch.setattr("generator.cli.load_catalogue", broken)

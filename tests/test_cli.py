@@ -113,6 +113,7 @@ def test_approve_command_records_and_check_explains(repo: Repo) -> None:
         "钱立新",
         "--date",
         "2024-07-12",
+        "--yes",
     )
     assert code == 0 and "已记录" in out
     code, out, _ = run(repo.root, "approve", "--check", str(path))
@@ -127,6 +128,7 @@ def test_approve_command_records_and_check_explains(repo: Repo) -> None:
         "林志远",
         "--date",
         "2024-07-13",
+        "--yes",
     )
     assert run(repo.root, "approve", "--check", str(path))[0] == 0
 

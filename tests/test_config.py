@@ -74,7 +74,8 @@ def test_yaml_syntax_error_in_catalog(repo: Repo) -> None:
     path = repo.root / "catalog.yaml"
     _edit(path, "  phone: 0571-8765 4321", "  phone: [0571")
     problems = load_catalog(repo.root).problems
-    assert problems and problems[0].code == "Y001"
+    line = path.read_text(encoding="utf-8").splitlines().index("  phone: [0571") + 1
+    assert problems and (problems[0].code, problems[0].line) == ("Y009", line)
 
 
 YUNFU_POLICY = {

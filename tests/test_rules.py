@@ -159,6 +159,18 @@ def _major_without_major_steps(r: Repo) -> tuple[Path, str]:
 
 
 def _yaml_syntax(r: Repo) -> tuple[Path, str]:
+    path = r.write_item(title="[未闭合的方括号")
+    return path, "title:"
+
+
+def _yaml_other(r: Repo) -> tuple[Path, str]:
+    path = r.write_item()
+    text = path.read_text(encoding="utf-8").replace("owner: budget\n", "owner: budget\n- x\n")
+    path.write_text(text, encoding="utf-8")
+    return path, "- x"
+
+
+def _colon_in_title(r: Repo) -> tuple[Path, str]:
     path = r.write_item(title="标题: 含冒号")
     return path, "title:"
 
@@ -214,7 +226,9 @@ CASES: dict[str, tuple[Case, str]] = {
     "digest mismatch": (_digest_mismatch, "A507"),
     "unknown step": (_unknown_step, "A508"),
     "major item lacks major steps": (_major_without_major_steps, "A501"),
-    "YAML syntax": (_yaml_syntax, "Y001"),
+    "YAML syntax": (_yaml_other, "Y001"),
+    "unclosed bracket": (_yaml_syntax, "Y009"),
+    "unquoted colon in a title": (_colon_in_title, "Y008"),
     "duplicate key": (_duplicate_key, "Y002"),
     "no front matter": (_no_front_matter, "F001"),
     "not UTF-8": (_not_utf8, "F002"),

@@ -189,7 +189,7 @@ def test_bad_or_shared_keys_in_catalog_yaml(repo: Repo) -> None:
 
 def test_approve_signs_with_the_key_given_and_refuses_another(repo: Repo) -> None:
     path = repo.write_item()
-    wrong = ["--step", "initial", "--by", "钱立新", "--date", "2024-07-12"]
+    wrong = ["--step", "initial", "--by", "钱立新", "--date", "2024-07-12", "--yes"]
     code, out = run(repo.root, "approve", str(path), *wrong, "--key", str(TEST_KEYS / "林志远"))
     assert code == 1
     assert "不是“钱立新”在 catalog.yaml 中登记的公钥" in out
@@ -201,7 +201,7 @@ def test_approve_signs_with_the_key_given_and_refuses_another(repo: Repo) -> Non
 
 def test_approve_refuses_without_a_key_when_required(repo: Repo, tmp_path: Path) -> None:
     path = repo.write_item()
-    args = ["--step", "initial", "--by", "钱立新", "--date", "2024-07-12"]
+    args = ["--step", "initial", "--by", "钱立新", "--date", "2024-07-12", "--yes"]
     env = {"CATALOGUE_SIGNING_KEY": "", "HOME": str(tmp_path), "SSH_AUTH_SOCK": ""}
     code, out = run(repo.root, "approve", str(path), *args, env=env)
     assert code == 1

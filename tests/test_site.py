@@ -377,6 +377,7 @@ def test_build_writes_nothing_outside_its_output(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".catalogue-files.json",
         ".catalogue-inputs",  # data only: what a build remembers lies in .cache/ (sealed.py)
+        ".catalogue-warnings.json",  # reported again by a build with nothing to do
         "intranet",
         "kiosk",
         "public",

@@ -19,34 +19,39 @@ from pathlib import Path
 import click
 import yaml
 
+from ..checks.approvers import approvers
+from ..checks.collisions import base_numbers, index_numbers
 from ..source.config import SCOPES, Config, Step, load_catalog
 from ..source.items import CONTENT_DIR, ITEM_SUFFIX, SUMMARY_LIMIT, find_item_files
 from .cliutil import DATE, CatalogueError
 
 TITLE_LIMIT = 200
+SERIES_LIMIT = 60  # FrontMatter.series
 SERIAL_DIGITS = 5
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
-# An ``index_no`` line as written, read even from files whose front matter does not parse.
-_INDEX_LINE = re.compile(
-    r"^index_no\s*:\s*[\"']?\s*(?P<prefix>[^/\s\"']*)/(?P<year>\d{4})-(?P<serial>\d+)",
-    re.MULTILINE,
-)
+# The branch pull requests merge into: a number taken there is taken (issue 22).
+BASE_BRANCH = "origin/main"
 
 
 # 索引号 -----------------------------------------------------------------------------
 
 
 def used_serials(root: Path, year: int) -> set[int]:
-    """Serials of ``year`` named by any item file's ``index_no`` line, parsable or not."""
-    serials = set()
+    """Serials of ``year`` named by any item file's ``index_no`` line, parsable or not,
+    in the working tree or on ``BASE_BRANCH`` (when there is one): a branch opened
+    earlier may have taken a number since this one was."""
+    numbers = set(base_numbers(root, BASE_BRANCH) or {})
     for file in find_item_files(root):
         try:
-            text = file.read_bytes().decode("utf-8", errors="replace")
+            numbers.update(index_numbers(file.read_bytes().decode("utf-8", errors="replace")))
         except OSError:
             continue
-        for match in _INDEX_LINE.finditer(text.replace("\r\n", "\n")):
-            if int(match["year"]) == year:
-                serials.add(int(match["serial"]))
+    serials = set()
+    for number in numbers:
+        _, _, dated = number.rpartition("/")
+        number_year, _, serial = dated.partition("-")
+        if number_year == str(year):
+            serials.add(int(serial))
     return serials
 
 
@@ -188,6 +193,7 @@ class NewItem:
     summary: str = ""
     major: bool = False
     slug: str | None = None
+    series: str | None = None
 
 
 def yaml_scalar(value: str) -> str:
@@ -210,6 +216,8 @@ def item_text(new: NewItem, index_no: str, config: Config) -> str:
     if new.summary:
         lines.append(f"summary: {yaml_scalar(new.summary)}")
     lines += [f"written: {new.written.isoformat()}", f"published: {new.published.isoformat()}"]
+    if new.series:
+        lines.append(f"series: {yaml_scalar(new.series)}")
     if new.major:
         lines.append("major: true")
     front = "".join(line + "\n" for line in lines)
@@ -232,9 +240,40 @@ def create_item(root: Path, config: Config, new: NewItem) -> tuple[Path, str]:
 # Who approves ---------------------------------------------------------------------------
 
 
-def approvers(config: Config, step: Step, owner: str, drafter: str) -> list[str]:
-    """The people who may take ``step`` for an item of ``owner`` drafted by ``drafter``."""
-    return [p for p in config.people if p != drafter and config.may_take(p, step, owner)]
+def dead_ends(config: Config, new: NewItem) -> list[Step]:
+    """The steps nobody may take for an item of ``new.owner`` drafted by ``new.drafter``
+    (a section's only head drafting: the drafter may not approve their own item)."""
+    return [
+        s for s in config.steps_for(new.major) if not approvers(config, s, new.owner, new.drafter)
+    ]
+
+
+def possible_drafters(config: Config, new: NewItem) -> list[str]:
+    """Who could draft the item so that every step has an approver, the owner's people first."""
+    ordered = [k for k, _ in people_options(config, new.owner)]
+    return [p for p in ordered if not dead_ends(config, _with_drafter(new, p))]
+
+
+def _with_drafter(new: NewItem, drafter: str) -> NewItem:
+    return NewItem(**{**new.__dict__, "drafter": drafter})
+
+
+def dead_end_warning(config: Config, new: NewItem) -> str | None:
+    """In Chinese: why nobody could approve this item, and who could draft it instead."""
+    stuck = dead_ends(config, new)
+    if not stuck:
+        return None
+    steps = "、".join(f"“{s.name}”（需要{config.role_description(s)}）" for s in stuck)
+    others = possible_drafters(config, new)[:5]
+    instead = (
+        f"请改由 {'、'.join(others)} 等人填报"
+        if others
+        else "请管理员在 catalog.yaml 中为其他人员授予该角色"
+    )
+    return (
+        f"注意：{new.drafter} 填报的条目无人能完成{steps}——填报人不能审批自己填报的条目，"
+        f"而没有其他人有此权限。{instead}。"
+    )
 
 
 def next_steps(rel: str, new: NewItem, config: Config) -> list[str]:
@@ -252,10 +291,28 @@ def next_steps(rel: str, new: NewItem, config: Config) -> list[str]:
     for step in config.steps_for(new.major):
         names = approvers(config, step, new.owner, new.drafter)
         by = names[0] if len(names) == 1 else "姓名"
-        lines.append(f"     {step.name}（可由 {'、'.join(names) or '——无人有权审批'} 审批）：")
+        if not names:
+            lines.append(f"     {step.name}：无人可以审批（见上面的注意事项），请先更换填报人。")
+            continue
+        lines.append(f"     {step.name}（可由 {'、'.join(names)} 审批）：")
         lines.append(f"       catalogue approve {rel} --step {step.key} --by {by}")
     lines.append("     审批人也可运行 catalogue approve --all-pending --by 姓名，逐条查看并审批。")
     return lines
+
+
+def avoid_dead_end(config: Config, new: NewItem, interactive: bool) -> NewItem:
+    """Warn when nobody could approve ``new``; interactively, offer another drafter."""
+    warning = dead_end_warning(config, new)
+    if warning is None:
+        return new
+    click.echo(warning, err=not interactive)
+    others = possible_drafters(config, new)
+    if not interactive or not others:
+        return new
+    if click.confirm(f"仍以 {new.drafter} 为填报人新建吗？", default=False):
+        return new
+    options = [(k, label) for k, label in people_options(config, new.owner) if k in others]
+    return _with_drafter(new, choose("填报人：", options))
 
 
 # Asking -------------------------------------------------------------------------------
@@ -294,9 +351,9 @@ def check_choice(value: str, what: str, known: dict[str, object]) -> str:
     return value
 
 
-def ask_text(question: str, limit: int, required: bool = True) -> str:
+def ask_text(question: str, limit: int, required: bool = True, default: str = "") -> str:
     while True:
-        answer = click.prompt(question, default="", show_default=False)
+        answer = click.prompt(question, default=default, show_default=bool(default))
         answer = answer.strip()
         if required and not answer:
             click.echo("不能为空，请重新输入。")
@@ -319,7 +376,44 @@ def people_options(config: Config, section: str) -> list[tuple[str, str]]:
     return [(p, label(p)) for p in own + rest]
 
 
-def gather(config: Config, given: dict[str, object], today: dt.date) -> NewItem:
+_FIELD_LINE = re.compile(r"^(?P<key>category|owner|series)\s*:\s*(?P<value>.*?)\s*$", re.MULTILINE)
+
+
+def existing_series(root: Path, category: str, owner: str) -> list[str]:
+    """The ``series`` names the section's items of ``category`` use, most used first."""
+    counts: dict[str, int] = {}
+    for file in find_item_files(root):
+        try:
+            text = file.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+        except OSError:
+            continue
+        front = text.split("\n---", 2)[:2]  # the front matter, not the body
+        fields = {m["key"]: m["value"].strip("\"'") for m in _FIELD_LINE.finditer("".join(front))}
+        series = fields.get("series")
+        if series and fields.get("category") == category and fields.get("owner") == owner:
+            counts[series] = counts.get(series, 0) + 1
+    return sorted(counts, key=lambda name: -counts[name])
+
+
+def ask_series(known: list[str], title: str, interactive: bool) -> str:
+    """A quarterly item's series: an existing one of its section and category, or a new one."""
+    if not interactive:
+        if len(known) > 1:
+            raise click.BadParameter(
+                f"本科室该分类已有多个系列，请用 --series 指定：{'、'.join(known)}"
+            )
+        return known[0] if known else title[:SERIES_LIMIT]
+    click.echo("该分类每季度更新：同一系列（series）的新条目算作该系列本季度的更新。")
+    new_one = "（新的系列）"
+    if known:
+        options = [(name, name) for name in known] + [(new_one, "新的系列：另起一个名称")]
+        chosen = choose("所属系列：", options, known[0])
+        if chosen != new_one:
+            return chosen
+    return ask_text("新系列的名称", SERIES_LIMIT, default=title[:SERIES_LIMIT])
+
+
+def gather(config: Config, given: dict[str, object], today: dt.date, root: Path) -> NewItem:
     """Fill in what the options did not give, asking the user."""
     interactive = any(given[k] is None for k in ("scope", "category", "owner", "drafter", "title"))
     scope = given["scope"] or choose(
@@ -374,6 +468,12 @@ def gather(config: Config, given: dict[str, object], today: dt.date) -> NewItem:
             if interactive and extra
             else False
         )
+    series = given["series"]
+    if series is None and categories[str(category)].refresh == "quarterly":
+        known = existing_series(root, str(category), str(owner))
+        series = ask_series(known, str(title).strip(), interactive)
+    elif series is not None and not 0 < len(str(series).strip()) <= SERIES_LIMIT:
+        raise click.BadParameter(f"系列名称不能为空，且不超过 {SERIES_LIMIT} 个字。")
     slug = given["slug"]
     if slug is not None and not SLUG_PATTERN.fullmatch(str(slug)):
         raise click.BadParameter("--slug 只能用小写英文字母、数字和连字符，如 q1-execution。")
@@ -388,6 +488,7 @@ def gather(config: Config, given: dict[str, object], today: dt.date) -> NewItem:
         summary=str(summary).strip(),
         major=bool(major),
         slug=str(slug) if slug else None,
+        series=str(series).strip() if series else None,
     )
 
 
@@ -405,6 +506,10 @@ def gather(config: Config, given: dict[str, object], today: dt.date) -> NewItem:
 @click.option("--published", type=DATE, help="发布日期（默认今天，不早于成文日期）。")
 @click.option("--major/--not-major", default=None, help="是否为重大事项（默认否）。")
 @click.option("--slug", help="文件名中的英文部分，如 q1-execution（默认 item-流水号）。")
+@click.option(
+    "--series",
+    help="每季度更新的分类：所属系列的名称（默认沿用本科室该分类唯一的系列，没有时用名称）。",
+)
 @click.pass_obj
 def new(root: Path, **given: object) -> None:
     loaded = load_catalog(root)
@@ -413,7 +518,8 @@ def new(root: Path, **given: object) -> None:
             click.echo(f"{problem.path}:{problem.line}: {problem.code} {problem.message}", err=True)
         raise CatalogueError("catalog.yaml 有错误，无法新建条目。")
     config = loaded.config
-    item = gather(config, given, dt.date.today())
+    item = gather(config, given, dt.date.today(), root)
+    item = avoid_dead_end(config, item, interactive=given["drafter"] is None)
     file, index_no = create_item(root, config, item)
     rel = file.relative_to(root).as_posix()
     click.echo(f"\n已新建条目：{rel}")

@@ -27,6 +27,7 @@ from ..checks.history import find_approved_version
 from ..problems import Problem, errors
 from ..source.config import Config, Step
 from ..source.items import Approval, Item
+from .approval_preview import confirm
 
 VALID, MISSING, STALE, INVALID = "valid", "missing", "stale", "invalid"
 STATUS_LABELS = {VALID: "有效", MISSING: "尚未审批", STALE: "审批后已修改", INVALID: "审批无效"}
@@ -156,7 +157,7 @@ def approve_pending(
         click.echo(f"  名称：{item.meta.title}")
         click.echo(f"  索引号：{item.meta.index_no}")
         click.echo(f"  填报人：{describe_person(config, item.meta.drafted_by)}")
-        click.echo(f"  待审步骤：{state.step.name}（{state.step.key}）")
+        click.echo(f"  待审步骤：{state.step.name}")
         click.echo(f"  变化：{what_changed(catalogue, item, state)}")
         if entry.blocked:
             for reason in entry.blocked:
@@ -164,7 +165,7 @@ def approve_pending(
             failed += 1
             click.echo("")
             continue
-        if not assume_yes and not click.confirm("  批准该条目吗？", default=False):
+        if not confirm(catalogue, item, assume_yes, "  批准该条目吗？"):
             skipped += 1
             click.echo("  未审批。\n")
             continue

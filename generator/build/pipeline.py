@@ -22,7 +22,8 @@ from ..parallel.collector import paused_collector
 from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
-from ..problems import errors
+from ..checks.lifecycle import lifecycle_problems
+from ..problems import Problem, errors
 from ..search.indexing import Indexing, plan_search
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_reports
@@ -40,7 +41,10 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
     plan = plan or Plan()
     remove_stale_folders(ctx.out)  # what builds killed before they could clean up left
     if plan.up_to_date(ctx):
-        return BuildResult(ctx.out.resolve(), skipped=True, seconds=ctx.elapsed())
+        warnings = plan.kept_warnings(ctx)
+        return BuildResult(
+            ctx.out.resolve(), problems=warnings, skipped=True, seconds=ctx.elapsed()
+        )
     catalogue = read_catalogue(ctx, plan)
     try:
         result = BuildResult(ctx.out.resolve(), problems=catalogue.problems)
@@ -56,7 +60,7 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
         raise BuildRefused([problem]) from exc
     finally:
         gc.unfreeze()
-    plan.finish(ctx)
+    plan.finish(ctx, result)
     result.seconds = ctx.elapsed()
     return result
 
@@ -73,6 +77,10 @@ def read_catalogue(ctx: BuildContext, plan: Plan) -> Catalogue:
         # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()
     try:
+        # The day's warnings too (overdue series, late stages, replies and the annual
+        # report due), as ``validate`` reports them.
+        catalogue.problems += catalogue.duty_problems(ctx.today)
+        catalogue.problems.sort(key=Problem.sort_key)
         ctx.stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
         if ctx.preview:
             catalogue.allow_drafts()
@@ -181,5 +189,9 @@ class Plan:
     def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
         """Leave in ``folder`` what the next build needs to know of this one."""
 
-    def finish(self, ctx: BuildContext) -> None:
+    def kept_warnings(self, ctx: BuildContext) -> list[Problem]:
+        """The warnings of the build that made an output ``up_to_date`` found current."""
+        return []
+
+    def finish(self, ctx: BuildContext, result: BuildResult) -> None:
         """The output is written."""

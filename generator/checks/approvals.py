@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..problems import Problem
 from ..source.config import Config, Step
 from ..source.items import Approval, Item
+from .approvers import named_approvers
 from .signatures import signature_problems
 
 
@@ -80,7 +81,8 @@ def check_approvals(item: Item, config: Config) -> list[Problem]:
     missing_line = item.line_of("approvals") if "approvals" in item.raw else item.raw.line
     for step in required:
         if step.key not in recorded:
-            report("A501", missing_line, step=step.key, name=step.name)
+            who = named_approvers(config, step, meta.owner or "", meta.drafted_by)
+            report("A501", missing_line, step=step.key, name=step.name, who=who)
     out.extend(_order_problems(item, required, recorded))
     out.extend(signature_problems(item, config))
     return out

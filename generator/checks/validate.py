@@ -6,18 +6,21 @@ across items (a 索引号 is unique, ``superseded_by`` points at an item).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection, Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..problems import Problem
 from ..source.config import CHANNELS, SCOPES, Config
 from ..source.guard import is_regular_file, path_fault, resolve_under, symlinked
 from ..source.items import ITEM_SUFFIX, Item
+from ..source.suggest import key_hint, person_hint
 from .annual_report import annual_report_problems, repeal_problems
 from .approvals import check_approvals
 from .budget import budget_problems
+from .collisions import newest_last
 from .confidential import confidentiality_problems
 from .guide_pages import duplicate_page_problems, guide_page_problems
 from .structure import raw_text_problems, structure_problems
@@ -52,11 +55,19 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     categories = config.categories_of(item.scope)
     if meta.category and meta.category not in categories:
         choices = "、".join(f"{k}（{c.name}）" for k, c in categories.items())
-        report("I305", "category", value=meta.category, scope=scope_name, choices=choices)
+        names = {k: c.name for k, c in categories.items()}
+        hint = key_hint(meta.category, names)
+        report(
+            "I305", "category", value=meta.category, scope=scope_name, choices=choices, hint=hint
+        )
     if meta.owner and meta.owner not in config.sections:
-        report("I306", "owner", value=meta.owner, choices="、".join(config.sections))
+        sections = {k: s.name for k, s in config.sections.items()}
+        choices = "、".join(f"{k}（{name}）" for k, name in sections.items())
+        hint = key_hint(meta.owner, sections)
+        report("I306", "owner", value=meta.owner, choices=choices, hint=hint)
     if meta.drafted_by and meta.drafted_by not in config.people:
-        report("I307", "drafted_by", key="drafted_by", value=meta.drafted_by)
+        hint = person_hint(meta.drafted_by, list(config.people))
+        report("I307", "drafted_by", key="drafted_by", value=meta.drafted_by, hint=hint)
 
     if meta.written and meta.published and meta.published < meta.written:
         report("I309", "published", published=meta.published, written=meta.written)
@@ -89,6 +100,7 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
         report("I315", "title")
     if not item.body.strip():
         out.append(Problem.make("I316", item.path, item.body_line))
+    out.extend(_placeholder_problems(item))
 
     out.extend(budget_problems(item, config))
     out.extend(structure_problems(item))
@@ -102,6 +114,19 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     out.extend(annual_report_problems(item))
     out.extend(guide_page_problems(item))
     return out
+
+
+# What ``catalogue new`` writes where staff must fill in (``authoring.new_item.FILL``).
+PLACEHOLDER = re.compile(r"（请填写：[^（）\n]{0,80}）")
+
+
+def _placeholder_problems(item: Item) -> Iterator[Problem]:
+    """I318 at each line still holding a template's prompt (the first on that line)."""
+    if "请填写" not in item.body:
+        return
+    for offset, line in enumerate(item.body.split("\n")):
+        if match := PLACEHOLDER.search(line):
+            yield Problem.make("I318", item.path, item.body_line + offset, text=match[0])
 
 
 def _attachment_problems(item: Item) -> Iterator[Problem]:
@@ -121,8 +146,42 @@ def _attachment_problems(item: Item) -> Iterator[Problem]:
         elif file is None:
             yield Problem.make("L402", *here, file=attachment.path, why="超出了条目所在文件夹")
         elif not is_regular_file(file):
-            yield Problem.make("L401", *here, file=attachment.path)
+            yield Problem.make("L401", *here, **_missing_attachment(item, attachment.path, file))
         seen.add(attachment.path)
+
+
+LISTED = 5  # files named in an L401, nearest first
+
+
+def nearest_files(wanted: Path) -> list[Path]:
+    """The regular files in ``wanted``'s folder, the names most like its name first."""
+    try:
+        present = [f for f in wanted.parent.iterdir() if is_regular_file(f)]
+    except OSError:
+        return []
+
+    def likeness(file: Path) -> float:
+        return difflib.SequenceMatcher(None, wanted.name, file.name).ratio()
+
+    return sorted(present, key=lambda f: (-likeness(f), f.name))
+
+
+def _missing_attachment(item: Item, written: str, file: Path) -> dict[str, str]:
+    inside = file.relative_to(item.folder.resolve())
+    checked = (PurePosixPath(item.path).parent / inside.as_posix()).as_posix()
+    names = [f.name for f in nearest_files(file)[:LISTED]]
+    folder = inside.parent.as_posix()
+    listing = f"{folder} 文件夹中有：{'、'.join(names)}" if names else f"{folder} 文件夹中没有文件"
+    return {"file": written, "checked": checked, "listing": listing}
+
+
+def mistyped_for(item: Item) -> set[Path]:
+    """Files a missing attachment most likely meant: a body link to one is not also L405."""
+    out = set()
+    for file in item.attachment_files.values():
+        if file is not None and not is_regular_file(file):
+            out.update(f.resolve() for f in nearest_files(file)[:1])
+    return out
 
 
 # [text](target "title"), ![alt](target) and reference definitions [id]: target
@@ -152,6 +211,7 @@ def local_links(body: str) -> Iterator[tuple[str, int]]:
 
 def _link_problems(item: Item, item_files: Collection[str]) -> Iterator[Problem]:
     attachments = {f.resolve() for f in item.attachment_files.values() if f is not None}
+    attachments |= mistyped_for(item)  # reported once, as L401 with its files listed
     for target, offset in local_links(item.body):
         line = item.body_line + offset
         if PurePosixPath(target).is_absolute():
@@ -167,25 +227,31 @@ def _link_problems(item: Item, item_files: Collection[str]) -> Iterator[Problem]
             yield Problem.make("L405", item.path, line, target=target)
 
 
-def check_catalogue(items: list[Item]) -> list[Problem]:
-    """Rules across items: unique 索引号, ``superseded_by`` resolves."""
+def check_catalogue(
+    items: list[Item], root: Path | None = None, base: str | None = None
+) -> list[Problem]:
+    """Rules across items: unique 索引号, ``superseded_by`` resolves.
+
+    Of items sharing a 索引号 the newer ones (``collisions.newest_last``: by the
+    ``base`` branch, git history under ``root``, else by ``written``) get I304,
+    naming the oldest, which keeps its number.
+    """
     out: list[Problem] = []
-    first: dict[str, Item] = {}
+    sharing: dict[str, list[Item]] = {}
     for item in items:
-        number = item.meta.index_no
-        if not number:
+        if item.meta.index_no:
+            sharing.setdefault(item.meta.index_no, []).append(item)
+    for number, group in sharing.items():
+        if len(group) < 2:
             continue
-        if number in first:
-            other = first[number]
-            where = f"{other.path}:{other.line_of('index_no')}"
-            out.append(
-                Problem.make("I304", item.path, item.line_of("index_no"), value=number, other=where)
-            )
-        else:
-            first[number] = item
+        oldest, *newer = newest_last(root, group, base) if root else group
+        where = f"{oldest.path}:{oldest.line_of('index_no')}"
+        for item in newer:
+            line = item.line_of("index_no")
+            out.append(Problem.make("I304", item.path, line, value=number, other=where))
     for item in items:
         target = item.meta.superseded_by
-        if target and target not in first and target != item.meta.index_no:
+        if target and target not in sharing and target != item.meta.index_no:
             out.append(Problem.make("I311", item.path, item.line_of("superseded_by"), value=target))
     out.extend(duplicate_page_problems(items))
     return out

@@ -15,6 +15,7 @@ import json
 from ..problems import Problem
 from ..source.config import Config
 from ..source.items import Item
+from ..source.suggest import person_hint
 
 _BOUNDARY = "---"
 
@@ -31,7 +32,14 @@ def withdrawal_problems(item: Item, config: Config) -> list[Problem]:
     out = []
     if record.by not in config.people:
         out.append(
-            Problem.make("I307", item.path, record.line, key="withdrawn.by", value=record.by)
+            Problem.make(
+                "I307",
+                item.path,
+                record.line,
+                key="withdrawn.by",
+                value=record.by,
+                hint=person_hint(record.by, list(config.people)),
+            )
         )
     return out
 

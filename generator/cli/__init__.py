@@ -12,6 +12,7 @@ from typing import TextIO
 import click
 
 from ..authoring.annual_report import annual_report
+from ..authoring.approval_preview import confirm, infer_step
 from ..authoring.artifacts import purge_artifacts
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
@@ -23,7 +24,15 @@ from ..authoring.signing import approval_signer
 from ..authoring.staff_guide import staff_guide
 from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
-from ..checks.approvals import ApprovalRefused, Signer, approve_file, check_approvals, short
+from ..checks.approvals import (
+    ApprovalRefused,
+    Signer,
+    approve_file,
+    check_approvals,
+    record_approval,
+    short,
+)
+from ..checks.collisions import base_collisions
 from ..checks.history import backdating_problems, find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding
 from ..checks.signatures import SIGNATURE_CODES
@@ -107,12 +116,23 @@ trust_ref_option = click.option(
     help="输出格式：text（默认）、github（GitHub Actions 注释，在 Actions 中自动启用）、json。",
 )
 @click.option("--today", type=DATE, help="按哪一天检查公示期、更新频率和发布时限（默认今天）。")
+@click.option(
+    "--base",
+    help="合并请求的目标分支（如 origin/main）：检查索引号是否已在该分支上被其他文件占用；"
+    "在 GitHub Actions 的合并请求检查中默认取目标分支。",
+)
 @click.pass_obj
 def validate(
-    root: Path, paths: tuple[Path, ...], strict: bool, fmt: str | None, today: dt.date | None
+    root: Path,
+    paths: tuple[Path, ...],
+    strict: bool,
+    fmt: str | None,
+    today: dt.date | None,
+    base: str | None,
 ) -> None:
+    base = base or pull_request_base()
     try:
-        catalogue = load_catalogue(root, ParallelReader())
+        catalogue = load_catalogue(root, ParallelReader(), base=base)
     except CatalogUnusable as unusable:
         found, usable = unusable.problems, False
     else:
@@ -120,12 +140,20 @@ def validate(
         found = catalogue.problems + catalogue.duty_problems(day)
         since = catalogue.config.website_indicators.backdating_from
         found += backdating_problems(catalogue.valid_items(), catalogue.root, since)
+        if base:
+            found += base_collisions(catalogue.root, catalogue.items, base)
         usable = True
     selected = tuple(p.resolve() for p in paths)
     problems = [p for p in found if _within(p, root, selected)]
     _print_problems(problems, fmt or output.default_format(), strict)
     if not usable or errors(problems, strict):
         sys.exit(1)
+
+
+def pull_request_base() -> str | None:
+    """The branch a GitHub Actions pull request merges into, as fetched by checkout."""
+    branch = os.environ.get("GITHUB_BASE_REF")
+    return f"origin/{branch}" if branch else None
 
 
 def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
@@ -140,14 +168,14 @@ def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--step", help="审批步骤键，如 initial。")
+@click.option("--step", help="审批步骤键，如 initial（可省略：按下一个待审步骤自动确定）。")
 @click.option("--by", "by", help="审批人姓名（须在 catalog.yaml 中登记）。")
 @click.option("--date", "date", type=DATE, help="审批日期（默认今天）。")
 @click.option("--check", is_flag=True, help="不记录审批，只说明哪些审批已失效及原因。")
 @click.option(
     "--all-pending", is_flag=True, help="列出 --by 可以审批的所有待审条目，逐条确认后审批。"
 )
-@click.option("--yes", is_flag=True, help="与 --all-pending 合用：不逐条确认，全部审批。")
+@click.option("--yes", is_flag=True, help="不询问确认（供脚本使用）；审批内容仍会显示。")
 @click.option(
     "--key",
     "key_file",
@@ -191,20 +219,27 @@ def approve(
     mine = [p for p in catalogue.problems if p.path == item.path]
     if check:
         sys.exit(_explain_approvals(catalogue, item))
-    if not step or not by:
-        raise click.UsageError("记录审批需要 --step 和 --by（或使用 --check 查看审批状态）。")
+    if not by:
+        raise click.UsageError("记录审批需要 --by 姓名（或使用 --check 查看审批状态）。")
     blocking = [p for p in errors(mine) if not p.code.startswith("A")]
     if blocking:
         _print_problems(blocking, "text", False)
         raise CatalogueError("条目还有上述错误，修正后才能审批。")
-    try:
+    step = step or infer_step(item, catalogue.config, by).key
+    name = catalogue.config.all_steps()[step].name if step in catalogue.config.all_steps() else step
+    day = date or dt.date.today()
+    try:  # refused before the preview: nobody reads what they may not approve anyway
+        record_approval(item, item.file.read_text("utf-8-sig"), catalogue.config, step, by, day)
         sign = _signer(catalogue, by, key_file)
-        approve_file(item, catalogue.config, step, by, date or dt.date.today(), sign)
+        click.echo(f"{by} 审批 {item.path} 的“{name}”：")
+        if not confirm(catalogue, item, yes, "确认审批以上内容吗？"):
+            raise CatalogueError("未记录审批。")
+        approve_file(item, catalogue.config, step, by, day, sign)
     except ApprovalRefused as refused:
         for reason in refused.reasons:
             click.echo(f"{item.path}: {reason}", err=True)
         raise CatalogueError("未记录审批。") from None
-    click.echo(f"已记录：{by} 审批 {item.path} 的步骤“{step}”（摘要 {short(item.digest)}）。")
+    click.echo(f"已记录：{by} 审批 {item.path} 的“{name}”（摘要 {short(item.digest)}）。")
 
 
 def _signer(catalogue: Catalogue, by: str, key_file: Path | None) -> Signer | None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..output.files import in_progress
+from ..problems import CODES, Problem, Severity
 from ..site.render import THEMES_DIR
 from ..source.config import CATALOG_FILE
 from ..source.trust import trust_context
@@ -21,6 +23,7 @@ from .itemcache import RACY_NS, Stamp, followed_stamp
 from .sources import generator_files, library_versions
 
 INPUTS_FILE = ".catalogue-inputs"  # in the output: what it was built from
+WARNINGS_FILE = ".catalogue-warnings.json"  # and the warnings its build reported
 
 
 def input_fingerprint(
@@ -69,3 +72,22 @@ def record_inputs(out: Path, fingerprint: str | None) -> None:
         marker.unlink(missing_ok=True)
     else:
         marker.write_text(fingerprint, encoding="utf-8")
+
+
+def record_warnings(out: Path, problems: list[Problem]) -> None:
+    """Keep the build's warnings, so a build it makes unnecessary reports them again."""
+    rows = [[p.code, p.path, p.line, p.message] for p in problems if not p.is_error]
+    (out / WARNINGS_FILE).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+
+def recorded_warnings(out: Path) -> list[Problem]:
+    """What ``record_warnings`` kept; nothing when it is missing or not as written."""
+    try:
+        rows = json.loads((out / WARNINGS_FILE).read_text(encoding="utf-8"))
+        return [
+            Problem(str(code), str(path), int(line), str(message), Severity.WARNING)
+            for code, path, line, message in rows
+            if str(code) in CODES and CODES[str(code)].severity is Severity.WARNING
+        ]
+    except (OSError, ValueError, TypeError):
+        return []

@@ -20,6 +20,7 @@ from ..catalogue import Catalogue, ItemReader
 from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
 from ..output.writer import OutputUpdate
 from ..parallel.reading import ParallelReader
+from ..problems import Problem
 from ..search.indexing import Indexing, IndexShard, plan_search
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_item_pages, write_reports
@@ -27,7 +28,14 @@ from ..site.render import theme_dir
 from ..site.select import PUBLIC, VARIANTS
 from ..source.items import content_files
 from .edits import Listings
-from .fingerprint import INPUTS_FILE, input_fingerprint, record_inputs, up_to_date
+from .fingerprint import (
+    INPUTS_FILE,
+    input_fingerprint,
+    record_inputs,
+    record_warnings,
+    recorded_warnings,
+    up_to_date,
+)
 from .itemcache import ItemCache, Stamp, file_stamps
 from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
@@ -116,10 +124,14 @@ class Reuse(Plan):
         self.last.listings = Listings.of(files.manifest.build, self.last.views, pages)
         files.manifest.save(folder)
 
-    def finish(self, ctx: BuildContext) -> None:
+    def kept_warnings(self, ctx: BuildContext) -> list[Problem]:
+        return recorded_warnings(ctx.out)
+
+    def finish(self, ctx: BuildContext, result: BuildResult) -> None:
         """The output is in place: remember it for the next build."""
         if self.saves_last and self.last is not None:
             self.last.save(ctx.root, ctx.out)
+        record_warnings(ctx.out, result.problems)
         record_inputs(ctx.out, self.fingerprint)
         if in_progress(ctx.out):  # an update's: every file and record is now written
             mark_in_progress(ctx.out, False)

@@ -46,7 +46,7 @@ CODES: dict[str, Code] = {
     "S103": Code(E, "“{key}”应为{expected}，实际为{actual}", "按提示改正该值的类型。"),
     "S104": Code(
         E,
-        "“{key}”的日期“{value}”无效，应为 YYYY-MM-DD 格式的真实日期",
+        "“{key}”的日期“{value}”无效，应为 YYYY-MM-DD 格式的真实日期{hint}",
         "写成如 2024-07-20 的日期。",
     ),
     "S105": Code(E, "“{key}”的值“{value}”不在可选范围内；可选：{choices}", "从可选值中选一个。"),
@@ -70,6 +70,11 @@ CODES: dict[str, Code] = {
     "C204": Code(E, "审批步骤“{step}”重复定义", "每个审批步骤的 key 必须唯一。"),
     "C205": Code(
         E, "角色“{role}”按科室授予，需写明所管科室，如 {role}: [budget]", "写明该人员负责的科室。"
+    ),
+    "C213": Code(
+        E,
+        "无法读取目标分支 {base}，未能检查索引号是否已被占用",
+        "确认分支名正确，并取回完整历史（git fetch origin；GitHub Actions 中 checkout 写 fetch-depth: 0）。",
     ),
     "C206": Code(
         E,
@@ -112,22 +117,22 @@ CODES: dict[str, Code] = {
     ),
     "I304": Code(
         E,
-        "索引号“{value}”重复，已被 {other} 使用",
-        "索引号一经赋予不可重复，请改用下一个空闲流水号。",
+        "索引号“{value}”重复，已被更早的条目 {other} 使用",
+        "索引号一经赋予不可重复：本条目较新，请改用下一个空闲流水号（catalogue new 会自动取号）。",
     ),
     "I305": Code(
         E,
-        "分类“{value}”不属于{scope}的分类；可选：{choices}",
+        "分类“{value}”不属于{scope}的分类{hint}；可选：{choices}",
         "对外公开条目放在 content/external/，对内公开条目放在 content/internal/。",
     ),
     "I306": Code(
         E,
-        "责任科室“{value}”未在 catalog.yaml 中定义；可选：{choices}",
-        "使用 catalog.yaml 中科室的键。",
+        "责任科室“{value}”未在 catalog.yaml 中定义{hint}；可选：{choices}",
+        "使用 catalog.yaml 中科室的键（英文），如办公室写 office。",
     ),
     "I307": Code(
         E,
-        "“{key}”中的人员“{value}”未在 catalog.yaml 中登记",
+        "“{key}”中的人员“{value}”未在 catalog.yaml 中登记{hint}",
         "核对姓名，或先在 catalog.yaml 中登记该人员。",
     ),
     "I308": Code(E, "公示截止日期 {expires} 早于发布日期 {published}", "核对两个日期。"),
@@ -147,11 +152,25 @@ CODES: dict[str, Code] = {
         E, "有效性为“现行有效”的条目不能写 superseded_by", "将 validity 改为 amended 或 repealed。"
     ),
     "I314": Code(E, "条目不能由自己替代", "superseded_by 应填写另一条目的索引号。"),
+    "I318": Code(
+        E,
+        "正文中还有 catalogue new 模板的提示“{text}”，尚未填写",
+        "把“（请填写：……）”换成实际内容；不需要的段落整段删除。",
+    ),
+    "I319": Code(
+        E,
+        "索引号“{value}”在目标分支 {base} 上已被 {other} 使用（另一个合并请求先用了这个号）",
+        "运行 catalogue new 重新取号，或把 index_no 改为两个分支都没有用过的下一个流水号。",
+    ),
     "I315": Code(W, "缺少内容概述 summary，将从正文自动截取", "补写不超过 300 字的内容概述。"),
     "I316": Code(W, "正文为空", "补写正文，或在内容概述中说明。"),
     "I317": Code(W, "更新记录日期 {date} 早于发布日期 {published}", "核对更新记录的日期。"),
     # Attachments and links
-    "L401": Code(E, "附件“{file}”不存在", "把附件放在条目文件旁，或改正路径。"),
+    "L401": Code(
+        E,
+        "附件“{file}”不存在（查找的是 {checked}）；{listing}",
+        "核对文件名（含扩展名）是否与文件夹中的文件完全一致，或把附件放到该位置。",
+    ),
     "L402": Code(
         E,
         "附件路径“{file}”{why}",
@@ -203,7 +222,9 @@ CODES: dict[str, Code] = {
     ),
     # Approvals
     "A501": Code(
-        E, "缺少审批步骤“{step}”（{name}）", "请有权限的人员执行 catalogue approve 完成该步骤。"
+        E,
+        "缺少审批步骤“{name}”，可由 {who} 审批",
+        "请其中一位运行 catalogue approve 文件 --by 姓名（步骤会自动确定），或 catalogue approve --all-pending --by 姓名。",
     ),
     "A502": Code(E, "审批步骤顺序不对：应为 {order}", "按审批制度的顺序排列并完成审批。"),
     "A503": Code(E, "“{by}”无权执行审批步骤“{name}”（需要{role}）", "由具备该角色的人员重新审批。"),
@@ -214,7 +235,7 @@ CODES: dict[str, Code] = {
     "A506": Code(E, "审批日期 {date} 晚于发布日期 {published}", "条目须在发布前完成审批。"),
     "A507": Code(
         E,
-        "“{by}”于 {date} 审批后，条目内容已被修改（审批摘要 {approved}，当前摘要 {current}），须重新审批",
+        "“{by}”于 {date} 审批后，条目内容已被修改，须重新审批",
         "运行 catalogue approve --check 查看原因，再请审批人重新审批。",
     ),
     "A508": Code(
@@ -264,6 +285,26 @@ CODES: dict[str, Code] = {
         "请审批人用现在登记的密钥重新审批。",
     ),
     # Hardening (issue 8): untrusted files, confidentiality (细则第七条), internal errors.
+    "Y006": Code(
+        E,
+        "“{key}”后面用了全角冒号“：”，YAML 不认识",
+        "改为半角冒号（英文输入法下的“:”），冒号后空一格，如 summary: 内容。",
+    ),
+    "Y007": Code(
+        E,
+        "“{key}”的值以引号 {quote} 开头，但这一行没有对应的结束引号",
+        "在值的末尾补上同样的引号，或删去开头的引号。",
+    ),
+    "Y008": Code(
+        E,
+        "“{key}”的值中有“冒号加空格”，YAML 会把它当成另一个键",
+        '用引号括起整个值，如 title: "关于：某某的通知"；或把值中的冒号改为全角“：”。',
+    ),
+    "Y009": Code(
+        E,
+        "“{key}”的值以“{open}”开头，但这一行没有对应的“{close}”",
+        "列表写成 [甲, 乙] 并在同一行闭合；如果值本身以方括号或花括号开头，用引号括起整个值。",
+    ),
     "Y004": Code(
         E,
         "这一行用了制表符（Tab）缩进，YAML 只能用空格缩进",
@@ -591,6 +632,7 @@ class Problem:
     @classmethod
     def make(cls, code: str, path: str, line: int, **params: object) -> Problem:
         spec = CODES[code]
+        params.setdefault("hint", "")  # a did-you-mean, where one is known
         return cls(code, path, line, spec.template.format(**params), spec.severity)
 
     @property

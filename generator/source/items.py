@@ -31,7 +31,7 @@ from .guard import (
 )
 from .schema import Bool, Choice, Context, Date, Int, ListOf, Located, Nested, Str, option
 from .signature import SIGNATURE_PATTERN
-from .yamlsource import LineMap, load_yaml
+from .yamlsource import SYNTAX_CODES, LineMap, load_yaml
 
 T = TypeVar("T")
 
@@ -406,7 +406,7 @@ def parse_item(
     problems += handler.problems
     if not isinstance(raw, LineMap):
         return None, [*problems, Problem.make("F003", path, leading_lines + 2)]
-    if any(p.code in ("Y001", "Y004") for p in problems):
+    if any(p.code in SYNTAX_CODES for p in problems):
         return None, problems
     if shares_containers(raw):
         return None, [*problems, Problem.make("Y005", path, raw.line)]

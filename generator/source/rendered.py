@@ -187,3 +187,11 @@ def rendered_body(body: str) -> RenderedBody:
     collector.feed(html)
     collector.close()
     return RenderedBody(" ".join(collector.lines), visible_lines(html))
+
+
+def reading_lines(body: str) -> list[str]:
+    """The lines of ``body`` a reader reads (no permalinks): what an approver is shown."""
+    collector = _ReadingCollector()
+    collector.feed(body_html(body))
+    collector.close()
+    return [line.strip() for line in collector.lines if line.strip()]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..problems import Problem
+from .suggest import date_hint
 from .yamlsource import LineList, LineMap
 
 T = TypeVar("T")
@@ -131,11 +132,11 @@ class Date(Option):
     def convert(self, value: Any, key: str, line: int, ctx: Context) -> dt.date:
         text = str(value).strip()
         if not isinstance(value, str) or not _DATE.fullmatch(text):
-            raise Invalid("S104", key=key, value=value)
+            raise Invalid("S104", key=key, value=value, hint=date_hint(value))
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise Invalid("S104", key=key, value=value) from None
+            raise Invalid("S104", key=key, value=value, hint="") from None
 
 
 class Choice(Option):

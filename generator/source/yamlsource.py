@@ -9,6 +9,7 @@ sees exactly what the author wrote.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +126,10 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
+# The problems that mean the text did not parse at all.
+SYNTAX_CODES = frozenset({"Y001", "Y004", "Y006", "Y007", "Y008", "Y009"})
+
+
 def load_yaml(text: str, path: str, line_offset: int = 0) -> Parsed:
     """Parse one YAML document; syntax errors become Y001 problems with a line."""
     loader = _LineLoader(text, path, line_offset)
@@ -136,6 +141,8 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Parsed:
         detail = exc.problem or "无法解析"
         if _tab_indented(text, line_offset, line):  # PyYAML's own words don't say "tab"
             return Parsed(None, [*loader.problems, Problem.make("Y004", path, line)])
+        if (found := likely_cause(text, line_offset, line, path)) is not None:
+            return Parsed(None, [*loader.problems, found])
         return Parsed(None, [*loader.problems, Problem.make("Y001", path, line, detail=detail)])
     except yaml.YAMLError as exc:
         return Parsed(None, [Problem.make("Y001", path, line_offset + 1, detail=str(exc))])
@@ -152,3 +159,39 @@ def _tab_indented(text: str, line_offset: int, line: int) -> bool:
         return False
     row = lines[index]
     return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
+
+
+# Where a syntax error really starts: PyYAML notices an unclosed quote only at the end
+# of the file, and a full-width colon a line later. Checked in file order up to the line
+# PyYAML names; the first line that fits is the cause.
+_KEY = r"^[ ]*(?:-[ ]+)?(?P<key>[A-Za-z_][A-Za-z0-9_-]*)"
+_FULL_WIDTH_COLON = re.compile(_KEY + r"[ ]*：")
+_QUOTED = re.compile(_KEY + r"[ ]*:[ ]+(?P<quote>[\"'])(?P<rest>.*)$")
+_BRACKETED = re.compile(_KEY + r"[ ]*:[ ]+(?P<open>[\[{])(?P<rest>.*)$")
+_CLOSING = {"[": "]", "{": "}"}
+_COLON_IN_VALUE = re.compile(_KEY + r"[ ]*:[ ]+(?P<value>[^\"'\[{|>&*!#][^#]*?:[ ].*)$")
+
+
+def likely_cause(text: str, line_offset: int, line: int, path: str) -> Problem | None:
+    """Y006–Y009 at the line where a syntax error PyYAML reports at ``line`` starts."""
+    rows = text.split("\n")[: max(0, line - line_offset)]
+    for number, row in enumerate(rows, start=line_offset + 1):
+        if match := _FULL_WIDTH_COLON.match(row):
+            return Problem.make("Y006", path, number, key=match["key"])
+        if (match := _QUOTED.match(row)) and not _closes(match["quote"], match["rest"]):
+            return Problem.make("Y007", path, number, key=match["key"], quote=match["quote"])
+        if (match := _BRACKETED.match(row)) and _CLOSING[match["open"]] not in match["rest"]:
+            close = _CLOSING[match["open"]]
+            return Problem.make(
+                "Y009", path, number, key=match["key"], open=match["open"], close=close
+            )
+        if (match := _COLON_IN_VALUE.match(row)) and number == line:
+            return Problem.make("Y008", path, number, key=match["key"])
+    return None
+
+
+def _closes(quote: str, rest: str) -> bool:
+    """Does a scalar opened with ``quote`` close within ``rest``, the rest of its line?"""
+    if quote == "'":
+        return "'" in rest.replace("''", "")
+    return re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
