@@ -23,6 +23,7 @@ from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
 from ..problems import errors
+from ..search.index import IndexWriter
 from ..search.indexing import Indexing, plan_search
 from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
@@ -146,9 +147,10 @@ class Plan:
                         indexing.add(shard)
             indexing.widen()
             ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+            indexes = IndexWriter()
             for site_pages in pages:  # while the indexes are built
                 write_reports(catalogue, site_pages.renderer)
-                write_data(site_pages.renderer)
+                write_data(site_pages.renderer, indexes)
             indexing.wait()
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)

@@ -19,6 +19,7 @@ from ..catalogue import Catalogue, ItemReader
 from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
 from ..output.writer import OutputUpdate
 from ..parallel.reading import ParallelReader
+from ..search.index import IndexWriter
 from ..search.indexing import Indexing, IndexShard, plan_search
 from ..site.pages import BodyCache, SitePages, write_item_pages, write_reports
 from ..site.render import theme_dir
@@ -208,10 +209,11 @@ class Update:
                 indexing.add(shard)
             for site_pages in pages:  # their next files go into the overlay
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
+            indexes, written = IndexWriter(), []
             for site_pages in pages:
                 write_reports(self.catalogue, site_pages.renderer)
-                write_data(site_pages.renderer)
+                written.append(write_data(site_pages.renderer, indexes))
             indexing.wait()
-            overlay.whole = {s.path.rstrip("/") for s in changed}
+            overlay.whole = {s.path.rstrip("/") for s in changed} | {w for w in written if w}
             overlay.gone = files.gone()
         self.plan.record(files, pages, out)

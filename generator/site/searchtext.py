@@ -54,6 +54,11 @@ def search_terms(text: str) -> str:
 
 def searchable_text(view: ItemView) -> str:
     """Everything a visitor reads on an item page, which a search should find."""
+    return "\n".join(searchable_parts(view))
+
+
+def searchable_parts(view: ItemView) -> list[str]:
+    """The searchable text's parts, none empty: title, summary, body, the rest."""
     parts = [
         view.title,
         view.summary,
@@ -66,4 +71,4 @@ def searchable_text(view: ItemView) -> str:
         view.category_name,
         view.owner_name,
     ]
-    return "\n".join(p for p in parts if p)
+    return [p for p in parts if p]
