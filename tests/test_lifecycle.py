@@ -223,7 +223,7 @@ def test_intranet_has_internal_items_marked_and_the_register(built_sample: Path)
     assert f"{ORG}/2026-09999" in register and "科室负责人审核：曹静" in register
     digests = re.findall(r"摘要 <code>([0-9a-f]{12})</code>", register)
     assert len(digests) >= 2 * 60
-    assert (intranet / "pagefind").is_dir()
+    assert (intranet / "search/meta.js").is_file()
     assert (intranet / "reports/assessment-2025.html").is_file()
 
 

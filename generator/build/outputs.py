@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..output.files import OutputFiles
-from ..search.indexing import merged_index
 from ..search.index import INDEX_DIR, IndexWriter
 from ..site.exports import EXPORT_FILES, write_exports
 from ..site.pages import BodyCache, SitePages
@@ -38,10 +37,7 @@ def make_site(
     else:  # a few: their pages only, in any order
         items = [catalogue.by_path[p] for p in sorted(only) if p in shown.paths]
     site_views = views.output_views(catalogue, items, shown, today)
-    site = Site(catalogue.config, variant, site_views, today, out, selection=shown)
-    if (other := merged_index(variant)) is not None:
-        site.indexed_elsewhere = views.shown(catalogue, other, today).paths
-    return site
+    return Site(catalogue.config, variant, site_views, today, out, selection=shown)
 
 
 def all_pages(

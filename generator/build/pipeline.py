@@ -24,7 +24,6 @@ from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
 from ..problems import errors
 from ..search.index import IndexWriter
-from ..search.indexing import Indexing, plan_search
 from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
 from ..site.views import Views
@@ -119,18 +118,10 @@ class Plan:
         files: OutputFiles,
         views: Views,
     ) -> None:
-        """Select → render → index → write, into a staging folder that replaces the output.
-
-        Indexing is the slowest stage, so each output's index shards are built in the
-        background as soon as its pages are written, while the rest renders.
-        """
+        """Select → render → index → write, into a staging folder that replaces the output."""
         processes = processes_for(len(catalogue.items))
-        with (
-            staged_output(ctx.out) as stage,
-            Indexing(stage, stage, processes, self.earlier_index(ctx)) as indexing,
-        ):
+        with staged_output(ctx.out) as stage:
             pages = all_pages(catalogue, ctx.today, stage, views, files, BodyCache(), self.keys_for)
-            shards = plan_search([p.site for p in pages])
             problem_for = functools.partial(stage_problem, catalogue.root)
             with PageWorkers(pages, files, processes, problem_for) as workers:
                 for site_pages in pages:
@@ -142,24 +133,15 @@ class Plan:
                         f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
                     )
                     result.counts[site.variant.label] = len(site.items)
-                    for shard in (s for s in shards if s.variant == site.variant.name):
-                        files.record(shard.path, shard.key(files))
-                        indexing.add(shard)
-            indexing.widen()
             ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
             indexes = IndexWriter()
-            for site_pages in pages:  # while the indexes are built
+            for site_pages in pages:
                 write_reports(catalogue, site_pages.renderer)
                 write_data(site_pages.renderer, indexes)
-            indexing.wait()
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)
         # Only now are the pages in ``out``: a preview that reloaded earlier would find none.
         ctx.pages_done(result)  # the progress lines above said it
-
-    def earlier_index(self, ctx: BuildContext) -> Path | None:
-        """A previous output whose index files an index run may reuse (search.pagefind.IndexRun)."""
-        return None
 
     def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
         """Leave in ``folder`` what the next build needs to know of this one."""

@@ -22,8 +22,6 @@ SHAPING_LIBRARIES = (
     "pypinyin",
     "PyYAML",
     "python-frontmatter",
-    "pagefind",
-    "pagefind_bin_extended",
     "chinesecalendar",
     "openpyxl",
     "pypdf",

@@ -44,6 +44,7 @@ from .terms import TITLE, text_terms, title_terms
 
 INDEX_DIR = "search"
 SHARD_BYTES = 16_000  # postings per term shard: a query loads one or two per word
+KEEP_TERMS_UP_TO = 40_000  # items; above, each output reads its items' terms again
 KEYWORD_SUGGESTIONS = 400  # the most used keywords, offered when nothing is found
 
 
@@ -83,10 +84,13 @@ def encode_posting(ids: list[int], count: int) -> str:
 class ItemTerms:
     """Each item's terms, kept (compactly) for the other outputs that show the item."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # not for a large catalogue: a few KB per item
         self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
 
     def of(self, title: str, text: str) -> list[str]:
+        if not self.keep:
+            return [*text_terms(text), *title_terms(title)]
         key = hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
         known = self.known.get(key)
         if known is not None:
@@ -158,7 +162,7 @@ class IndexWriter:
 
     def __init__(self) -> None:
         self.written: dict[str, Path] = {}  # digest of (items, texts) → index folder
-        self.terms = ItemTerms()
+        self.terms: ItemTerms | None = None
 
     def write(self, site: Site) -> None:
         target = site.out / INDEX_DIR
@@ -172,6 +176,8 @@ class IndexWriter:
         if same is not None and same.is_dir():
             shutil.copytree(same, target, copy_function=_link_or_copy)
         else:
+            if self.terms is None:
+                self.terms = ItemTerms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
             write_index(site, parts, fragments, target, self.terms)
             self.written[digest] = target
         if site.variant.touch:

@@ -25,7 +25,6 @@ from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
 from .reports import category_counts, doc_type_counts, report_years
-from .searchtext import searchable_text
 from .select import withdrawn_items
 from .views import ItemView, Site, item_url
 
@@ -259,18 +258,15 @@ class ItemPages:
 
     def write(self, view: ItemView, share: Share = WHOLE) -> None:
         resolve, targets = self.links(view)
-        indexed = self.renderer.site.indexes(view)
 
         def prepare() -> None:
             view.body_html = self.bodies.render(view, resolve, targets, self.external)
-            if indexed:
-                view.search_text = searchable_text(view)
 
         # Owned by the item: a process rendering its pages in every output renders its body once.
-        context = {"item": view, "indexed": indexed}
+        context = {"item": view}
         page = Page(view.url, "item.html", context, prepare, owner=str(view.item.path))
         self.renderer.write(page, share)
-        view.body_html = view.search_text = ""  # written; a large site need not hold them all
+        view.body_html = ""  # written; a large site need not hold them all
 
 
 class SitePages:
@@ -333,8 +329,7 @@ class SitePages:
             renderer.write(page, share)
         for view in site.items:
             self.item_pages.write(view, share)
-        # The static pages show the facets, and search.html the indexes it merges.
-        static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
+        static = {"facets": self.listed.browse}  # the static pages show the facets
         for url, template in STATIC_PAGES.items():
             renderer.write(Page(url, template, static), share)
         for item in withdrawn_items(self.catalogue, site.variant):  # their old addresses

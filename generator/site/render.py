@@ -15,7 +15,6 @@ import jinja2
 from ..output.files import OutputFiles
 from ..output.writer import output_path, write_text
 from ..source.config import REFRESH
-from .searchtext import search_terms
 from .views import ItemView, Site
 
 THEMES_DIR = "themes"
@@ -61,7 +60,6 @@ def environment(root: Path) -> jinja2.Environment:
         bytecode_cache=compiled_templates(),
     )
     env.globals["refresh_labels"] = REFRESH
-    env.filters["search_terms"] = search_terms
     return env
 
 

@@ -92,6 +92,7 @@
 
   input.value = new URLSearchParams(window.location.search).get("q") || "";
   run();
+  window.kioskSearchReady = Promise.all([engine.ready, engine.pinyinReady]);
   window.kioskSearch = function (query) {  // every result's URL, ranked (for tests and tools)
     return engine.query(query).then(function (found) {
       if (!found) { return []; }

@@ -327,7 +327,8 @@
       if (self.verified.length >= n || self.position >= self.order.length) {
         return Promise.resolve(self.verified.slice(0, n));
       }
-      var want = Math.max(BATCH, n - self.verified.length);
+      // Exactly the page where the index was exact; a few more where some may not match.
+      var want = self.search.exact ? n - self.verified.length : Math.max(BATCH, n - self.verified.length);
       var batch = self.order.slice(self.position, self.position + want);
       return Promise.all(batch.map(fragment)).then(function (docs) {
         for (var i = 0; i < docs.length; i++) {
