@@ -80,7 +80,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kiosk-bench"))
+    parser.add_argument("--kiosk", type=Path, help="measure this built kiosk folder instead")
     args = parser.parse_args()
+    if args.kiosk:
+        report(args.kiosk, args.items, None)
+        return 0
     corpus = args.work / f"corpus-{args.items}"
     if not (corpus / "content").is_dir():
         here = Path(__file__).resolve().parent
@@ -89,11 +93,14 @@ def main() -> int:
             check=True,
         )
     out = args.work / "kiosk"
-    seconds = build_kiosk(corpus, out)
+    return report(out, args.items, build_kiosk(corpus, out))
+
+
+def report(out: Path, items: int, seconds: float | None) -> int:
     size = sum(f.stat().st_size for f in (out / INDEX_DIR).glob("*.js"))
     timings, load = measure(out)
     every = [t for ts in timings.values() for t in ts]
-    print(f"items: {args.items}  kiosk build: {seconds:.1f} s")
+    print(f"items: {items}  kiosk build: " + (f"{seconds:.1f} s" if seconds else "(given)"))
     print(
         f"kiosk index read at start: {size / 1024 / 1024:.1f} MiB ({INDEX_DIR}/*.js); "
         f"search screen answers after {load:.2f} s"

@@ -46,9 +46,12 @@
     var terms = [];
     var run = [];
     function endRun() {
+      // Every pair of a short run (a tighter bound: 三公经费 needs 公经 too), every other
+      // pair of a long one (fewer files), and its last.
+      var step = run.length <= 4 ? 1 : 2;
       if (run.length === 1) { terms.push(run[0]); }
-      for (var i = 0; i + 1 < run.length; i += 2) { terms.push(run[i] + run[i + 1]); }
-      if (run.length > 1 && run.length % 2) { terms.push(run[run.length - 2] + run[run.length - 1]); }
+      for (var i = 0; i + 1 < run.length; i += step) { terms.push(run[i] + run[i + 1]); }
+      if (run.length > 4 && run.length % 2) { terms.push(run[run.length - 2] + run[run.length - 1]); }
       run = [];
     }
     word.forEach(function (t) {
