@@ -20,6 +20,7 @@ from .checks.validate import check_catalogue, check_item
 from .problems import Problem, Severity, errors
 from .source.config import Config, load_catalog
 from .source.items import CONTENT_DIR, Item, content_files, item_files, read_item
+from .source.trust import trusted_keys
 
 APPROVAL_CODES = "A"  # the A5xx codes: missing, stale or invalid approvals
 # Codes whose message quotes what staff wrote: an ID number typed into a field would be
@@ -154,7 +155,8 @@ def load_catalogue(
     if loaded.config is None:
         raise CatalogUnusable(list(loaded.problems))
     config = loaded.config
-    catalogue = Catalogue(root, config, problems=list(loaded.problems))
+    config.trusted, distrust = trusted_keys(root, config)
+    catalogue = Catalogue(root, config, problems=list(loaded.problems) + distrust)
     files = content_files(root) if files is None else files
     for folder in getattr(files, "symlinked", ()):
         rel = Path(folder).relative_to(root).as_posix()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -11,15 +13,74 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from generator.catalogue import Catalogue, load_catalogue
 from generator.checks.approvals import NewApproval, approve_file, rewrite_approvals
+from generator.checks.signatures import approval_statement
+from generator.source import signature
 
 REPO = Path(__file__).resolve().parent.parent
 # Builds seal their caches with a key in the user's cache folder (incremental/sealed.py):
 # the tests, and the commands they run, use one of their own, never the user's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="catalogue-tests-cache-")
 ORG = "11330109002468135T"
+
+# Approvals are signed (signatures: required in the sample). A scratch repository's
+# catalog.yaml registers keys the tests make here, never the sample's demo keys; its
+# approvers' private keys lie in TEST_KEYS, a folder of files named by person, which
+# ``catalogue approve`` finds through CATALOGUE_SIGNING_KEY (authoring/signing.py).
+TEST_KEYS = Path(tempfile.mkdtemp(prefix="catalogue-test-keys-"))
+os.environ["CATALOGUE_SIGNING_KEY"] = str(TEST_KEYS)
+os.environ.pop("CATALOGUE_TRUST_REF", None)
+_SIGNING_KEY = re.compile(r"signing_key: (ssh-\S+ \S+) (\S+?)([,}])")
+
+
+def _make_test_keys() -> dict[str, str]:
+    """name → public key line, for every person of the sample catalog.yaml."""
+    names = re.findall(r"^  (\S+): \{section", (REPO / "catalog.yaml").read_text("utf-8"), re.M)
+    public = {}
+    for name in names:
+        key = ed25519.Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+        (TEST_KEYS / name).write_bytes(pem)
+        public[name] = signature.public_line(key)
+    return public
+
+
+TEST_PUBLIC_KEYS = _make_test_keys()
+
+
+def with_test_keys(catalog_text: str) -> str:
+    """catalog.yaml's text with each person's signing key replaced by the tests' own."""
+    return _SIGNING_KEY.sub(
+        lambda m: f"signing_key: {TEST_PUBLIC_KEYS.get(m[2], m[1])} {m[2]}{m[3]}", catalog_text
+    )
+
+
+def key_file_for(root: Path, name: str) -> Path:
+    """The private key of ``name`` that matches ``root``'s catalog.yaml: the tests' own
+    in a scratch repository, the sample's demo key in a copy of the sample."""
+    text = (root / "catalog.yaml").read_text("utf-8")
+    if TEST_PUBLIC_KEYS.get(name, "\0") in text:
+        return TEST_KEYS / name
+    return REPO / "sample-keys" / name
+
+
+def sign_entry(root: Path, item: Any, entry: NewApproval) -> NewApproval:
+    """``entry`` signed by its approver's key, as ``catalogue approve`` would sign it."""
+    try:
+        key = signature.load_private_key(key_file_for(root, entry.by).read_bytes())
+    except OSError:
+        return entry  # nobody of that name: left unsigned
+    message = approval_statement(item, entry.step, entry.by, entry.date, entry.digest)
+    return dataclasses.replace(entry, signature=signature.sign(key, message))
+
 
 DEFAULT_FRONT_MATTER: dict[str, Any] = {
     "title": "2024年区本级一般公共预算执行情况（第二季度）",
@@ -65,7 +126,8 @@ class Repo:
     def __init__(self, root: Path, fresh: bool = True) -> None:
         self.root = root
         if fresh:
-            shutil.copy(REPO / "catalog.yaml", root / "catalog.yaml")
+            catalog = with_test_keys((REPO / "catalog.yaml").read_text("utf-8"))
+            (root / "catalog.yaml").write_text(catalog, encoding="utf-8")
             shutil.copytree(REPO / "themes", root / "themes")
             (root / "content" / "external").mkdir(parents=True)
             (root / "content" / "internal").mkdir(parents=True)
@@ -95,14 +157,20 @@ class Repo:
             catalogue = self.load()
             item = next(i for i in catalogue.items if i.file == path.resolve())
             day = date or item.meta.published or dt.date(2024, 7, 15)
-            approve_file(item, catalogue.config, step, by, day)
+            approve_file(item, catalogue.config, step, by, day, self.sign)
+
+    def sign(self, item: Any, entry: NewApproval) -> str | None:
+        return sign_entry(self.root, item, entry).signature
 
     def force_approve(self, path: Path, step: str, by: str, date: str = "2024-07-15") -> None:
         """Append an approval of the current digest without any policy check."""
         item = next(i for i in self.load().items if i.file == path.resolve())
         text = path.read_text(encoding="utf-8")
-        entries = [NewApproval(a.step, a.by, a.date, a.digest) for a in item.meta.approvals]
-        entries.append(NewApproval(step, by, dt.date.fromisoformat(date), item.digest))
+        entries = [
+            NewApproval(a.step, a.by, a.date, a.digest, a.signature) for a in item.meta.approvals
+        ]
+        entry = NewApproval(step, by, dt.date.fromisoformat(date), item.digest)
+        entries.append(sign_entry(self.root, item, entry))
         path.write_text(rewrite_approvals(text, entries), encoding="utf-8")
 
     def add_item(self, rel: str = "content/external/budget/2024-q2.md", **kw: Any) -> Path:

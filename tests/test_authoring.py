@@ -295,6 +295,8 @@ def test_codeowners_gives_each_folder_to_its_sections_heads(sample: Path) -> Non
     }
     office = ["@wang-xiaoyan"]
     assert rules["/catalog.yaml"] == ["@wang-xiaoyan", "@chen-jianguo"]
+    assert rules["*"] == rules["/catalog.yaml"]  # code and templates: reviewed like the config
+    assert out.index("\n* ") < out.index("\n/content/")  # first, so every folder rule wins
     assert rules["/content/"] == office
     for scope in SCOPES:
         for folder in sorted((sample / "content" / scope).iterdir()):

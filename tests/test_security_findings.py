@@ -991,3 +991,18 @@ def test_an_unclosed_style_or_textarea_is_reported_at_its_line(repo: Repo, tag: 
     repo.write_item(body=body.replace(f"<{tag} class=x>", f"<{tag}>x</{tag}>"))
     result = CliRunner().invoke(main, ["--root", str(repo.root), "validate"])
     assert " F012 " not in result.output
+
+
+def test_the_security_doc_names_only_tests_that_exist() -> None:
+    """docs/security.md points each defence at its test: every test it names is defined
+    (a renamed test would leave the threat model pointing at nothing)."""
+    doc = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
+    defined = {
+        match
+        for path in (REPO / "tests").rglob("test_*.py")
+        for match in re.findall(r"^def (test_\w+)", path.read_text("utf-8"), re.MULTILINE)
+    }
+    named = set(re.findall(r"(?<![/\w])(test_\w+)(?!\.py)\b", doc))
+    files = {p.stem for p in (REPO / "tests").rglob("test_*.py")}
+    assert len(named - files) >= 20  # the doc names its tests (and the pattern finds them)
+    assert named - files - defined == set()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -212,3 +218,149 @@ def test_workflow_commands_run_on_a_pull_request_checkout(
         text = summary.read_text("utf-8")
         assert "## 条目变更（对比 `origin/main`）" in text
         assert "共 4 个条目：4 个已完成审批，0 个尚未完成。" in text
+
+
+# After a withdrawal, the publish workflow deletes earlier artifacts ------------------------
+
+
+class FakeGitHub(ThreadingHTTPServer):
+    """GitHub's artifacts API for one repository: lists in pages of 100, records deletes."""
+
+    def __init__(self, artifacts: list[dict[str, object]], refuse: bool = False) -> None:
+        super().__init__(("127.0.0.1", 0), FakeGitHubHandler)
+        self.artifacts = artifacts
+        self.refuse = refuse
+        self.requests: list[tuple[str, str, str]] = []  # method, path, authorization
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class FakeGitHubHandler(BaseHTTPRequestHandler):
+    server: FakeGitHub
+    PREFIX = "/repos/bureau/catalogue/actions/artifacts"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _record(self) -> bool:
+        self.server.requests.append(
+            (self.command, self.path, self.headers.get("Authorization", ""))
+        )
+        if self.server.refuse:
+            self.send_response(403)
+            self.end_headers()
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        if not self._record():
+            return
+        url = urllib.parse.urlsplit(self.path)
+        assert url.path == self.PREFIX, url.path
+        query = urllib.parse.parse_qs(url.query)
+        size, page = int(query["per_page"][0]), int(query["page"][0])
+        shown = self.server.artifacts[(page - 1) * size : page * size]
+        body = json.dumps({"total_count": len(self.server.artifacts), "artifacts": shown})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def do_DELETE(self) -> None:
+        if not self._record():
+            return
+        wanted = int(self.path.removeprefix(self.PREFIX + "/"))
+        self.server.artifacts = [a for a in self.server.artifacts if a["id"] != wanted]
+        self.send_response(204)
+        self.end_headers()
+
+
+def _artifact(number: int, name: str, run: int) -> dict[str, object]:
+    created = f"2026-11-{1 + number % 28:02d}T08:00:00Z"
+    return {"id": number, "name": name, "created_at": created, "workflow_run": {"id": run}}
+
+
+@contextlib.contextmanager
+def fake_github(artifacts: list[dict[str, object]], refuse: bool = False) -> Iterator[FakeGitHub]:
+    server = FakeGitHub(artifacts, refuse)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _purge_step(env: dict[str, str], root: Path) -> subprocess.CompletedProcess[str]:
+    """Run the publish workflow's purge job's steps as the runner would."""
+    result = None
+    for step in _run_steps(REPO / ".github/workflows/publish.yml", "purge"):
+        step_env = {str(k): str(v) for k, v in dict(step.get("env", {})).items()}  # type: ignore[call-overload]
+        assert step_env.pop("BEFORE") == "${{ github.event.before }}"
+        assert step_env.pop("GITHUB_TOKEN") == "${{ github.token }}"
+        result = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", str(step["run"])],
+            cwd=root,
+            env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert result is not None, "the purge job runs a step"
+    return result
+
+
+def test_a_withdrawal_purges_earlier_artifacts(repo: Repo) -> None:
+    """A push that withdraws an item deletes every earlier preview, kiosk zip and Pages
+    upload (they may hold it), across pages of the API's list, and nothing else; a push
+    without a new withdrawal deletes nothing; a refused request is a Chinese error."""
+    job = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text("utf-8"))["jobs"][
+        "purge"
+    ]
+    assert job["permissions"]["actions"] == "write"
+    assert "schedule" in job["if"]  # the daily run never purges
+    item = repo.add_item("content/external/budget/leak.md", index_no=f"{ORG}/2024-00001")
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "published")
+    before = git(repo.root, "rev-parse", "HEAD").strip()
+    args = ["--root", str(repo.root), "withdraw", str(item), "--by", "林志远"]
+    withdrawn = CliRunner().invoke(main, [*args, "--reason", "误公开个人信息"])
+    assert withdrawn.exit_code == 0, withdrawn.output
+    git(repo.root, "commit", "-qam", "withdraw")
+    head = git(repo.root, "rev-parse", "HEAD").strip()
+
+    current_run = 900
+    names = [f"preview-pr-{n}" for n in range(120)] + ["kiosk-7", "github-pages", "coverage"]
+    artifacts = [_artifact(n, name, run=n + 1) for n, name in enumerate(names)]
+    artifacts += [_artifact(500, "kiosk-8", current_run), _artifact(501, "github-pages", 900)]
+    env = {"GITHUB_REPOSITORY": "bureau/catalogue", "GITHUB_TOKEN": "t0ken", "TZ": "Asia/Shanghai"}
+    env["GITHUB_RUN_ID"] = str(current_run)
+
+    with fake_github(list(artifacts)) as github:
+        result = _purge_step({**env, "GITHUB_API_URL": github.url, "BEFORE": head}, repo.root)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "本次没有新撤回的条目" in result.stdout
+        assert github.requests == []  # no new withdrawal: GitHub is not even asked
+
+        result = _purge_step({**env, "GITHUB_API_URL": github.url, "BEFORE": before}, repo.root)
+        assert result.returncode == 0, result.stdout + result.stderr
+        left = sorted((a["name"], a["workflow_run"]["id"]) for a in github.artifacts)  # type: ignore[index]
+        assert left == [("coverage", 123), ("github-pages", 900), ("kiosk-8", 900)]
+        assert "共删除 122 个可能含有已撤回条目的附件" in result.stdout
+        assert {auth for _, _, auth in github.requests} == {"Bearer t0ken"}
+
+        # A manual run (no previous commit) purges whenever an item is withdrawn.
+        github.artifacts.append(_artifact(600, "preview-pr-3", 601))
+        result = _purge_step({**env, "GITHUB_API_URL": github.url, "BEFORE": ""}, repo.root)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert all(a["id"] != 600 for a in github.artifacts)
+
+    with fake_github([_artifact(1, "kiosk-1", 2)], refuse=True) as github:
+        result = _purge_step({**env, "GITHUB_API_URL": github.url, "BEFORE": before}, repo.root)
+        assert result.returncode == 1
+        assert "GitHub 拒绝了请求" in result.stderr and "actions: write" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -3,8 +3,9 @@
 Each folder under content/<scope>/ (one per category in the sample) is owned by
 the people who take the first approval step (the section heads) for every
 section that owns an item filed in it,
-plus the office head (holders of the ``group_office`` role); catalog.yaml and
-.github/ by the office and the director. People are named by their ``github``
+plus the office head (holders of the ``group_office`` role); catalog.yaml,
+.github/ and everything else (the generator's code, templates, scripts) by the office
+and the director. People are named by their ``github``
 field in catalog.yaml; anyone without one is listed in a comment instead.
 
 GitHub applies the last matching pattern, so the general lines come first.
@@ -57,6 +58,9 @@ def rules(catalogue: Catalogue) -> list[Rule]:
     office = holders(config, OFFICE_ROLE)
     leaders = _unique(office + holders(config, DIRECTOR_ROLE))
     out = [
+        # First, so every later rule overrides it: the generator's code, templates, Makefile
+        # and scripts run in CI and on staff machines, so no change to them merges unreviewed.
+        Rule("*", leaders, "生成器代码、模板和其他所有文件：领导小组办公室和主要领导"),
         Rule(f"/{CONTENT_DIR}/", tuple(office), "新文件夹中的条目：政务公开领导小组办公室"),
         Rule(f"/{CATALOG_FILE}", leaders, "目录配置：领导小组办公室和主要领导"),
         Rule("/.github/", leaders, "工作流和本文件：领导小组办公室和主要领导"),

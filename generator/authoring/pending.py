@@ -16,6 +16,7 @@ import click
 from ..catalogue import Catalogue
 from ..checks.approvals import (
     ApprovalRefused,
+    Signer,
     approve_file,
     check_approvals,
     live_since,
@@ -136,7 +137,9 @@ def describe_person(config: Config, name: str) -> str:
     return f"{name}（{config.sections[person.section].name}）"
 
 
-def approve_pending(catalogue: Catalogue, name: str, date: dt.date, assume_yes: bool) -> int:
+def approve_pending(
+    catalogue: Catalogue, name: str, date: dt.date, assume_yes: bool, sign: Signer | None = None
+) -> int:
     """List what waits for ``name``, ask item by item, record approvals; 1 if any failed."""
     config = catalogue.config
     if name not in config.people:
@@ -166,7 +169,7 @@ def approve_pending(catalogue: Catalogue, name: str, date: dt.date, assume_yes: 
             click.echo("  未审批。\n")
             continue
         try:
-            approve_file(item, config, state.step.key, name, date)
+            approve_file(item, config, state.step.key, name, date, sign)
         except ApprovalRefused as refused:
             for reason in refused.reasons:
                 click.echo(f"  ✗ 不能审批：{reason}")

@@ -6,14 +6,17 @@ The same rules serve ``validate`` (report every breach) and ``approve``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..problems import Problem
 from ..source.config import Config, Step
 from ..source.items import Approval, Item
+from .signatures import signature_problems
 
 
 def live_since(item: Item) -> dt.date | None:
@@ -79,6 +82,7 @@ def check_approvals(item: Item, config: Config) -> list[Problem]:
         if step.key not in recorded:
             report("A501", missing_line, step=step.key, name=step.name)
     out.extend(_order_problems(item, required, recorded))
+    out.extend(signature_problems(item, config))
     return out
 
 
@@ -153,6 +157,7 @@ class NewApproval:
     by: str
     date: dt.date
     digest: str
+    signature: str | None = None
 
 
 def approvals_block(entries: list[NewApproval], newline: str) -> list[str]:
@@ -164,6 +169,8 @@ def approvals_block(entries: list[NewApproval], newline: str) -> list[str]:
             f"    date: {entry.date.isoformat()}",
             f"    digest: {entry.digest}",
         ]
+        if entry.signature:
+            lines.append(f"    signature: {entry.signature}")
     return [line + newline for line in lines]
 
 
@@ -193,8 +200,18 @@ class ApprovalRefused(Exception):
         self.reasons = reasons
 
 
+# The new approval's signature, if any (authoring/signing.py makes one).
+Signer = Callable[[Item, NewApproval], "str | None"]
+
+
 def record_approval(
-    item: Item, text: str, config: Config, step_key: str, by: str, date: dt.date
+    item: Item,
+    text: str,
+    config: Config,
+    step_key: str,
+    by: str,
+    date: dt.date,
+    sign: Signer | None = None,
 ) -> str:
     """The item's file text with ``by``'s approval of ``step_key`` recorded.
 
@@ -225,8 +242,9 @@ def record_approval(
         raise ApprovalRefused(reasons)
 
     policy = [s.key for s in required]
-    entries = [NewApproval(a.step, a.by, a.date, a.digest) for a in others]
-    entries.append(NewApproval(step.key, by, date, item.digest))
+    entries = [NewApproval(a.step, a.by, a.date, a.digest, a.signature) for a in others]
+    entry = NewApproval(step.key, by, date, item.digest)
+    entries.append(dataclasses.replace(entry, signature=sign(item, entry)) if sign else entry)
     entries.sort(key=lambda e: policy.index(e.step) if e.step in policy else len(policy))
     return rewrite_approvals(text, entries)
 
@@ -234,9 +252,16 @@ def record_approval(
 BOM = "\ufeff"
 
 
-def approve_file(item: Item, config: Config, step_key: str, by: str, date: dt.date) -> None:
+def approve_file(
+    item: Item,
+    config: Config,
+    step_key: str,
+    by: str,
+    date: dt.date,
+    sign: Signer | None = None,
+) -> None:
     """Record an approval in ``item``'s file, keeping its BOM and line endings as they are."""
     text = item.file.read_bytes().decode("utf-8")
     bom = BOM if text.startswith(BOM) else ""
-    new_text = record_approval(item, text.removeprefix(BOM), config, step_key, by, date)
+    new_text = record_approval(item, text.removeprefix(BOM), config, step_key, by, date, sign)
     item.file.write_bytes((bom + new_text).encode("utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,18 +11,22 @@ from typing import TextIO
 
 import click
 
+from ..authoring.artifacts import purge_artifacts
 from ..authoring.cliutil import DATE, CatalogueError
 from ..authoring.codeowners import codeowners
 from ..authoring.new_item import new
 from ..authoring.pending import approve_pending
 from ..authoring.pr_summary import pr_summary
 from ..authoring.serve import serve
+from ..authoring.signing import approval_signer
 from ..authoring.staff_guide import staff_guide
 from ..build import BuildContext, BuildRefused, build_catalogue
 from ..catalogue import Catalogue, CatalogUnusable, load_catalogue
-from ..checks.approvals import ApprovalRefused, approve_file, check_approvals, short
+from ..checks.approvals import ApprovalRefused, Signer, approve_file, check_approvals, short
 from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding, findings, lifecycle_problems
+from ..checks.signatures import SIGNATURE_CODES
+from ..checks.signatures import explain as explain_signature
 from ..checks.withdrawal import WithdrawalRefused, record_withdrawal
 from ..incremental.itemcache import ItemCache
 from ..incremental.update import Reuse
@@ -31,6 +36,7 @@ from ..problems import output as output
 from ..site.reports import assess, assessment_markdown
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
+from ..source.trust import TRUST_ENV
 from . import click_zh
 from .safety import SafeGroup
 
@@ -74,8 +80,23 @@ def _within(problem: Problem, root: Path, paths: tuple[Path, ...]) -> bool:
     return any(target == p or target.is_relative_to(p) for p in paths)
 
 
+def _trust_ref(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        os.environ[TRUST_ENV] = value  # read wherever the catalogue is loaded (trust.py)
+
+
+trust_ref_option = click.option(
+    "--trust-ref",
+    callback=_trust_ref,
+    expose_value=False,
+    metavar="REF",
+    help=f"用该 git 分支（如 origin/main）的 catalog.yaml 中登记的公钥核验审批签名；合并请求中使用（也可设环境变量 {TRUST_ENV}）。",
+)
+
+
 @main.command(help="校验 catalog.yaml 和条目；PATHS 限定只报告这些文件或文件夹中的问题。")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@trust_ref_option
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
 @click.option(
     "--format",
@@ -125,6 +146,12 @@ def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
     "--all-pending", is_flag=True, help="列出 --by 可以审批的所有待审条目，逐条确认后审批。"
 )
 @click.option("--yes", is_flag=True, help="与 --all-pending 合用：不逐条确认，全部审批。")
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="审批人的 SSH 私钥文件（默认：环境变量 CATALOGUE_SIGNING_KEY，或 ssh-agent、~/.ssh 中与登记公钥相符的密钥）。",
+)
 @click.pass_obj
 def approve(
     root: Path,
@@ -135,6 +162,7 @@ def approve(
     check: bool,
     all_pending: bool,
     yes: bool,
+    key_file: Path | None,
 ) -> None:
     if all_pending:
         if not by or file or step or check:
@@ -149,7 +177,11 @@ def approve(
             raise CatalogueError("catalog.yaml 有错误，请先修正。") from None
         raise CatalogueError(f"无法读取条目 {file}，请先修正上述问题。") from None
     if all_pending:
-        sys.exit(approve_pending(catalogue, by, date or dt.date.today(), yes))
+        try:
+            sign = _signer(catalogue, by, key_file)
+        except ApprovalRefused as refused:
+            raise CatalogueError("；".join(refused.reasons)) from None
+        sys.exit(approve_pending(catalogue, by, date or dt.date.today(), yes, sign))
     item = _item_at(catalogue, file)
     if item is None:
         _print_problems(errors(catalogue.problems), "text", False)
@@ -164,12 +196,23 @@ def approve(
         _print_problems(blocking, "text", False)
         raise CatalogueError("条目还有上述错误，修正后才能审批。")
     try:
-        approve_file(item, catalogue.config, step, by, date or dt.date.today())
+        sign = _signer(catalogue, by, key_file)
+        approve_file(item, catalogue.config, step, by, date or dt.date.today(), sign)
     except ApprovalRefused as refused:
         for reason in refused.reasons:
             click.echo(f"{item.path}: {reason}", err=True)
         raise CatalogueError("未记录审批。") from None
     click.echo(f"已记录：{by} 审批 {item.path} 的步骤“{step}”（摘要 {short(item.digest)}）。")
+
+
+def _signer(catalogue: Catalogue, by: str, key_file: Path | None) -> Signer | None:
+    """How ``by`` signs (signing.py); a note when the approval will go unsigned."""
+    if by not in catalogue.config.people:
+        return None  # refused with the reason (I307) when the approval is recorded
+    sign, note = approval_signer(catalogue.config, by, key_file)
+    if note:
+        click.echo(note, err=True)
+    return sign
 
 
 def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
@@ -193,6 +236,8 @@ def _explain_approvals(catalogue: Catalogue, item: Item) -> int:
         click.echo(f"  ✗ {step.name}：{approval.by} {approval.date}")
         for issue in issues:
             click.echo(f"      {issue.code} {issue.message}")
+            if issue.code in SIGNATURE_CODES:
+                click.echo(f"      原因：{explain_signature(approval, item, catalogue.config)}")
             if issue.code == "A507":
                 version = find_approved_version(catalogue.root, item, approval.digest)
                 reason = version.describe() if version else "在 git 历史中找不到审批时的版本"
@@ -294,6 +339,7 @@ def report_command(root: Path, year: int, today: dt.date | None, out: Path | Non
 @click.option("--today", type=DATE, help="构建日期（默认今天），用于可重复构建。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
 @click.option("--no-cache", is_flag=True, help="不使用缓存：重新读取全部条目，重新生成全部文件。")
+@trust_ref_option
 @click.pass_obj
 def build(
     root: Path, out: Path | None, today: dt.date | None, strict: bool, no_cache: bool
@@ -327,5 +373,6 @@ def terminal_progress(stream: TextIO) -> Callable[[str], None] | None:
 main.add_command(new)
 main.add_command(codeowners)
 main.add_command(pr_summary)
+main.add_command(purge_artifacts)
 main.add_command(serve)
 main.add_command(staff_guide)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..output.files import in_progress
 from ..site.render import THEMES_DIR
 from ..source.config import CATALOG_FILE
+from ..source.trust import trust_context
 from .itemcache import RACY_NS, Stamp, followed_stamp
 from .sources import generator_files, library_versions
 
@@ -35,6 +36,7 @@ def input_fingerprint(
     clean" rule, such a fingerprint cannot vouch for the output.
     """
     digest = hashlib.sha256(f"{today}|{mode}|{library_versions()}\n".encode())
+    digest.update(trust_context(root).encode())  # a pull request's trusted keys (trust.py)
     sources = [str(root / CATALOG_FILE), *(str(p) for p in generator_files())]
     for folder, _, names in sorted(os.walk(root / THEMES_DIR)):
         sources += [os.path.join(folder, name) for name in sorted(names)]

@@ -29,6 +29,7 @@ from ..parallel.reading import read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
+from ..source.trust import trust_context
 from .sealed import opened_sealed, write_sealed
 from .sources import generator_digest
 
@@ -232,4 +233,5 @@ def check_context(root: Path, files: list[str]) -> str:
     digest = hashlib.sha256(dt.date.today().isoformat().encode())
     digest.update((root / CATALOG_FILE).read_bytes())
     digest.update("\n".join(files).encode("utf-8", "surrogateescape"))
+    digest.update(trust_context(root).encode())  # the keys approvals are verified with
     return digest.hexdigest()

@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from ..catalogue import ItemReader, Read, ReadingFailed
+from ..checks.signatures import verified
 from ..source.items import read_item
 from .collector import paused_collector
 from .processes import WorkerDied, map_in_processes
@@ -24,7 +25,10 @@ def read_items(root: Path, files: list[str]) -> list[Read]:
 
 
 def _read(root: Path, file: str) -> Read:
-    return read_item(root, Path(file))  # looked up when called, so tests can watch it
+    item, problems = read_item(root, Path(file))  # looked up when called, so tests can watch it
+    if item is not None:
+        verified(item)  # the signatures' cryptography, here on every core, kept with the item
+    return item, problems
 
 
 class ParallelReader(ItemReader):

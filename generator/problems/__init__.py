@@ -71,6 +71,21 @@ CODES: dict[str, Code] = {
     "C205": Code(
         E, "角色“{role}”按科室授予，需写明所管科室，如 {role}: [budget]", "写明该人员负责的科室。"
     ),
+    "C206": Code(
+        E,
+        "无法从 {ref} 读取受信任的 catalog.yaml：{detail}",
+        "在合并请求中，审批签名按目标分支的 catalog.yaml 核验；确认已获取完整历史（fetch-depth: 0）且该分支存在。",
+    ),
+    "C207": Code(
+        E,
+        "“{name}”的签名公钥无效：{why}",
+        "从本人的 .pub 文件复制完整的一行（如 ssh-ed25519 AAAA… 姓名）。",
+    ),
+    "C208": Code(
+        E,
+        "“{name}”的签名公钥与“{other}”的相同",
+        "每人使用自己的密钥；核对后改正其中一人的公钥。",
+    ),
     # Items
     "I301": Code(
         E,
@@ -198,6 +213,36 @@ CODES: dict[str, Code] = {
     "A509": Code(E, "审批步骤“{step}”重复出现", "每个步骤只保留一条审批记录。"),
     "A510": Code(W, "非重大事项不需要审批步骤“{step}”", "如确属重大事项，写 major: true。"),
     "A511": Code(E, "审批日期 {date} 早于成文日期 {written}", "核对审批日期。"),
+    "A512": Code(
+        E,
+        "“{by}”的审批“{step}”没有签名（本局要求每条审批都有签名）",
+        "请审批人本人用自己的密钥运行 catalogue approve 重新审批。",
+    ),
+    "A513": Code(
+        E,
+        "“{by}”的审批“{step}”签名无效：{why}",
+        "签名与审批记录（摘要、步骤、审批人、日期、公开范围、索引号）不一致，或已损坏；请审批人本人重新审批。运行 catalogue approve --check 查看说明。",
+    ),
+    "A514": Code(
+        E,
+        "“{by}”的审批“{step}”不是用 {by} 登记的密钥签名的（签名密钥 {key}）",
+        "审批只能由本人用 catalog.yaml 中登记的密钥签名；请审批人本人重新审批。",
+    ),
+    "A515": Code(
+        E,
+        "“{by}”在受信任的 catalog.yaml（{source}）中没有登记签名公钥，无法核验审批“{step}”",
+        "先单独提交并合并登记公钥的修改，再审批。",
+    ),
+    "A516": Code(
+        E,
+        "“{by}”的审批“{step}”所用密钥已被吊销（{key}）",
+        "请审批人用新登记的密钥重新审批。",
+    ),
+    "A517": Code(
+        E,
+        "“{by}”的审批“{step}”所用旧密钥已于 {until} 停用，不能核验此后提交的内容",
+        "请审批人用现在登记的密钥重新审批。",
+    ),
     # Hardening (issue 8): untrusted files, confidentiality (细则第七条), internal errors.
     "Y004": Code(
         E,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem
-from . import schema
+from . import schema, signature
 from .schema import (
     Bool,
     Choice,
@@ -159,6 +159,23 @@ class Grants(Option):
         return grants
 
 
+def _public_key(required: bool = False) -> Str:
+    return Str(
+        required=required,
+        pattern=signature.PUBLIC_KEY_PATTERN,
+        pattern_hint="OpenSSH 公钥一行，如 ssh-ed25519 AAAA… 姓名",
+    )
+
+
+@dataclass(kw_only=True)
+class PreviousKey(Located):
+    """A signing key the person no longer uses: it verifies only approvals of content
+    first committed before ``until`` (docs/decisions/0004-signed-approvals.md)."""
+
+    key: str = option(_public_key(required=True))
+    until: dt.date = option(schema.Date(required=True))
+
+
 @dataclass(kw_only=True)
 class Person(Located):
     key: str = ""  # the person's name, as written in front matter
@@ -168,6 +185,10 @@ class Person(Located):
     github: str | None = option(  # GitHub username, for .github/CODEOWNERS
         Str(pattern=GITHUB_USER_PATTERN, pattern_hint="GitHub 用户名，如 qian-lixin")
     )
+    signing_key: str | None = option(_public_key())  # the approver's SSH public key
+    previous_keys: list[PreviousKey] = option(ListOf(Nested(PreviousKey)))
+    revoked_keys: list[str] = option(ListOf(_public_key()))  # never verify again
+    left: dt.date | None = option(schema.Date())  # 离职/调离: no approval after this day
 
 
 @dataclass(kw_only=True)
@@ -180,10 +201,16 @@ class Step(Located):
     of: list[str] = option(ListOf(Str()))  # [owner] | section keys | [] for anyone with the role
 
 
+SIGNATURES = {"required": "每条审批必须有有效签名", "optional": "有签名时核验"}
+
+
 @dataclass(kw_only=True)
 class ApprovalPolicy:
     steps: list[Step] = option(ListOf(Nested(Step), required=True))
     major_steps: list[Step] = option(ListOf(Nested(Step)))
+    signatures: str = option(Choice(SIGNATURES, default="optional"))
+    # Approvals dated on or after this day are checked against git history (backdating).
+    history_checks_since: dt.date | None = option(schema.Date())
 
 
 @dataclass(kw_only=True)
@@ -250,6 +277,9 @@ class Config:
     plan: list[PlanEntry] = option(ListOf(Nested(PlanEntry)))
     confidentiality: Confidentiality | None = option(Nested(Confidentiality))
     path: str = CATALOG_FILE
+    # Whose keys verify approval signatures: this file's people, or in a pull request
+    # the base branch's (trust.py). Set by ``load_catalogue``; None means this file's.
+    trusted: Any = None
 
     def __post_init__(self) -> None:
         if self.site is None:
@@ -303,6 +333,11 @@ def load_catalog(root: Path) -> Loaded:
         return Loaded(None, [Problem.make("C203", CATALOG_FILE, 1)])
     except (OSError, UnicodeDecodeError) as exc:
         return Loaded(None, [Problem.make("F002", CATALOG_FILE, 1, detail=exc)])
+    return parse_catalog(text)
+
+
+def parse_catalog(text: str) -> Loaded:
+    """Check catalog.yaml's text (also an earlier commit's, for its trusted keys)."""
     parsed = load_yaml(text, CATALOG_FILE)
     problems = parsed.problems
     if not isinstance(parsed.data, LineMap):
@@ -331,7 +366,9 @@ def _check_references(config: Config, data: LineMap, ctx: Context) -> None:
         line = data["organisation"].line_of("code")
         ctx.report("C202", line, value=org.code, expected=uscc_check_char(org.code[:17]))
 
+    keys: dict[str, str] = {}
     for person in config.people.values():
+        _check_keys(person, keys, ctx)
         if person.section is not None:
             known("科室", person.section, config.sections, person.line_of("section"))
         for grant in person.roles:
@@ -370,3 +407,21 @@ def _check_references(config: Config, data: LineMap, ctx: Context) -> None:
         known("科室", entry.owner, config.sections, entry.line_of("owner"))
         all_categories = {**config.categories.external, **config.categories.internal}
         known("分类", entry.category, all_categories, entry.line_of("category"))
+
+
+def _check_keys(person: Person, owners: dict[str, str], ctx: Context) -> None:
+    """Each key line must be a usable public key, and one person's alone (C207, C208)."""
+    lines = [(person.signing_key, person.line_of("signing_key"))]
+    lines += [(p.key, p.line) for p in person.previous_keys]
+    lines += [(k, person.line_of("revoked_keys")) for k in person.revoked_keys]
+    for line, at in lines:
+        if line is None:
+            continue
+        try:
+            key = signature.key_id(line)
+        except signature.BadKey as bad:
+            ctx.report("C207", at, name=person.key, why=bad)
+            continue
+        owner = owners.setdefault(key, person.key)
+        if owner != person.key:
+            ctx.report("C208", at, name=person.key, other=owner)

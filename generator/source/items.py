@@ -30,6 +30,7 @@ from .guard import (
     shares_containers,
 )
 from .schema import Bool, Choice, Context, Date, ListOf, Located, Nested, Str, option
+from .signature import SIGNATURE_PATTERN
 from .yamlsource import LineMap, load_yaml
 
 T = TypeVar("T")
@@ -70,6 +71,10 @@ class Approval(Located):
     date: dt.date = option(Date(required=True))
     digest: str = option(
         Str(required=True, pattern=DIGEST_PATTERN, pattern_hint="sha256: 加 64 位十六进制数")
+    )
+    # The approver's SSH signature of the approval (signature.py), base64 on one line.
+    signature: str | None = option(
+        Str(pattern=SIGNATURE_PATTERN, pattern_hint="base64 文本，由 catalogue approve 写入")
     )
 
 
