@@ -9,16 +9,13 @@ them rather than falling on one:
 
   as-is          the real build
   no-markdown    every body as one escaped paragraph: a Markdown engine that costs nothing
-  native-search  Pagefind given each item's text to segment itself, as on Hugo's pages,
-                 with no bigram tokens and no searchtext metadata (site/searchtext.py says why
-                 the real build has them)
   public-only    the public website alone, without the kiosk and the intranet
-  all-three      all of the above, the nearest to Hugo + Pagefind's work (it still reads
+  all-two        both of the above, the nearest to Hugo + Pagefind's work (it still reads
                  and checks every item and writes listings, feeds, exports and reports)
 
 It prints the medians and each build's ratio to Hugo + Pagefind. These builds are
-experiments (searching one swapped for native-search would miss pages); nothing here
-is a way to build the catalogue.
+experiments; nothing here is a way to build the catalogue. (The native-search swap
+went with Pagefind: the build now writes its own index, docs/decisions/0002.)
 """
 
 from __future__ import annotations
@@ -46,45 +43,25 @@ from compare import (
     sync_corpus,
 )
 
-SWAPS = ("no-markdown", "native-search", "public-only")
+SWAPS = ("no-markdown", "public-only")
 BUILDS = {
     "as-is": (),
     "no-markdown": ("no-markdown",),
-    "native-search": ("native-search",),
     "public-only": ("public-only",),
-    "all-three": SWAPS,
+    "all-two": SWAPS,
 }
 Timed = tuple[float, float]  # wall and CPU seconds
-SEARCHTEXT_META = '<div hidden data-pagefind-meta="searchtext">'
 
 
 def swap_out(swaps: set[str]) -> None:
     """Patch this process's generator (and the page workers it forks) for ``swaps``."""
     from generator.build import outputs
-    from generator.site import pages, render
+    from generator.site import pages
 
     if "no-markdown" in swaps:
         pages.render_body = lambda body, *_, **__: f"<p>{html.escape(body)}</p>"
-    if "native-search" in swaps:  # the corpus's theme has no searchtext meta (native_corpus)
-        render.search_terms = lambda text: text
     if "public-only" in swaps:
         outputs.VARIANTS = outputs.VARIANTS[:1]
-
-
-def native_corpus(corpus: Path, work: Path) -> Path:
-    """The corpus with its items linked and a theme whose item pages carry no searchtext."""
-    copy = work / f"{corpus.name}-native-search"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(corpus / "content", copy / "content", copy_function=os.link)
-    shutil.copytree(corpus / "themes", copy / "themes")
-    shutil.copy2(corpus / "catalog.yaml", copy / "catalog.yaml")
-    item = copy / "themes" / "default" / "templates" / "item.html"
-    lines = item.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if not line.startswith(SEARCHTEXT_META)]
-    if len(kept) != len(lines) - 1:
-        sys.exit(f"{item}: expected one line starting {SEARCHTEXT_META!r}")
-    item.write_text("".join(kept), encoding="utf-8")
-    return copy
 
 
 def build_swapped(corpus: Path, out: Path, swaps: set[str]) -> None:
@@ -111,7 +88,6 @@ def main() -> None:
     work = args.work
     corpus = ensure_corpus(work, args.items)
     sync_corpus(corpus)
-    native = native_corpus(corpus, work)
     hugo_site, _ = export_sites(corpus, work, args.items)
     tools = ensure_tools(work, {"hugo", "pagefind"})
     if not tools.hugo or not tools.pagefind:
@@ -122,11 +98,9 @@ def main() -> None:
         print(f"run {k}: load average {os.getloadavg()[0]:.1f} at its start", flush=True)
         times["hugo+pagefind"].append(hugo_and_pagefind(tools, hugo_site, logs, k))
         for name, swaps in BUILDS.items():
-            source = native if "native-search" in swaps else corpus
-            cmd = [sys.executable, __file__, "--build", source, out, ",".join(swaps)]
+            cmd = [sys.executable, __file__, "--build", corpus, out, ",".join(swaps)]
             times.setdefault(name, []).append(timed(name, k, cmd, work, logs))
     shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(native, ignore_errors=True)
     report(times, args.items, args.runs)
 
 

@@ -114,29 +114,6 @@ def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) 
     assert draft.exists()
 
 
-def test_large_sites_are_indexed_in_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.search import pagefind as search
-
-    monkeypatch.setattr(search, "SHARD_PAGES", 20)
-    root = copy_sample(tmp_path / "s")
-    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    public = root / "build/public"
-    assert sorted(p.name for p in public.glob("pagefind*")) == [
-        "pagefind",
-        "pagefind-2",
-        "pagefind-3",
-    ]
-    search_page = (public / "search.html").read_text(encoding="utf-8")
-    assert 'data-merge-index="pagefind-2/,pagefind-3/"' in search_page
-    intranet = root / "build/intranet"
-    assert sorted(p.name for p in intranet.glob("pagefind*")) == [
-        "pagefind",
-        "pagefind-public",
-        "pagefind-public-2",
-        "pagefind-public-3",
-    ]
-
-
 def test_content_files_come_in_path_order_without_entering_symlinked_folders(
     tmp_path: Path,
 ) -> None:

@@ -31,9 +31,8 @@ from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
 from generator.output.writer import OutputUpdate
 from generator.parallel import reading
-from generator.search import indexing, kiosk
-from generator.search import pagefind as search
-from generator.search.pagefind import SearchIndexError
+from generator.search import kiosk
+from generator.search.index import IndexWriter
 from generator.site import pages
 from generator.site import views as views_module
 from generator.site.select import VARIANTS
@@ -387,8 +386,8 @@ def test_the_kiosk_index_converts_only_edited_titles_to_pinyin(
         BuildContext(root, root / "build", BUILD_DAY), Reuse(items=ItemCache.load(root))
     )
     assert len(converted) == 1 and converted[0].startswith("修订：")
-    index = (root / "build/kiosk/static/kiosk-index.js").read_text(encoding="utf-8")
-    assert '"initials":"xd' in index  # 修订 → xd, in front of the rest of the title's keys
+    index = (root / "build/kiosk/search/pinyin.js").read_text(encoding="utf-8")
+    assert '"xd' in index or "\\nxd" in index  # 修订 → xd, in front of the rest of the title's keys
 
 
 def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> None:
@@ -450,18 +449,10 @@ def test_a_saved_item_unpickles_what_few_items_need_only_when_read(tmp_path: Pat
     assert pickle.loads(pickle.dumps(rule)) == rule
 
 
-def test_an_edit_reindexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHARD_PAGES", 20)
+def test_an_edit_updates_every_search_index_as_a_fresh_build_would(tmp_path: Path) -> None:
     root, items = previewed_sample(tmp_path)
-    indexed = calls_to(
-        monkeypatch,
-        indexing,
-        "IndexRun",
-        lambda site, pages, out, earlier: f"{site.name}/{out.name}",
-    )
     body_edit(root)
     preview(root, root / "build", items)
-    assert len(indexed) == 1 and indexed[0].startswith("public/pagefind")
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
@@ -473,11 +464,11 @@ def test_a_failed_update_puts_the_previous_output_back(
     body_edit(root)
 
     def broken(*args: object) -> None:
-        raise SearchIndexError("磁盘已满")
+        raise OSError(28, "磁盘已满")
 
     written: list[float] = []
     with monkeypatch.context() as patch:
-        patch.setattr(indexing, "IndexRun", broken)
+        patch.setattr(IndexWriter, "write", broken)
         with pytest.raises(BuildRefused) as refused:
             build_catalogue(
                 BuildContext(
@@ -485,7 +476,7 @@ def test_a_failed_update_puts_the_previous_output_back(
                 ),
                 Reuse(items=items),
             )
-    assert [p.code for p in refused.value.problems] == ["B002"]
+    assert [p.code for p in refused.value.problems] == ["B003"]
     assert written  # the pages had been moved in when indexing failed
     assert files_of(root / "build", unzip=True) == before  # markers and records included
     beside = sorted(p.name for p in root.iterdir())  # no staging folder left behind
@@ -507,49 +498,6 @@ def test_a_new_day_or_theme_rebuilds_everything(tmp_path: Path) -> None:
     )
     assert not result.updated
     assert "新样式" in (root / "build/kiosk/static/style.css").read_text(encoding="utf-8")
-
-
-def test_a_rebuild_of_another_day_reuses_the_index_files_still_current(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Unchanged pages keep their search-index files (search.IndexRun); a build
-    without the cache writes every file again. Either way, the bytes of a fresh build."""
-    root = copy_sample(tmp_path / "s")
-    preview(root, root / "build", None)
-    index = root / "build/public/pagefind"
-    linked: list[str] = []  # the earlier index files each run linked in, not written
-    real_reuse = search._reuse
-
-    def noted_reuse(earlier: Path, output: Path) -> list[str]:
-        names = real_reuse(earlier, output)
-        if earlier.resolve() == index.resolve():
-            linked.extend(name for name in names if name.startswith("fragment/"))
-        return names
-
-    monkeypatch.setattr(search, "_reuse", noted_reuse)
-
-    def fragment_files() -> set[str]:
-        return {f"fragment/{p.name}" for p in (index / "fragment").iterdir()}
-
-    next_day = BUILD_DAY + dt.timedelta(days=1)
-    assert not build_catalogue(
-        BuildContext(root, root / "build", next_day, preview=True), Reuse()
-    ).updated
-    assert set(linked) & fragment_files()  # linked in, so kept as they were
-    build_catalogue(
-        BuildContext(root, tmp_path / "fresh", next_day, preview=True), Reuse(reuse_output=False)
-    )
-    assert files_of(root / "build", unzip=True, top=False) == files_of(
-        tmp_path / "fresh", unzip=True, top=False
-    )
-    linked.clear()
-    build_catalogue(
-        BuildContext(root, root / "build", next_day, preview=True), Reuse(reuse_output=False)
-    )
-    assert linked == []  # every file written again
-    assert files_of(root / "build", unzip=True, top=False) == files_of(
-        tmp_path / "fresh", unzip=True, top=False
-    )
 
 
 def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path) -> None:

@@ -268,11 +268,11 @@ def item_view_fields() -> frozenset[str]:
     return frozenset(str(keyword.arg) for keyword in call.keywords)
 
 
-# search_text is made from the view by searchable_text, which reads only item_view's
-# fields (test_search_text_is_made_from_the_item_alone); body_html is the item's body
-# with its links resolved in this output, so it depends on the item and on where the
-# links lead (the key's ``view_links``): both are perturbed.
-ITEM_FIELDS = item_view_fields() | {"search_text"}
+# The search index's text is made from the view by searchable_text, which reads only
+# item_view's fields (test_search_text_is_made_from_the_item_alone); body_html is the
+# item's body with its links resolved in this output, so it depends on the item and on
+# where the links lead (the key's ``view_links``): both are perturbed.
+ITEM_FIELDS = item_view_fields()
 BODY_FIELDS = frozenset({"body_html"})
 # What the build digest (catalog.yaml, the day, the generator's code) and the output's
 # name (the variant) cover; config, org, kiosk, staff, root and page_url are not even

@@ -536,12 +536,12 @@ def test_hidden_markdown_never_reaches_search_summaries_or_exports(repo: Repo) -
 EDITED = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 AFTER_ITEM_PAGES = "修改的条目页面已写入"  # Update's first step, moved in
 AFTER_LISTINGS = "显示修改条目的列表页已写入"  # its second
-DURING_INDEXING = "indexing"  # the last step's Pagefind runs started, nothing moved in yet
+DURING_INDEXING = "indexing"  # the last step's search indexes begun, nothing moved in yet
 STOPPED_BUILD = """
 import os, signal, sys
 from generator.build.context import BuildContext
 from generator.cli import main
-from generator.search.indexing import Indexing
+from generator.search.index import IndexWriter
 
 point, report = sys.argv[1], int(sys.argv[2])
 
@@ -551,7 +551,7 @@ def stop_here():
         signal.pause()
 
 if point == "indexing":
-    Indexing.wait = lambda self: stop_here()
+    IndexWriter.write = lambda self, site: stop_here()
 else:
     stage_done = BuildContext.stage_done
     def stage_done_then_stop(self, text):

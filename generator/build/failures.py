@@ -9,7 +9,6 @@ from pathlib import Path
 import jinja2
 
 from ..problems import Problem
-from ..search.pagefind import SearchIndexError
 from ..site.render import THEMES_DIR
 
 
@@ -17,8 +16,6 @@ def stage_problem(root: Path, exc: BaseException) -> Problem | None:
     """The problem to report for a stage that raised ``exc``; None for a bug."""
     if isinstance(exc, jinja2.TemplateError):
         return _template_problem(root, exc)
-    if isinstance(exc, SearchIndexError):
-        return Problem.make("B002", "build", 1, detail=exc)
     if isinstance(exc, OSError):
         where = str(exc.filename or "build")
         return Problem.make("B003", where, 1, detail=exc.strerror or exc)

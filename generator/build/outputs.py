@@ -9,8 +9,7 @@ from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..output.files import OutputFiles
-from ..search.indexing import merged_index
-from ..search.kiosk import INDEX_SCRIPT, write_kiosk_index
+from ..search.index import INDEX_DIR, IndexWriter
 from ..site.documents import PageImages
 from ..site.exports import EXPORT_FILES, write_exports
 from ..site.pages import BodyCache, SitePages
@@ -39,10 +38,7 @@ def make_site(
     else:  # a few: their pages only, in any order
         items = [catalogue.by_path[p] for p in sorted(only) if p in shown.paths]
     site_views = views.output_views(catalogue, items, shown, today)
-    site = Site(catalogue.config, variant, site_views, today, out, selection=shown)
-    if (other := merged_index(variant)) is not None:
-        site.indexed_elsewhere = views.shown(catalogue, other, today).paths
-    return site
+    return Site(catalogue.config, variant, site_views, today, out, selection=shown)
 
 
 def all_pages(
@@ -70,12 +66,15 @@ def all_pages(
     return pages
 
 
-def write_data(renderer: Renderer) -> None:
-    """Open-data exports and the kiosk's script index, made from every item of the output."""
+def write_data(renderer: Renderer, indexes: IndexWriter) -> str | None:
+    """Open-data exports and the search index, made from every item of the output;
+    returns the index folder if it was written (whole: it replaces the earlier one)."""
     site, files = renderer.site, renderer.files
     key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
     name = site.variant.name
     if site.variant.exports and files.record_all([f"{name}/{f}" for f in EXPORT_FILES], key):
         write_exports(site)
-    if site.variant.touch and files.record(f"{name}/{INDEX_SCRIPT}", key):
-        write_kiosk_index(site)
+    if files.record(f"{name}/{INDEX_DIR}/", key):
+        indexes.write(site)
+        return f"{name}/{INDEX_DIR}"
+    return None

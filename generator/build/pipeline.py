@@ -22,9 +22,8 @@ from ..parallel.collector import paused_collector
 from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
-from ..checks.lifecycle import lifecycle_problems
 from ..problems import Problem, errors
-from ..search.indexing import Indexing, plan_search
+from ..search.index import IndexWriter
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
@@ -133,16 +132,9 @@ class Plan:
         files: OutputFiles,
         views: Views,
     ) -> None:
-        """Select → render → index → write, into a staging folder that replaces the output.
-
-        Indexing is the slowest stage, so each output's index shards are built in the
-        background as soon as its pages are written, while the rest renders.
-        """
+        """Select → render → index → write, into a staging folder that replaces the output."""
         processes = processes_for(len(catalogue.items))
-        with (
-            staged_output(ctx.out) as stage,
-            Indexing(stage, stage, processes, self.earlier_index(ctx)) as indexing,
-        ):
+        with staged_output(ctx.out) as stage:
             pages = all_pages(
                 catalogue,
                 ctx.today,
@@ -153,7 +145,6 @@ class Plan:
                 self.keys_for,
                 self.page_images(ctx),
             )
-            shards = plan_search([p.site for p in pages])
             problem_for = functools.partial(stage_problem, catalogue.root)
             with PageWorkers(pages, files, processes, problem_for) as workers:
                 for site_pages in pages:
@@ -165,26 +156,16 @@ class Plan:
                         f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
                     )
                     result.counts[site.variant.label] = len(site.items)
-                    for shard in (s for s in shards if s.variant == site.variant.name):
-                        files.record(shard.path, shard.key(files))
-                        indexing.add(shard)
-            indexing.widen()
             ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
-            for site_pages in pages:  # while the indexes are built
+            indexes = IndexWriter()
+            for site_pages in pages:
                 write_reports(catalogue, site_pages.renderer)
-                write_data(site_pages.renderer)
-            indexing.wait()
-            refuse_broken_links(  # search.html links the index
-                ctx, stage / PUBLIC.name, catalogue.config.site.base_url
-            )
+                write_data(site_pages.renderer, indexes)
+            refuse_broken_links(ctx, stage / PUBLIC.name, catalogue.config.site.base_url)
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)
         # Only now are the pages in ``out``: a preview that reloaded earlier would find none.
         ctx.pages_done(result)  # the progress lines above said it
-
-    def earlier_index(self, ctx: BuildContext) -> Path | None:
-        """A previous output whose index files an index run may reuse (search.pagefind.IndexRun)."""
-        return None
 
     def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
         """Leave in ``folder`` what the next build needs to know of this one."""

@@ -21,7 +21,7 @@ from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, ma
 from ..output.writer import OutputUpdate
 from ..parallel.reading import ParallelReader
 from ..problems import Problem
-from ..search.indexing import Indexing, IndexShard, plan_search
+from ..search.index import IndexWriter
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_item_pages, write_reports
 from ..site.render import theme_dir
@@ -111,12 +111,9 @@ class Reuse(Plan):
         result.updated = files.reusing
         if files.reusing:
             Update(self, catalogue, ctx, result, files).write(views)
-        else:  # with the previous build's index files, where they still serve
+        else:
             self.write_afresh(catalogue, ctx, result, files, views)
         result.written = len(files.changed()) + len(files.gone())
-
-    def earlier_index(self, ctx: BuildContext) -> Path | None:
-        return ctx.out if self.previous else None
 
     def record(self, files: OutputFiles, pages: list[SitePages], folder: Path) -> None:
         """Record in ``folder`` what the output is made of, and remember its listings."""
@@ -165,8 +162,8 @@ class Update:
             ahead = False
             if views.changed and len(views.changed) <= EDITED_FIRST:
                 ahead = self.write_edits_first(views)
-            pages, shards = self.write_pages(views, ahead)
-            self.write_indexes_and_data(pages, shards)
+            pages = self.write_pages(views, ahead)
+            self.write_indexes_and_data(pages)
         except BaseException:
             self.update.undo()
             raise
@@ -197,10 +194,8 @@ class Update:
             ctx.pages_done(self.result, "显示修改条目的列表页已写入")
         return ahead
 
-    def write_pages(
-        self, views: ViewCache, ahead: bool
-    ) -> tuple[list[SitePages], list[IndexShard]]:
-        """Every other changed page; and the search index shards of every output."""
+    def write_pages(self, views: ViewCache, ahead: bool) -> list[SitePages]:
+        """Every other changed page."""
         catalogue, ctx, files = self.catalogue, self.ctx, self.files
         writes = files.writes
         with self.update.step() as overlay:
@@ -214,7 +209,6 @@ class Update:
                 PageKeys,
                 self.plan.page_images(ctx),
             )
-            shards = plan_search([p.site for p in pages])  # search.html shows what it merges
             for site_pages in pages:
                 site_pages.write()
                 site_pages.forget_listings()
@@ -223,22 +217,19 @@ class Update:
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]
         if files.writes > writes or not ahead:
             ctx.pages_done(self.result, f"页面已写入：{len(files.changed())} 个文件有变化")
-        return pages, shards
+        return pages
 
-    def write_indexes_and_data(self, pages: list[SitePages], shards: list[IndexShard]) -> None:
-        """The index shards that hold a changed page, reports and exports; then the record."""
+    def write_indexes_and_data(self, pages: list[SitePages]) -> None:
+        """The search indexes, reports and exports, where an item changed; then the record."""
         out, files = self.ctx.out, self.files
-        with self.update.step() as overlay, Indexing(out, overlay.folder, earlier=out) as indexing:
-            changed = [s for s in shards if files.record(s.path, s.key(files))]
-            for shard in changed:
-                indexing.add(shard)
+        with self.update.step() as overlay:
             for site_pages in pages:  # their next files go into the overlay
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
+            indexes, written = IndexWriter(), []
             for site_pages in pages:
                 write_reports(self.catalogue, site_pages.renderer)
-                write_data(site_pages.renderer)
-            indexing.wait()
-            overlay.whole = {s.path.rstrip("/") for s in changed}
+                written.append(write_data(site_pages.renderer, indexes))
+            overlay.whole = {w for w in written if w}
             overlay.gone = files.gone()
         self.check_links()
         self.plan.record(files, pages, out)

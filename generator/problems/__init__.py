@@ -212,7 +212,7 @@ CODES: dict[str, Code] = {
     "B002": Code(
         E,
         "生成搜索索引失败：{detail}",
-        "确认已安装 pagefind[extended]（make build 会自动安装），然后重试。",
+        "检查磁盘空间和 build/ 所在文件夹的写权限，然后重试。",
     ),
     "B003": Code(E, "写入输出失败：{detail}", "检查磁盘空间和 build/ 所在文件夹的写权限。"),
     "B004": Code(

@@ -1,1 +1,1 @@
-"""The search indexes: Pagefind shards for the websites, the script index for the kiosk."""
+"""The search index: static files every output's search page reads a few of per query."""

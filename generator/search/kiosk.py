@@ -1,23 +1,15 @@
-"""The kiosk's own search index: a script the page loads, so it works from file://.
-
-Pagefind cannot run from file:// (its module import is blocked), and kiosk
-visitors have no input method for Chinese, so the kiosk ships every item's
-searchable text plus two pinyin keys computed here with pypinyin:
-initials (财政预算 → czys) and full pinyin (caizhengyusuan). Pinyin keys cover the
-title and keywords, which is what a visitor spells out on the on-screen keyboard.
+"""The kiosk's pinyin keys: kiosk visitors have no input method for Chinese, so its
+search index (index.py) also holds two keys per item computed here with pypinyin:
+initials (财政预算 → czys) and full pinyin (caizhengyusuan). They cover the title and
+keywords, which is what a visitor spells out on the on-screen keyboard.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from types import ModuleType
 from typing import Any
 
-from ..site.searchtext import searchable_text
-from ..site.views import Site
-
-INDEX_SCRIPT = "static/kiosk-index.js"
 _NON_HAN = "\x00"  # marks what pypinyin passed through unchanged
 _BREAK = "|"  # keeps matches from running across punctuation
 
@@ -63,36 +55,3 @@ def _word_keys(word: str) -> tuple[str, str]:
             initials.append(syllable[:1])
             full.append(syllable)
     return "".join(initials), "".join(full)
-
-
-def index_entry(site: Site, index: int) -> dict[str, str]:
-    view = site.items[index]
-    initials, full = view.item.remember(  # kept in the item cache: an edit converts its own
-        "pinyin keys", lambda: pinyin_keys(" ".join([view.title, *view.keywords]))
-    )
-    return {
-        "url": view.url,
-        "title": view.title,
-        "index_no": view.index_no,
-        "date": view.published.isoformat(),
-        "category": view.category_name,
-        "text": (view.search_text or searchable_text(view)).lower(),
-        "initials": initials,
-        "pinyin": full,
-    }
-
-
-def write_kiosk_index(site: Site) -> None:
-    """Write ``static/kiosk-index.js``, defining ``window.KIOSK_INDEX``.
-
-    Written entry by entry: for 100,000 items the whole index as one string
-    would take several hundred MB while the build is at its largest.
-    """
-    target = site.out / INDEX_SCRIPT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="\n") as out:
-        out.write("window.KIOSK_INDEX=[")
-        for index in range(len(site.items)):
-            entry = json.dumps(index_entry(site, index), ensure_ascii=False, separators=(",", ":"))
-            out.write(("," if index else "") + entry)
-        out.write("];\n")

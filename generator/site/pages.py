@@ -31,7 +31,6 @@ from .intranet import write_staff_pages
 from .markup import relative_url, render_body
 from .render import WHOLE, KeysFor, Page, Renderer, Share, no_keys, theme_dir
 from .reports import category_counts, counted_until, doc_type_counts, report_years
-from .searchtext import searchable_text
 from .select import guide_page, withdrawn_items
 from .standard import COLUMNS, standard_csv, standard_rows
 from .views import ItemView, Site, item_url
@@ -306,18 +305,15 @@ class ItemPages:
 
     def write(self, view: ItemView, share: Share = WHOLE) -> None:
         resolve, targets = self.links(view)
-        indexed = self.renderer.site.indexes(view)
 
         def prepare() -> None:
             view.body_html = self.bodies.render(view, resolve, targets, self.external)
-            if indexed:
-                view.search_text = searchable_text(view)
 
         # Owned by the item: a process rendering its pages in every output renders its body once.
-        context = {"item": view, "indexed": indexed}
+        context = {"item": view}
         page = Page(view.url, "item.html", context, prepare, owner=str(view.item.path))
         self.renderer.write(page, share)
-        view.body_html = view.search_text = ""  # written; a large site need not hold them all
+        view.body_html = ""  # written; a large site need not hold them all
 
 
 class SitePages:
@@ -389,8 +385,7 @@ class SitePages:
             renderer.write(page, share)
         for view in site.items:
             self.item_pages.write(view, share)
-        # The static pages show the facets, and search.html the indexes it merges.
-        static = {"facets": self.listed.browse, "merge_indexes": site.merge_indexes}
+        static = {"facets": self.listed.browse}  # the static pages show the facets
         guides = guide_pages(self.catalogue, site)
         public = PUBLIC_PAGES if site.variant.exports else {}
         for url, template in {**STATIC_PAGES, **public}.items():

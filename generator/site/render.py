@@ -18,7 +18,6 @@ from ..source.config import REFRESH
 from . import links
 from .documents import kiosk_shows, kiosk_view_url
 from .qr import qr_data_uri
-from .searchtext import search_terms
 from .views import ItemView, Site
 
 THEMES_DIR = "themes"
@@ -64,7 +63,6 @@ def environment(root: Path) -> jinja2.Environment:
         bytecode_cache=compiled_templates(),
     )
     env.globals["refresh_labels"] = REFRESH
-    env.filters["search_terms"] = search_terms
     env.globals["kiosk_view_url"] = kiosk_view_url
     env.globals["kiosk_shows"] = kiosk_shows
     env.globals["qr_code"] = qr_data_uri

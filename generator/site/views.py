@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import mimetypes
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -132,7 +132,6 @@ class ItemView:
     replaces: list[LinkView] = field(default_factory=list)
     body_html: str = ""
     body_text: str = ""
-    search_text: str = ""  # what a search must find this item by (see site/searchtext.py)
     ended: bool = False  # a 公示 past its period: in the 历史信息 archive, not current lists
     draft: bool = False  # shown by a preview before its approvals are complete
     withdrawn: Withdrawal | None = None  # taken down in an emergency: only staff see it
@@ -389,15 +388,7 @@ class Site:
     today: dt.date
     out: Path
     pages: list[str] = field(default_factory=list)  # root-relative URLs of HTML pages
-    merge_indexes: list[str] = field(default_factory=list)  # index folders searched with its own
     selection: Shown | None = None  # every item the output shows
-    # Paths of items whose pages another output's search index covers (indexing.py).
-    indexed_elsewhere: Collection[str] = frozenset()
-
-    def indexes(self, view: ItemView) -> bool:
-        """Is ``view``'s page in this output's own search index? Only then does the
-        page carry what Pagefind reads."""
-        return not self.variant.touch and view.item.path not in self.indexed_elsewhere
 
     def url_of(self, file: str) -> str | None:
         """The URL of the shown item in ``file`` (absolute): where a link to it leads."""

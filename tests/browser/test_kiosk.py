@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
 from sitetext import files_of, page_text, shown_and_hidden
 
-from browser.conftest import WAIT_MS, guarded_page
+from browser.conftest import WAIT_MS, guarded_page, wait_until
 from generator.build import BuildContext, build_catalogue
 from generator.incremental.update import Reuse
 from generator.site.views import item_url
@@ -78,6 +78,13 @@ def all_results(page: Page) -> list[str]:
 def press(page: Page, keys: str) -> None:
     for key in keys:
         page.click(f".osk-key[data-key='{key}']")
+        shown(page)
+
+
+def shown(page: Page) -> None:
+    """Until the results show what the search box holds (the index answers asynchronously)."""
+    query = page.input_value("#kiosk-q")
+    wait_until(lambda: page.get_attribute("#kiosk-results", "data-query") == query)
 
 
 def test_home_screen_renders(kiosk: Page, kiosk_dir: Path) -> None:
@@ -124,6 +131,7 @@ def test_chinese_search_from_a_real_keyboard(kiosk: Page, kiosk_dir: Path) -> No
     )
     kiosk.goto(url_of(kiosk_dir, "search.html"))
     kiosk.fill("#kiosk-q", "政府采购")
+    shown(kiosk)
     assert expected and all_results(kiosk) == expected
 
 

@@ -152,7 +152,7 @@ def _visit_all(page: Page, xss_build: Path, urls: dict[str, str]) -> list[tuple[
         if field:
             page.fill(field, text or "", timeout=WAIT_MS)  # the filter shows once its data loads
             page.press(field, "Enter")
-            try:  # the public site's search answers once Pagefind has loaded and searched
+            try:  # the search answers once its index files have loaded
                 page.locator("a", has_text="预算执行XSS<script>").first.wait_for(timeout=WAIT_MS)
             except PlaywrightTimeoutError:
                 failures.append((url, "the payload item was not found, so not tested"))

@@ -1,0 +1,232 @@
+"""An output's search index: static files that a browser reads a few of per query.
+
+Written into ``<output>/search/``, every file a script (so the kiosk loads it with a
+``<script>`` tag from file://, where ``fetch`` is blocked; the websites load them
+the same way) that hands its data to ``catalogueIndexPart(name, data)``:
+
+- ``meta.js``: the document table. Items are numbered newest first (the output's
+  order), so a posting list in id order is already in the order results are
+  shown within a ranking tier. Per item only its category and section (one byte
+  each, base64), the years as runs of ids, and the names; enough to count facets
+  and rank by category without any other file.
+- ``t/<n>.js``: term shards. Each maps its terms (``search/terms.py``) to the ids
+  of the items holding them: two or three bytes per id, or a bitmap where that is
+  smaller. A term's shard is the CRC-32 of its UTF-8 bytes modulo the shard count;
+  an item's title terms share the shard of the same term of the text.
+- ``d/<id>.js``: one item's title, link, date, 索引号, category, summary and
+  searchable text, fetched only for the results shown (to verify a match the
+  index could only narrow down, and for the excerpt).
+- ``pinyin.js`` (kiosk only): each item's pinyin keys of its title and keywords,
+  which the on-screen keyboard spells.
+
+Indexing is linear Python work; an output whose items and texts equal another's
+(the kiosk's and the public site's, usually) links that output's files instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import shutil
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..site.searchtext import searchable_parts
+from ..site.views import ItemView, Site
+from . import kiosk
+from .terms import TITLE, text_terms, title_terms
+
+INDEX_DIR = "search"
+SHARD_BYTES = 16_000  # postings per term shard: a query loads one or two per word
+KEEP_TERMS_UP_TO = 40_000  # items; above, each output reads its items' terms again
+KEYWORD_SUGGESTIONS = 400  # the most used keywords, offered when nothing is found
+
+
+def term_shard(term: str, shards: int) -> int:
+    """The shard of ``term`` (a title term goes with the same term of the text)."""
+    return zlib.crc32(term.removeprefix(TITLE).encode()) % shards
+
+
+def _script(name: str, data: object) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # U+2028/9 are valid in JSON but were line ends in older JavaScript.
+    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"catalogueIndexPart({json.dumps(name)},{payload});\n"
+
+
+def encode_posting(ids: list[int], count: int) -> str:
+    """Ascending ids of ``count`` items: a bitmap (first byte 0) or fixed-width ids
+    (first byte the width, 2 or 3 bytes, little-endian), whichever is smaller."""
+    width = 2 if count <= 0xFFFF else 3
+    bitmap_size = (count + 7) // 8
+    if len(ids) * width > bitmap_size:
+        bits = bytearray(bitmap_size + 1)
+        for i in ids:
+            bits[1 + (i >> 3)] |= 1 << (i & 7)
+        data = bytes(bits)
+    elif width == 2:
+        data = b"\x02" + array("H", ids).tobytes()
+    else:
+        wide = array("I", ids).tobytes()
+        packed = bytearray(3 * len(ids))
+        for k in range(3):
+            packed[k::3] = wide[k::4]
+        data = b"\x03" + bytes(packed)
+    return base64.b64encode(data).decode()
+
+
+class ItemTerms:
+    """Each item's terms, kept (compactly) for the other outputs that show the item."""
+
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # not for a large catalogue: a few KB per item
+        self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
+
+    def of(self, title: str, text: str) -> list[str]:
+        if not self.keep:
+            return [*text_terms(text), *title_terms(title)]
+        key = hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
+        known = self.known.get(key)
+        if known is not None:
+            return known.split("\x00")
+        terms = [*text_terms(text), *title_terms(title)]
+        self.known[key] = "\x00".join(terms)
+        return terms
+
+
+def postings(
+    views: Iterable[ItemView], texts: list[str], item_terms: ItemTerms
+) -> dict[str, list[int]]:
+    """Term → ids of the items whose text (or title) holds it, ascending."""
+    found: defaultdict[str, list[int]] = defaultdict(list)
+    for number, (view, text) in enumerate(zip(views, texts, strict=True)):
+        for term in item_terms.of(view.title, text):
+            found[term].append(number)
+    return found
+
+
+def document_table(site: Site) -> dict[str, object]:
+    categories: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    facets = bytearray()
+    years: list[list[int]] = []
+    keywords: dict[str, int] = {}
+    for view in site.items:
+        facets.append(categories.setdefault(view.category_name, len(categories)))
+        facets.append(sections.setdefault(view.owner_name, len(sections)))
+        if years and years[-1][0] == view.year:
+            years[-1][1] += 1
+        else:
+            years.append([view.year, 1])
+        for keyword in view.keywords:
+            keywords[keyword] = keywords.get(keyword, 0) + 1
+    # every category of the catalogue, for suggestions, even those with no item shown
+    pages: dict[str, str] = {}
+    for scope in site.variant.scopes:
+        for key, category in site.config.categories_of(scope).items():
+            categories.setdefault(category.name, len(categories))
+            pages.setdefault(category.name, f"catalogue/category/{key}/index.html")
+    common = sorted(keywords.items(), key=lambda kv: (-kv[1], kv[0]))[:KEYWORD_SUGGESTIONS]
+    return {
+        "count": len(site.items),
+        "categories": list(categories),
+        "category_pages": [pages.get(name, "") for name in categories],
+        "sections": list(sections),
+        "years": years,
+        "facets": base64.b64encode(bytes(facets)).decode(),
+        "keywords": [k for k, _ in common],
+    }
+
+
+def fragment(view: ItemView, parts: list[str]) -> dict[str, object]:
+    return {
+        "url": view.url,
+        "title": view.title,
+        "date": view.published.isoformat(),
+        "index_no": view.index_no,
+        "category": view.category_name,
+        "summary": view.summary,
+        "parts": parts,  # joined by newlines: the searchable text (site/searchtext.py)
+        "body": parts.index(view.body_text) if view.body_text else -1,  # for excerpts
+    }
+
+
+class IndexWriter:
+    """Writes output indexes; an output equal to one already written links its files."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, Path] = {}  # digest of (items, texts) → index folder
+        self.terms: ItemTerms | None = None
+
+    def write(self, site: Site) -> None:
+        target = site.out / INDEX_DIR
+        shutil.rmtree(target, ignore_errors=True)
+        parts = [searchable_parts(view) for view in site.items]
+        fragments = [fragment(v, p) for v, p in zip(site.items, parts, strict=True)]
+        digest = hashlib.sha256(
+            json.dumps([fragments, document_table(site)], ensure_ascii=False).encode()
+        ).hexdigest()
+        same = self.written.get(digest)
+        if same is not None and same.is_dir():
+            shutil.copytree(same, target, copy_function=_link_or_copy)
+        else:
+            if self.terms is None:
+                self.terms = ItemTerms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
+            write_index(site, parts, fragments, target, self.terms)
+            self.written[digest] = target
+        if site.variant.touch:
+            write_pinyin(site, target)
+
+
+def write_index(
+    site: Site,
+    parts: list[list[str]],
+    fragments: list[dict[str, object]],
+    target: Path,
+    item_terms: ItemTerms,
+) -> None:
+    count = len(site.items)
+    terms = postings(site.items, ["\n".join(p) for p in parts], item_terms)
+    encoded = {term: encode_posting(ids, count) for term, ids in terms.items()}
+    del terms
+    size = sum(len(t) + len(e) for t, e in encoded.items())
+    shards = max(1, math.ceil(size / SHARD_BYTES))
+    grouped: list[dict[str, str]] = [{} for _ in range(shards)]
+    for term in sorted(encoded):
+        grouped[term_shard(term, shards)][term] = encoded[term]
+    (target / "t").mkdir(parents=True)
+    (target / "d").mkdir()
+    for n, group in enumerate(grouped):
+        _write(target / "t" / f"{n}.js", _script(f"t/{n}", group))
+    for n, data in enumerate(fragments):
+        _write(target / "d" / f"{n}.js", _script(f"d/{n}", data))
+    table = document_table(site) | {"shards": shards}
+    _write(target / "meta.js", _script("meta", table))
+
+
+def write_pinyin(site: Site, target: Path) -> None:
+    """Each item's pinyin initials and full pinyin of its title and keywords, a line each."""
+    lines = []
+    for view in site.items:
+        initials, full = view.item.remember(  # kept in the item cache: an edit converts its own
+            "pinyin keys", lambda v=view: kiosk.pinyin_keys(" ".join([v.title, *v.keywords]))
+        )
+        lines.append(f"{initials}\t{full}")
+    _write(target / "pinyin.js", _script("pinyin", "\n".join(lines)))
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
