@@ -116,9 +116,13 @@ def test_the_draft_has_the_six_headings_and_the_three_tables_counted(tmp_path: P
         assert "（请填写：" in sections[number]
     assert "信息处理费" in sections[6]  # catalog.yaml's annual_report.other_matters
     assert "补贴名单" not in text and "采购结果" not in text
-    # The draft is in the format: its only errors are the missing approvals.
-    found = {p.code for p in repo.load().problems if p.path == DRAFT and p.is_error}
-    assert found == {"A501"}
+    # The draft is in the format: its only errors are the missing approvals and the
+    # prompts still to write (I318), which block approval until written.
+    problems = [p for p in repo.load().problems if p.path == DRAFT and p.is_error]
+    assert {p.code for p in problems} == {"A501", "I318"}
+    prompts = [p.line for p in problems if p.code == "I318"]
+    lines = (repo.root / DRAFT).read_text("utf-8").splitlines()
+    assert prompts and all("（请填写：" in lines[n - 1] for n in prompts)
 
 
 def test_a_wrong_table_is_reported_at_its_row(tmp_path: Path) -> None:

@@ -92,6 +92,8 @@ def open_page(page: Page, url: str) -> None:
         page.wait_for_selector(".search-status:text-matches('^(找到|没有)')", timeout=WAIT_MS)
     elif url.endswith("search.html"):
         page.fill("#kiosk-q", "yusuan")
+        # Results come from the index's scripts: the list says once it shows the query.
+        page.wait_for_selector("#kiosk-results[data-query='yusuan']", timeout=WAIT_MS)
 
 
 def run_axe(page: Page, axe: Path, rules: list[str] | None = None) -> list[dict]:

@@ -299,7 +299,7 @@ def test_attachments_open_inside_the_kiosk(kiosk: Page, kiosk_dir: Path) -> None
     """A PDF opens as page images in the kiosk's own viewer (Chromium's PDF viewer has
     no way back), a CSV as a table; both keep the bar that leads home."""
     kiosk.goto(url_of(kiosk_dir, "items/2025-00010.html"))
-    link = kiosk.locator(".attachments a.kiosk-open")
+    link = kiosk.locator(".attachments a.kiosk-open", has_text="“三公”经费预算表")
     assert link.count() == 1
     assert link.get_attribute("download") is None
     link.tap()
