@@ -263,7 +263,7 @@ def _violations(page: Page, console: list[str]) -> list[str]:
 
 
 def _exercise(page: Page, url: str) -> None:
-    """Make each page do what it does for visitors: search loads the index and its wasm."""
+    """Make each page do what it does for visitors: search loads its index scripts."""
     if url.endswith("/search.html") and url.startswith("http"):
         page.fill("#search-q", "预算")
         page.press("#search-q", "Enter")
