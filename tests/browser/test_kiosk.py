@@ -70,9 +70,17 @@ def all_results(page: Page) -> list[str]:
     found = results(page)
     next_button = page.locator("#kiosk-pages [data-page=next]")
     while page.locator("#kiosk-pages").is_visible() and next_button.is_enabled():
-        next_button.click()
+        turn_page(page, "next")
         found += results(page)
     return sorted(found)
+
+
+def turn_page(page: Page, direction: str) -> None:
+    """Tap 上一页/下一页 and wait until the list shows the new page (the index answers
+    asynchronously: the label changes once the page's results are in)."""
+    label = page.inner_text("#kiosk-page-label")
+    page.click(f"#kiosk-pages [data-page={direction}]")
+    wait_until(lambda: page.inner_text("#kiosk-page-label") != label)
 
 
 def press(page: Page, keys: str) -> None:
@@ -154,7 +162,7 @@ def test_long_results_page_by_buttons(kiosk: Page, kiosk_dir: Path) -> None:
     press(kiosk, "ys")  # 预算: more results than one screen
     assert len(results(kiosk)) == 6
     first = results(kiosk)
-    kiosk.click("#kiosk-pages [data-page=next]")
+    turn_page(kiosk, "next")
     assert results(kiosk) != first
     assert "第 2 /" in kiosk.inner_text("#kiosk-page-label")
 
