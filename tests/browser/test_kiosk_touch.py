@@ -140,6 +140,7 @@ def test_targets_are_88px_and_text_24px_on_every_screen(
         if name == "search.html":
             for key in "ys":
                 screen.tap(f".osk-key[data-key='{key}']")
+            screen.wait_for_selector("#kiosk-results[data-query='ys']", timeout=WAIT_MS)
         for element in screen.locator(CLICKABLE).all():
             box = element.bounding_box()
             if box is None or not element.is_visible():

@@ -269,7 +269,8 @@ def _exercise(page: Page, url: str) -> None:
         page.press("#search-q", "Enter")
         page.wait_for_selector(".search-status:text-matches('^(找到|没有)')", timeout=WAIT_MS)
     elif url.endswith("kiosk/search.html") or url.endswith("hall-kiosk/search.html"):
-        page.fill("#kiosk-q", "yusuan")
+        page.fill("#kiosk-q", "yusuan")  # the results, from the index's scripts, are shown
+        page.wait_for_selector("#kiosk-results[data-query='yusuan']", timeout=WAIT_MS)
     elif url.endswith("catalogue/index.html") and show_listing_filter(page):
         page.fill("form.filter [name=text]", "预算")  # public only: the intranet has no export
     page.click(".mode-toggle[data-mode=contrast]")  # every page runs site.js
