@@ -11,13 +11,12 @@ The check needs full history: the workflows check out with ``fetch-depth: 0``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..problems import Problem
 from ..source.config import Config
-from ..source.digest import bytes_sha256
-from ..source.items import Item, parse_item
-from .history import HISTORY_DEPTH, _git
+from ..source.items import Item
+from .history import HISTORY_DEPTH, git, in_git, version_at
 
 BUREAU_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving
 
@@ -27,7 +26,7 @@ def backdating_problems(root: Path, items: list[Item], config: Config) -> list[P
     if since is None:
         return []
     out = []
-    in_git: bool | None = None  # asked once, when an item first needs history
+    in_repository: bool | None = None  # asked once, when an item first needs history
     for item in items:
         latest = latest_approval(item)
         if latest is None or latest < since:
@@ -35,9 +34,9 @@ def backdating_problems(root: Path, items: list[Item], config: Config) -> list[P
         recent = [a for a in item.meta.approvals if a.date and a.digest and a.date >= since]
         if not recent:
             continue
-        if in_git is None:
-            in_git = _git(root, "rev-parse", "--is-inside-work-tree") is not None
-        if not in_git:
+        if in_repository is None:
+            in_repository = in_git(root)
+        if not in_repository:
             return []
         first = first_committed(root, item, {a.digest for a in recent})
         for approval in recent:
@@ -63,25 +62,14 @@ def latest_approval(item: Item) -> dt.date | None:
 def first_committed(root: Path, item: Item, digests: set[str]) -> dict[str, dt.date]:
     """For each of ``digests``, the day of the earliest commit whose version of the
     item has that digest (oldest first, so the first match is the earliest)."""
-    log = _git(root, "log", "--reverse", f"-{HISTORY_DEPTH}", "--format=%H %at", "--", item.path)
+    log = git(root, "log", "--reverse", f"-{HISTORY_DEPTH}", "--format=%H %at", "--", item.path)
     found: dict[str, dt.date] = {}
     if not log:
         return found
-    folder = PurePosixPath(item.path).parent
     for line in log.decode().splitlines():
         commit, _, stamp = line.partition(" ")
-        blob = _git(root, "show", f"{commit}:{item.path}")
-        if blob is None:
-            continue
-        try:
-            text = blob.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            continue
-
-        def hash_at_commit(rel: str, commit: str = commit) -> str:
-            return bytes_sha256(_git(root, "show", f"{commit}:{folder / rel}"))
-
-        old, _ = parse_item(text, item.path, item.file, hash_at_commit)
+        version = version_at(root, item, commit)
+        old = version[0] if version else None
         if old is not None and old.digest in digests and old.digest not in found:
             found[old.digest] = dt.datetime.fromtimestamp(int(stamp), BUREAU_TIME).date()
         if len(found) == len(digests):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..problems import Problem
 from ..source.items import CONTENT_DIR, ITEM_SUFFIX, Item
+from .history import git, in_git
 
 # An ``index_no`` line as written, read even from files whose front matter does not parse.
 INDEX_LINE = re.compile(
@@ -27,27 +27,12 @@ GIT_TIMEOUT = 60
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            input=stdin,
-            capture_output=True,
-            check=False,
-            timeout=GIT_TIMEOUT,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
+    return git(root, *args, stdin=stdin, timeout=GIT_TIMEOUT)
 
 
 def index_numbers(text: str) -> list[str]:
     """The 索引号 an item file's ``index_no`` lines name."""
     return [m["number"] for m in INDEX_LINE.finditer(text.replace("\r\n", "\n"))]
-
-
-def in_git(root: Path) -> bool:
-    return _git(root, "rev-parse", "--is-inside-work-tree") is not None
 
 
 def added_at(root: Path, path: str) -> float:

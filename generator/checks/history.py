@@ -38,38 +38,55 @@ class ApprovedVersion:
         return f"审批时的版本为提交 {self.commit[:10]}，此后修改了：{changed}"
 
 
-def _git(root: Path, *args: str) -> bytes | None:
+def git(root: Path, *args: str, stdin: bytes | None = None, timeout: float = 30) -> bytes | None:
+    """What ``git ARGS`` prints in ``root`` (fed ``stdin``), or None if it fails."""
     try:
         result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, check=False, timeout=30
+            ["git", *args],
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=timeout,
         )
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None
 
 
+def in_git(root: Path) -> bool:
+    return git(root, "rev-parse", "--is-inside-work-tree") is not None
+
+
 def find_approved_version(root: Path, item: Item, digest: str) -> ApprovedVersion | None:
     """The newest committed version of ``item`` whose digest is ``digest``, if any."""
-    log = _git(root, "log", f"-{HISTORY_DEPTH}", "--format=%H", "--", item.path)
+    log = git(root, "log", f"-{HISTORY_DEPTH}", "--format=%H", "--", item.path)
     if not log:
         return None
-    folder = PurePosixPath(item.path).parent
     for commit in log.decode().split():
-        blob = _git(root, "show", f"{commit}:{item.path}")
-        if blob is None:
-            continue
-        try:
-            text = blob.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            continue
-
-        def hash_at_commit(rel: str, commit: str = commit) -> str:
-            return bytes_sha256(_git(root, "show", f"{commit}:{folder / rel}"))
-
-        old, _ = parse_item(text, item.path, item.file, hash_at_commit)
-        if old is not None and old.digest == digest:
-            return _compare(commit, old, item, hash_at_commit)
+        version = version_at(root, item, commit)
+        if version is not None and version[0].digest == digest:
+            return _compare(commit, version[0], item, version[1])
     return None
+
+
+def version_at(root: Path, item: Item, commit: str) -> tuple[Item, AttachmentHasher] | None:
+    """``item`` as ``commit`` holds it, and how to hash its attachments there; None if
+    that version is missing or unreadable."""
+    blob = git(root, "show", f"{commit}:{item.path}")
+    if blob is None:
+        return None
+    try:
+        text = blob.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    folder = PurePosixPath(item.path).parent
+
+    def hash_at_commit(rel: str) -> str:
+        return bytes_sha256(git(root, "show", f"{commit}:{folder / rel}"))
+
+    old, _ = parse_item(text, item.path, item.file, hash_at_commit)
+    return None if old is None else (old, hash_at_commit)
 
 
 def _compare(commit: str, old: Item, new: Item, old_hash: AttachmentHasher) -> ApprovedVersion:
@@ -99,7 +116,7 @@ class Added:
 def added_commits(root: Path) -> dict[str, Added]:
     """Each file under content/ (paths relative to ``root``) → the newest commit that
     added it; empty outside a git repository. One ``git log`` for the whole catalogue."""
-    log = _git(
+    log = git(
         root,
         "-c",
         "core.quotepath=false",
