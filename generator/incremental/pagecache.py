@@ -25,6 +25,7 @@ from ..site.pages import Facet
 from ..site.views import ItemView, Site
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
+from ..source.trust import trust_context
 from .sources import generator_digest, tree_digest
 
 
@@ -33,7 +34,9 @@ def _sha(text: str) -> str:
 
 
 def build_digest(root: Path, theme: Path, today: dt.date, mode: str) -> str:
-    """What every file of a build depends on: theme, catalog.yaml, generator code, day, mode.
+    """What every file of a build depends on: theme, catalog.yaml, generator code, day,
+    mode, and in a pull request the base branch's trusted keys (the register shows
+    whether each signature verifies).
 
     When it changes, nothing of the previous build is reused.
     """
@@ -41,6 +44,7 @@ def build_digest(root: Path, theme: Path, today: dt.date, mode: str) -> str:
     parts = [
         tree_digest(theme_files, theme),
         tree_digest([root / CATALOG_FILE], root),
+        trust_context(root),
         generator_digest(),
         today.isoformat(),
         mode,
