@@ -19,6 +19,7 @@ from pathlib import Path
 from .checks.annual_report import report_findings
 from .checks.backdating import backdating_problems
 from .checks.confidential import find
+from .checks.history import predated_publication_problems
 from .checks.lifecycle import Finding, findings
 from .checks.requests import register_problems, request_findings
 from .checks.validate import check_catalogue, check_item
@@ -214,6 +215,8 @@ def load_catalogue(
     catalogue.problems += register_problems(catalogue.register, config)
     catalogue.problems += yearly_problems(root)
     catalogue.problems += backdating_problems(root, catalogue.items, config)
+    since = config.website_indicators.backdating_from
+    catalogue.problems += predated_publication_problems(catalogue.valid_items(), root, since)
     catalogue.problems = [masked(p) for p in catalogue.problems]
     catalogue.problems.sort(key=Problem.sort_key)
     return catalogue

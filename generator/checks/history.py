@@ -139,7 +139,9 @@ def added_commits(root: Path) -> dict[str, Added]:
     return added
 
 
-def backdating_problems(items: list[Item], root: Path, since: dt.date | None) -> list[Problem]:
+def predated_publication_problems(
+    items: list[Item], root: Path, since: dt.date | None
+) -> list[Problem]:
     """G845 for each item published before the commit that added it; items added before
     ``since`` (moved in from an older system with their real dates) are not compared."""
     added = added_commits(root)

@@ -33,7 +33,7 @@ from ..checks.approvals import (
     short,
 )
 from ..checks.collisions import base_collisions
-from ..checks.history import backdating_problems, find_approved_version
+from ..checks.history import find_approved_version
 from ..checks.lifecycle import KIND_LABELS, Finding
 from ..checks.signatures import SIGNATURE_CODES
 from ..checks.signatures import explain as explain_signature
@@ -138,8 +138,6 @@ def validate(
     else:
         day = today or dt.date.today()
         found = catalogue.problems + catalogue.duty_problems(day)
-        since = catalogue.config.website_indicators.backdating_from
-        found += backdating_problems(catalogue.valid_items(), catalogue.root, since)
         if base:
             found += base_collisions(catalogue.root, catalogue.items, base)
         usable = True
