@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, TEST_KEYS, TEST_PUBLIC_KEYS, Repo, copy_sample, line_of
+from conftest import ORG, REPO, TEST_KEYS, TEST_PUBLIC_KEYS, Repo, copy_sample, line_of
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from generator.checks.approvals import NewApproval, rewrite_approvals
 from generator.checks.signatures import approval_statement
 from generator.cli import main
+from generator.incremental.pagecache import build_digest
+from generator.site.intranet import register_rows
 from generator.source import signature
 from generator.source.config import load_catalog
 
@@ -176,6 +178,48 @@ def test_revoked_and_previous_keys(repo: Repo) -> None:
     assert sign_codes(repo, path) == ["A516"]
 
 
+def commit_on(root: Path, when: str, message: str) -> None:
+    """Commit everything, authored and committed at ``when`` (ISO 8601 with offset)."""
+    git(root, "add", "-A")
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    who = ["-c", "user.name=t", "-c", "user.email=t@e"]
+    subprocess.run(["git", "-C", str(root), *who, "commit", "-qm", message], env=env, check=True)
+
+
+def test_a_rotated_key_verifies_only_content_committed_before_its_end(repo: Repo) -> None:
+    """The approval's date is typed by hand; when its content entered git is not."""
+    git(repo.root, "init", "-q", "-b", "main")
+    early = repo.add_item()  # approved 2024-07-20 with 林志远's key of the time
+    commit_on(repo.root, "2024-07-25T10:00:00+08:00", "approved before the rotation")
+    late = repo.add_item("content/external/budget/late.md", index_no=f"{ORG}/2024-00013")
+    old = TEST_PUBLIC_KEYS["林志远"]
+    new = signature.public_line(ed25519.Ed25519PrivateKey.generate())
+    catalog = repo.root / "catalog.yaml"
+    rotated = f"signing_key: {new} 林志远, previous_keys: [{{key: {old}, until: 2024-08-01}}]"
+    catalog.write_text(
+        catalog.read_text("utf-8").replace(f"signing_key: {old} 林志远", rotated), "utf-8"
+    )
+    signed = line_of(late, "by: 林志远") + 3  # by, date, digest, signature
+    # ``late`` is dated before the end too, but its content is not committed yet.
+    found = [(p.path, p.line, p.is_error) for p in repo.load().problems if p.code == "A517"]
+    assert found == [("content/external/budget/late.md", signed, True)]
+    commit_on(repo.root, "2024-09-02T10:00:00+08:00", "rotated; late content signed with old key")
+    assert sign_codes(repo, early) == []
+    assert sign_codes(repo, late) == ["A517"]
+    # Where signatures are optional the item is published, and the register says why not.
+    optional = catalog.read_text("utf-8").replace("signatures: required", "signatures: optional")
+    catalog.write_text(optional, "utf-8")
+    steps = next(r.steps for r in register_rows(repo.load(), set()) if r.index_no.endswith("13"))
+    assert [(s.name, s.verified) for s in steps] == [
+        ("科室负责人审核", True),
+        ("分管领导审批", False),
+    ]
+    assert "旧密钥已于 2024-08-01 停用" in steps[1].signature
+    text = early.read_text("utf-8")
+    early.write_text(text.replace("52.3%", "52.4%"), "utf-8")  # new content, old signatures
+    assert "A517" not in sign_codes(repo, early)  # stale (A507), not the rotation, is the finding
+
+
 def test_bad_or_shared_keys_in_catalog_yaml(repo: Repo) -> None:
     catalog = repo.root / "catalog.yaml"
     text = catalog.read_text("utf-8")
@@ -283,6 +327,27 @@ def test_a_pull_request_is_verified_with_the_base_branch_keys(
     assert code == 1 and "C206" in out
 
 
+def test_a_change_of_the_base_branchs_keys_renders_every_page_again(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The register shows whether each signature verifies, and in a pull request that
+    depends on the base branch's keys: pages kept from the last build must not hide it."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit_on(repo.root, "2024-07-25T10:00:00+08:00", "base")
+    catalog = repo.root / "catalog.yaml"
+    kept = catalog.read_bytes()
+    new = signature.public_line(ed25519.Ed25519PrivateKey.generate())
+    catalog.write_text(kept.decode().replace(TEST_PUBLIC_KEYS["林志远"], new), "utf-8")
+    commit_on(repo.root, "2024-07-26T10:00:00+08:00", "林志远 has a new key")
+    git(repo.root, "branch", "base", "HEAD~1")
+    catalog.write_bytes(kept)  # the working tree stays as it is from here on
+    monkeypatch.setenv("CATALOGUE_TRUST_REF", "base")
+    theme = repo.root / "themes/default"
+    before = build_digest(repo.root, theme, dt.date(2024, 8, 1), "build")
+    git(repo.root, "branch", "-f", "base", "main")
+    assert build_digest(repo.root, theme, dt.date(2024, 8, 1), "build") != before
+
+
 def test_keys_are_read_as_ssh_keygen_prints_them() -> None:
     key = ed25519.Ed25519PrivateKey.generate()
     line = signature.public_line(key) + " 某人"
@@ -325,7 +390,10 @@ def test_the_register_names_a_signature_that_does_not_verify(repo: Repo) -> None
     resign(repo, path, "leader", own_key("钱立新"))
     build_catalogue(BuildContext(repo.root, repo.root / "build", dt.date(2024, 8, 1)), Reuse())
     register = (repo.root / "build/intranet/register.html").read_text("utf-8")
-    assert '<span class="unsigned">“林志远”的审批“leader”不是用 林志远 登记的密钥签名的' in register
+    assert (
+        '<span class="unsigned">“林志远”的审批“分管领导审批”不是用 林志远 登记的密钥签名的'
+        in register
+    )
     assert "（签名密钥属于钱立新）" in register
 
 

@@ -19,7 +19,7 @@ from ..checks.confidential import exemption_rows
 from ..checks.lifecycle import KIND_LABELS, findings
 from ..checks.requests import request_findings, request_states
 from ..checks.signatures import signer_and_status
-from ..source.items import Item, Withdrawal
+from ..source.items import Approval, Item, Withdrawal
 from ..source.requests import APPLICANT_TYPES, CHANNELS, OUTCOMES
 from ..source.sanitize import sanitize
 from .render import Renderer
@@ -65,6 +65,13 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
     of items that have a page in this output."""
     config = catalogue.config
     steps = config.all_steps()
+    # A rotated key's limit is judged against git history, at catalogue level (A517).
+    rotated = {(p.path, p.line): p.message for p in catalogue.problems if p.code == "A517"}
+
+    def status(item: Item, approval: Approval) -> tuple[str, str, bool]:
+        signer, state, ok = signer_and_status(approval, item, config)
+        late = rotated.get((item.path, approval.line_of("signature")))
+        return (signer, late, False) if late else (signer, state, ok)
 
     def row(item: Item) -> RegisterRow:
         chain = [
@@ -73,7 +80,7 @@ def register_rows(catalogue: Catalogue, shown: set[str]) -> list[RegisterRow]:
                 a.by,
                 a.date,
                 short(a.digest),
-                *signer_and_status(a, item, config),
+                *status(item, a),
             )
             for a in item.meta.approvals
             if a.step in steps

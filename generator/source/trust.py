@@ -9,6 +9,7 @@ carry approvals signed with the new key: a key counts only once it is merged.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import subprocess
@@ -43,6 +44,11 @@ class TrustedKeys:
 
     def of(self, name: str) -> Keyring:
         return self.people.get(name, Keyring())
+
+    @functools.cached_property
+    def rotated(self) -> frozenset[str]:
+        """Every person's earlier keys (``previous_keys``)."""
+        return frozenset(key for ring in self.people.values() for key, _ in ring.previous)
 
 
 def keyrings(config: Config) -> dict[str, Keyring]:
