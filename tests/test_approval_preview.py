@@ -66,6 +66,19 @@ def test_step_inference_explains_in_chinese_who_may_take_the_next_step(repo: Rep
     assert "initial" not in out and "leader" not in out  # steps by name, never by key
 
 
+def test_step_may_be_named_as_staff_know_it(repo: Repo) -> None:
+    path = repo.write_item()
+    args = ["approve", str(path), "--by", "钱立新", "--date", "2024-07-15", "--yes"]
+    code, out = invoke(repo.root, *args, "--step", "科室负责人审核")
+    assert code == 0 and "钱立新 审批 content/external/budget/2024-q2.md 的“科室负责人审核”" in out
+    assert "step: initial" in path.read_text(encoding="utf-8")  # the file keeps the key
+    code, out = invoke(repo.root, *args[:3], "陈建国", *args[4:], "--step", "领导小组组长签批")
+    assert (
+        code == 1
+        and "不需要审批步骤“领导小组组长签批”；须完成的步骤：科室负责人审核、分管领导审批" in out
+    )
+
+
 def test_a501_names_who_may_take_the_step_and_a507_shows_no_hashes(repo: Repo) -> None:
     path = repo.write_item()
     _, out = invoke(repo.root, "validate", str(path))

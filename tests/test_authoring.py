@@ -83,8 +83,12 @@ def test_new_interactive_writes_an_item_that_only_lacks_approvals(repo: Repo) ->
     assert without_prompts(repo.root, rel) == ["A501", "A501"]
 
     # The next steps name this item's approvers and the exact commands.
-    assert f"catalogue approve {rel} --step initial --by 钱立新" in out
-    assert f"catalogue approve {rel} --step leader --by 林志远" in out
+    # Steps by name, never by key: ``approve`` works the step out for each of them.
+    assert (
+        f"科室负责人审核（可由 钱立新 审批）：\n       catalogue approve {rel} --by 钱立新" in out
+    )
+    assert f"分管领导审批（可由 林志远 审批）：\n       catalogue approve {rel} --by 林志远" in out
+    assert "--step" not in out
 
     # Once filled in and approved by those people it is a clean, publishable item.
     fill_in(repo.root / rel)
@@ -182,7 +186,12 @@ def test_new_major_item_lists_the_extra_steps(repo: Repo) -> None:
     assert code == 0, out
     rel = created_path(out)
     assert "major: true" in (repo.root / rel).read_text(encoding="utf-8")
-    assert "--step group-study --by 王晓燕" in out and "--step group-sign --by 陈建国" in out
+    assert (
+        f"领导小组集体研究（可由 王晓燕 审批）：\n       catalogue approve {rel} --by 王晓燕" in out
+    )
+    assert (
+        f"领导小组组长签批（可由 陈建国 审批）：\n       catalogue approve {rel} --by 陈建国" in out
+    )
     assert without_prompts(repo.root, rel) == ["A501"] * 4
 
 

@@ -143,7 +143,8 @@ def test_approve_refuses_what_policy_forbids(repo: Repo) -> None:
     assert any(
         "晚于发布日期" in r for r in _refusal(repo, "initial", "钱立新", dt.date(2024, 8, 1))
     )
-    assert any("不需要审批步骤" in r for r in _refusal(repo, "group-sign", "陈建国"))
+    unneeded = "该条目不需要审批步骤“领导小组组长签批”；须完成的步骤：科室负责人审核、分管领导审批"
+    assert unneeded in _refusal(repo, "group-sign", "陈建国")
     assert any("未在 catalog.yaml 中登记" in r for r in _refusal(repo, "initial", "无名氏"))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ORG, REPO, Repo
+from conftest import ORG, REPO, Repo, line_of
 
 from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.checks.lifecycle import lifecycle_problems
@@ -253,7 +253,7 @@ def test_a_section_heads_own_item_warns_and_names_who_can_draft_it(repo: Repo) -
     assert "——无人有权审批" not in out
     text = (repo.root / created_path(out)).read_text(encoding="utf-8")
     assert "drafted_by: 赵敏\n" in text
-    assert "--step initial --by 钱立新" in out
+    assert "--by 钱立新" in out
 
     # From a script: the warning, and the next steps say the step cannot be taken.
     code, out = invoke(
@@ -311,6 +311,10 @@ def test_did_you_mean_for_categories_owners_people_and_dates(repo: Repo) -> None
     dated = FRONT.replace("written: 2024-07-10", "written: 2024年7月10日")
     assert "是否想写 2024-07-10" in message("S104", dated)
     assert "是否想写" not in message("I307", FRONT.replace("赵敏", "诸葛孔明"))
+    approved = repo.add_item()
+    approved.write_text(approved.read_text("utf-8").replace("by: 钱立新", "by: 钱利新"), "utf-8")
+    [typo] = [p for p in repo.load().problems if p.code == "I307" and p.path.endswith("q2.md")]
+    assert typo.line == line_of(approved, "by: 钱利新") and "是否想写“钱立新”" in typo.message
 
 
 def test_a_mistyped_attachment_lists_the_files_there_and_is_reported_once(repo: Repo) -> None:

@@ -295,7 +295,7 @@ def next_steps(rel: str, new: NewItem, config: Config) -> list[str]:
             lines.append(f"     {step.name}：无人可以审批（见上面的注意事项），请先更换填报人。")
             continue
         lines.append(f"     {step.name}（可由 {'、'.join(names)} 审批）：")
-        lines.append(f"       catalogue approve {rel} --step {step.key} --by {by}")
+        lines.append(f"       catalogue approve {rel} --by {by}")
     lines.append("     审批人也可运行 catalogue approve --all-pending --by 姓名，逐条查看并审批。")
     return lines
 

@@ -126,7 +126,7 @@ catalogue serve                     # 在 http://127.0.0.1:8000/ 预览网站
 审批人可以逐条审批：
 
 ```sh
-catalogue approve 文件 --step initial --by 姓名
+catalogue approve 文件 --by 姓名
 ```
 
 也可以一次查看所有等待自己审批的条目，逐条确认：

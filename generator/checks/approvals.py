@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..problems import Problem
 from ..source.config import Config, Step
 from ..source.items import Approval, Item
+from ..source.suggest import person_hint
 from .approvers import named_approvers
 from .signatures import signature_problems
 
@@ -54,11 +55,11 @@ def check_approvals(item: Item, config: Config) -> list[Problem]:
                 "A508",
                 approval.line,
                 step=approval.step,
-                choices="、".join(s.key for s in required),
+                choices="、".join(f"{s.key}（{s.name}）" for s in required),
             )
             continue
         if approval.step in recorded:
-            report("A509", approval.line, step=approval.step)
+            report("A509", approval.line, step=step.name)
             continue
         recorded[approval.step] = approval
         if step not in required:
@@ -114,7 +115,8 @@ def refusals(
     out: list[tuple[str, dict[str, object]]] = []
     person = config.people.get(by)
     if person is None:
-        out.append(("I307", {"key": "approvals.by", "value": by}))
+        hint = person_hint(by, list(config.people))
+        out.append(("I307", {"key": "approvals.by", "value": by, "hint": hint}))
     elif person.left is not None and date > person.left:
         out.append(("A518", {"by": by, "date": date, "left": person.left}))
     elif meta.owner in config.sections and not config.may_take(by, step, meta.owner, date):
@@ -228,8 +230,10 @@ def record_approval(
     required = config.steps_for(item.meta.major)
     step = next((s for s in required if s.key == step_key), None)
     if step is None:
-        choices = "、".join(f"{s.key}（{s.name}）" for s in required)
-        raise ApprovalRefused([f"该条目不需要审批步骤“{step_key}”；可选：{choices}"])
+        named = config.step_named(step_key)
+        asked = named.name if named else step_key
+        choices = "、".join(s.name for s in required)
+        raise ApprovalRefused([f"该条目不需要审批步骤“{asked}”；须完成的步骤：{choices}"])
     others = [a for a in item.meta.approvals if a.step != step_key]
     taken_by = {a.by: known.name for a in others if (known := config.all_steps().get(a.step))}
     reasons = [

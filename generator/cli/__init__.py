@@ -160,13 +160,16 @@ def _item_at(catalogue: Catalogue, file: Path) -> Item | None:
 
 
 @main.command(
-    help="记录审批：catalogue approve FILE --step 步骤 --by 姓名；--check 查看审批是否有效；"
+    help="记录审批：catalogue approve FILE --by 姓名（步骤自动确定）；--check 查看审批是否有效；"
     "--all-pending --by 姓名 逐条审批所有等待自己的条目。"
 )
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--step", help="审批步骤键，如 initial（可省略：按下一个待审步骤自动确定）。")
+@click.option(
+    "--step",
+    help="审批步骤的名称或键，如 科室负责人审核 或 initial（可省略：按下一个待审步骤自动确定）。",
+)
 @click.option("--by", "by", help="审批人姓名（须在 catalog.yaml 中登记）。")
 @click.option("--date", "date", type=DATE, help="审批日期（默认今天）。")
 @click.option("--check", is_flag=True, help="不记录审批，只说明哪些审批已失效及原因。")
@@ -223,8 +226,9 @@ def approve(
     if blocking:
         _print_problems(blocking, "text", False)
         raise CatalogueError("条目还有上述错误，修正后才能审批。")
-    step = step or infer_step(item, catalogue.config, by).key
-    name = catalogue.config.all_steps()[step].name if step in catalogue.config.all_steps() else step
+    chosen = catalogue.config.step_named(step) if step else infer_step(item, catalogue.config, by)
+    # An unknown step stays as typed: record_approval refuses it and names the steps.
+    step, name = (chosen.key, chosen.name) if chosen else (step or "", step or "")
     day = date or dt.date.today()
     try:  # refused before the preview: nobody reads what they may not approve anyway
         record_approval(item, item.file.read_text("utf-8-sig"), catalogue.config, step, by, day)

@@ -505,6 +505,11 @@ class Config:
     def all_steps(self) -> dict[str, Step]:
         return {s.key: s for s in self.approval.steps + self.approval.major_steps}
 
+    def step_named(self, text: str) -> Step | None:
+        """The step staff name by its key (initial) or its name (科室负责人审核)."""
+        steps = self.all_steps().values()
+        return next((s for s in steps if text.strip() in (s.key, s.name)), None)
+
     def may_take(self, person: str, step: Step, owner: str, on: dt.date | None = None) -> bool:
         """Does ``person`` hold the role ``step`` requires, for an item owned by ``owner``,
         on the day ``on`` (default today)? Nobody holds a role after they ``left``."""
