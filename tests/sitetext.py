@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -46,11 +45,9 @@ def page_text(path: Path) -> str:
     return re.sub(r"\s+", " ", "".join(parser.parts))
 
 
-def files_of(folder: Path, *, unzip: bool = False, top: bool = True) -> dict[str, bytes]:
+def files_of(folder: Path, *, top: bool = True) -> dict[str, bytes]:
     """Every file's bytes under ``folder``, by its path relative to ``folder``.
 
-    ``unzip``: gzip members (Pagefind's index and fragments) decompressed, so that
-    what the index holds can be compared or searched, not only how it was compressed.
     ``top=False``: without the files directly in ``folder``, which in a build folder
     are the build's own records (its manifest, inputs, what it remembers).
     """
@@ -58,10 +55,7 @@ def files_of(folder: Path, *, unzip: bool = False, top: bool = True) -> dict[str
     for path in folder.rglob("*"):
         if not path.is_file() or (not top and path.parent == folder):
             continue
-        data = path.read_bytes()
-        if unzip and b"\x1f\x8b" in data[:16]:
-            data = gzip.decompress(data[data.index(b"\x1f\x8b") :])
-        out[path.relative_to(folder).as_posix()] = data
+        out[path.relative_to(folder).as_posix()] = path.read_bytes()
     return out
 
 

@@ -28,10 +28,10 @@ def test_unchanged_inputs_skip_the_build(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
     root = copy_sample(tmp_path / "s")
     first = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = files_of(root / "build", unzip=True, top=False)
+    before = files_of(root / "build", top=False)
     again = build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     assert not first.skipped and again.skipped
-    assert files_of(root / "build", unzip=True, top=False) == before
+    assert files_of(root / "build", top=False) == before
     # A new day may publish scheduled items: it is never skipped.
     assert not build_catalogue(
         BuildContext(root, root / "build", BUILD_DAY + dt.timedelta(days=1)), Reuse()
@@ -67,7 +67,7 @@ def test_an_edit_rebuilds_to_the_same_bytes_as_a_fresh_build(tmp_path: Path) -> 
     assert not build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse()).skipped
     fresh = tmp_path / "fresh"
     build_catalogue(BuildContext(root, fresh, BUILD_DAY), Reuse())
-    assert files_of(root / "build", unzip=True, top=False) == files_of(fresh, unzip=True, top=False)
+    assert files_of(root / "build", top=False) == files_of(fresh, top=False)
     page = (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
     assert "第 一 条" in page
 
@@ -85,9 +85,7 @@ def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: P
         write_site(catalogue, alone)
         together = make_site(catalogue, variant, BUILD_DAY, tmp_path / "shared" / variant.name)
         write_site(catalogue, together, shared)
-    assert files_of(tmp_path / "alone", unzip=True, top=False) == files_of(
-        tmp_path / "shared", unzip=True, top=False
-    )
+    assert files_of(tmp_path / "alone", top=False) == files_of(tmp_path / "shared", top=False)
 
 
 def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) -> None:
@@ -206,6 +204,6 @@ def test_the_core_pipeline_builds_the_same_bytes_without_any_cache(tmp_path: Pat
     assert not (root / ".cache").exists()
     build_catalogue(BuildContext(root, tmp_path / "reused", BUILD_DAY), Reuse())
     assert not bare.updated and bare.counts
-    bare_files = files_of(tmp_path / "bare", unzip=True)
-    assert bare_files == files_of(tmp_path / "reused", unzip=True, top=False)
+    bare_files = files_of(tmp_path / "bare")
+    assert bare_files == files_of(tmp_path / "reused", top=False)
     assert not [p for p in bare_files if "/" not in p]  # no records of the build beside it

@@ -174,9 +174,7 @@ def previewed_sample(tmp_path: Path, **options: Any) -> tuple[Path, ItemCache]:
 def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
     """``root``'s build/ holds the bytes that a build made without any cache writes."""
     preview(root, fresh, None, reuse=False)
-    assert files_of(root / "build", unzip=True, top=False) == files_of(
-        fresh, unzip=True, top=False
-    ), what
+    assert files_of(root / "build", top=False) == files_of(fresh, top=False), what
 
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
@@ -196,7 +194,7 @@ def pages_of(out: Path) -> dict[str, bytes]:
     """The HTML pages an update writes before the reports, exports and indexes."""
     return {
         path: data
-        for path, data in files_of(out, unzip=True, top=False).items()
+        for path, data in files_of(out, top=False).items()
         if path.endswith(".html")
         and "/reports/" not in path
         and not path.endswith("register.html")
@@ -394,12 +392,12 @@ def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> Non
     root = copy_sample(tmp_path / "s")
     items = ItemCache(root)
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
-    before = files_of(root / "build", unzip=True, top=False)
+    before = files_of(root / "build", top=False)
     attachment_bytes(root)
     with pytest.raises(BuildRefused) as refused:
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(items=items))
     assert {(p.code, p.path) for p in refused.value.problems} >= {("A507", FUNDS)}
-    assert files_of(root / "build", unzip=True, top=False) == before
+    assert files_of(root / "build", top=False) == before
 
 
 def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
@@ -460,7 +458,7 @@ def test_a_failed_update_puts_the_previous_output_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, items = previewed_sample(tmp_path)
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     body_edit(root)
 
     def broken(*args: object) -> None:
@@ -478,7 +476,7 @@ def test_a_failed_update_puts_the_previous_output_back(
             )
     assert [p.code for p in refused.value.problems] == ["B003"]
     assert written  # the pages had been moved in when indexing failed
-    assert files_of(root / "build", unzip=True) == before  # markers and records included
+    assert files_of(root / "build") == before  # markers and records included
     beside = sorted(p.name for p in root.iterdir())  # no staging folder left behind
     assert beside == [".cache", "build", "catalog.yaml", "content", "themes"]  # .cache: records
     assert preview(root, root / "build", items).updated
@@ -505,9 +503,9 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
     (out / "items").mkdir(parents=True)
     (out / "items/a.html").write_text("a1", encoding="utf-8")
     (out / "gone.html").write_text("g", encoding="utf-8")
-    (out / "pagefind").mkdir()
-    (out / "pagefind/old.pf").write_text("old", encoding="utf-8")
-    before = files_of(out, unzip=True)
+    (out / "search").mkdir()
+    (out / "search/old.js").write_text("old", encoding="utf-8")
+    before = files_of(out)
     update = OutputUpdate(out)
     for text in ("a2", "a3"):  # the same page written by two steps
         with update.step() as overlay:
@@ -515,15 +513,15 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
             (overlay.folder / "items/a.html").write_text(text, encoding="utf-8")
             (overlay.folder / "items/new.html").write_text(text, encoding="utf-8")
     with update.step() as overlay:
-        (overlay.folder / "pagefind").mkdir()
-        (overlay.folder / "pagefind/new.pf").write_text("new", encoding="utf-8")
-        overlay.whole, overlay.gone = {"pagefind"}, ["gone.html"]
+        (overlay.folder / "search").mkdir()
+        (overlay.folder / "search/new.js").write_text("new", encoding="utf-8")
+        overlay.whole, overlay.gone = {"search"}, ["gone.html"]
     assert (out / "items/a.html").read_text(encoding="utf-8") == "a3"
-    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["new.pf"]
+    assert sorted(p.name for p in (out / "search").iterdir()) == ["new.js"]
     assert not (out / "gone.html").exists()
     update.undo()
     update.finish()
-    assert files_of(out, unzip=True) == before
+    assert files_of(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no folder left beside it
 
 

@@ -50,7 +50,7 @@ def test_workers_write_the_bytes_one_process_writes(
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
     three, one = tmp_path / "three", tmp_path / "one"
-    assert files_of(three, unzip=True) == files_of(one, unzip=True)
+    assert files_of(three) == files_of(one)
     assert (one / fingerprint.INPUTS_FILE).is_file()  # compared too
 
 
@@ -67,7 +67,7 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = built_before_a_worker_fails(tmp_path, monkeypatch)
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     template = root / ITEM_TEMPLATE
     lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(5, "{{ item.no_such_field }}\n")
@@ -77,14 +77,14 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     (problem,) = refused.value.problems
     assert (problem.code, problem.path, problem.line) == ("B001", ITEM_TEMPLATE, 6)
     assert "no_such_field" in problem.message
-    assert files_of(root / "build", unzip=True) == before
+    assert files_of(root / "build") == before
 
 
 def test_a_worker_that_dies_is_reported_and_the_output_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = built_before_a_worker_fails(tmp_path, monkeypatch)
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     real = SitePages.write
 
     def killed(pages: SitePages, share: render.Share = render.WHOLE) -> None:
@@ -98,7 +98,7 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
     (problem,) = refused.value.problems
     assert problem.code == "B004" and "9" in problem.message
-    assert files_of(root / "build", unzip=True) == before
+    assert files_of(root / "build") == before
 
 
 def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
@@ -106,7 +106,7 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
 ) -> None:
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     builder, real_read = os.getpid(), reading.read_item
 
     def killed(root: Path, file: Path) -> object:
@@ -121,7 +121,7 @@ def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     (problem,) = refused.value.problems
     assert (problem.code, problem.path) == ("B004", "content") and "9" in problem.message
-    assert files_of(root / "build", unzip=True) == before
+    assert files_of(root / "build") == before
 
 
 def read_in_processes(monkeypatch: pytest.MonkeyPatch, count: int) -> None:

@@ -184,7 +184,7 @@ def _withdraw(root: Path, item: str) -> None:
 
 
 def _public_bytes(out: Path) -> bytes:
-    files = {**files_of(out / "public", unzip=True), **files_of(out / "kiosk", unzip=True)}
+    files = {**files_of(out / "public"), **files_of(out / "kiosk")}
     return b"\n".join(files.values())
 
 
@@ -228,9 +228,7 @@ def test_a_withdrawn_item_leaves_no_byte_in_public_or_kiosk(tmp_path: Path, item
         intranet = (built / "intranet" / url).read_text(encoding="utf-8")
         assert title in intranet and "已撤回" in intranet
         assert "误公开个人信息" in (built / "intranet/register.html").read_text(encoding="utf-8")
-    assert files_of(out, unzip=True, top=False) == files_of(
-        tmp_path / "clean", unzip=True, top=False
-    )
+    assert files_of(out, top=False) == files_of(tmp_path / "clean", top=False)
 
 
 # ---------------------------------------------------------------- finding 3: scanner evasion
@@ -611,7 +609,7 @@ def test_an_interrupted_incremental_build_leaves_no_wrong_output(tmp_path: Path)
     root = copy_sample(tmp_path / "s")
     _cli_build(root)
     _cli_build(root, "--no-cache", "--out", str(tmp_path / "fresh"))
-    fresh = files_of(tmp_path / "fresh", unzip=True, top=False)
+    fresh = files_of(tmp_path / "fresh", top=False)
     for point in (AFTER_ITEM_PAGES, AFTER_LISTINGS, DURING_INDEXING):
         original = _edit_and_approve(root)
         child = _stopped_build(root, point)
@@ -623,7 +621,7 @@ def test_an_interrupted_incremental_build_leaves_no_wrong_output(tmp_path: Path)
             assert "修订：" in page  # the killed build had changed build/ already
         (root / EDITED).write_text(original, encoding="utf-8")
         _cli_build(root)
-        assert files_of(root / "build", unzip=True, top=False) == fresh, point
+        assert files_of(root / "build", top=False) == fresh, point
         assert _staging_folders(root) == [], point  # removed by the next build
     assert (root / "build" / IN_PROGRESS_FILE).exists() is False
 
@@ -640,13 +638,13 @@ def test_sigterm_and_sighup_stop_a_build_as_ctrl_c_does(
     build/ is the previous build, records included, and nothing is left beside it."""
     root = copy_sample(tmp_path / "s")
     _cli_build(root)
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     _edit_and_approve(root)
     child = _stopped_build(root, point)
     os.kill(child.pid, signum)  # the build process only, as `kill -TERM PID` does
     _, err = child.communicate()
     assert child.returncode == 1, err.decode()  # as click ends a command on Ctrl+C
-    assert files_of(root / "build", unzip=True) == before
+    assert files_of(root / "build") == before
     assert _staging_folders(root) == []
     _cli_build(root)
     assert "修订：" in (root / "build/public/items/2026-00016.html").read_text(encoding="utf-8")
@@ -728,7 +726,7 @@ def test_moving_an_item_from_external_to_internal_leaves_no_empty_folders(
     assert not (root / "build/public/items/2025-00022").exists()
     assert not (root / "build/kiosk/items/2025-00022").exists()
     assert folders(root / "build") == folders(fresh)
-    assert files_of(root / "build", unzip=True, top=False) == files_of(fresh, unzip=True, top=False)
+    assert files_of(root / "build", top=False) == files_of(fresh, top=False)
 
 
 def test_cache_keys_and_the_build_fingerprint_follow_library_versions(

@@ -79,7 +79,7 @@ def test_hidden_items_are_absent_everywhere(built_sample: Path) -> None:
         for i in hidden
     }
     assert kinds == {"internal", "future", "channel"}
-    files = files_of(public(built_sample), unzip=True)
+    files = files_of(public(built_sample))
     for item in hidden:
         number = item.meta.index_no.encode()
         title = item.meta.title.encode()
@@ -97,7 +97,7 @@ def test_canary_in_an_internal_item_appears_in_no_file(built_sample: Path) -> No
     needles += [key.encode() for key in pinyin_keys(CANARY)]  # the kiosk's search keys
     for output in ("public", "kiosk"):
         folder = built_sample / "build" / output
-        for path, data in files_of(folder, unzip=True).items():
+        for path, data in files_of(folder).items():
             assert CANARY_ASCII not in PurePosixPath(path).name, path
             for needle in needles:
                 assert needle not in data, (path, needle)
@@ -288,7 +288,7 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
     second = copy_sample(tmp_path / "b")
     build_catalogue(BuildContext(first, first / "build", BUILD_DAY), Reuse())
     build_catalogue(BuildContext(second, second / "build", BUILD_DAY), Reuse())
-    a, b = files_of(public(first), unzip=True), files_of(public(second), unzip=True)
+    a, b = files_of(public(first)), files_of(public(second))
     assert sorted(a) == sorted(b)
     for path, data in a.items():
         assert data == b[path], path
@@ -297,7 +297,7 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     item = next((root / "content/external/budget").glob("*.md"))
     item.write_text(
         item.read_text(encoding="utf-8").replace("category: budget", "category: nope"),
@@ -305,7 +305,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     )
     with pytest.raises(BuildRefused):
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    assert files_of(root / "build", unzip=True) == before
+    assert files_of(root / "build") == before
     assert not [p for p in root.iterdir() if p.name.startswith(".build")]
 
 
@@ -324,7 +324,7 @@ def test_scheduled_item_appears_on_its_day(tmp_path: Path) -> None:
 def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = files_of(root / "build", unzip=True)
+    before = files_of(root / "build")
     template = root / "themes/default/templates/item.html"
     template.write_text(
         template.read_text(encoding="utf-8").replace(
@@ -340,7 +340,7 @@ def test_broken_template_is_a_coded_error_and_keeps_previous_output(tmp_path: Pa
         "{{ item.title }</h1>"
         in template.read_text(encoding="utf-8").splitlines()[problem.line - 1]
     )
-    assert files_of(root / "build", unzip=True) == before
+    assert files_of(root / "build") == before
 
 
 def test_build_writes_nothing_outside_its_output(

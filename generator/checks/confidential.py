@@ -39,7 +39,7 @@ from ..problems import Problem
 from ..source.config import Config, uscc_check_char
 from ..source.guard import symlinked
 from ..source.items import Item
-from ..source.rendered import reader_form, rendered_body
+from ..source.rendered import reader_form, rendered
 from ..source.yamlsource import LineList, LineMap
 from .structure import structure_problems
 
@@ -821,10 +821,8 @@ def _body_hits(item: Item) -> list[Hit]:
     seen = {hit.finding.key for hit in found}
     # A body too deeply nested or bracketed to render (structure.py: F009, F010, an error
     # already) is not rendered here either: Markdown takes quadratic time on it.
-    rendered = [] if any(structure_problems(item)) else None
-    if rendered is None:
-        rendered = item.remember("rendered body", lambda: rendered_body(item.body)).lines
-    for text in rendered:
+    shown = [] if any(structure_problems(item)) else rendered(item).lines
+    for text in shown:
         for finding in find(text):
             if finding.key not in seen:
                 seen.add(finding.key)

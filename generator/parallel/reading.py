@@ -8,7 +8,9 @@ from pathlib import Path
 from ..catalogue import ItemReader, Read, ReadingFailed
 from ..checks.backdating import latest_approval
 from ..checks.signatures import verified
+from ..checks.structure import structure_problems
 from ..source.items import read_item
+from ..source.rendered import rendered
 from .collector import paused_collector
 from .processes import WorkerDied, map_in_processes
 
@@ -30,6 +32,8 @@ def _read(root: Path, file: str) -> Read:
     if item is not None:
         verified(item)  # the signatures' cryptography, here on every core, kept with the item
         latest_approval(item)  # so a load from the item cache need not unpickle approvals
+        if not any(structure_problems(item)):  # Markdown takes quadratic time on those
+            rendered(item)  # the body as readers see it, for the check and derived text
     return item, problems
 
 

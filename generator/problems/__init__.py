@@ -209,11 +209,6 @@ CODES: dict[str, Code] = {
     ),
     # Building the outputs
     "B001": Code(E, "模板出错：{detail}", "检查 themes/ 中该模板的语法，或撤销最近对模板的修改。"),
-    "B002": Code(
-        E,
-        "生成搜索索引失败：{detail}",
-        "检查磁盘空间和 build/ 所在文件夹的写权限，然后重试。",
-    ),
     "B003": Code(E, "写入输出失败：{detail}", "检查磁盘空间和 build/ 所在文件夹的写权限。"),
     "B004": Code(
         E,

@@ -20,7 +20,7 @@ from ..checks.lifecycle import has_ended
 from ..source.config import CHANNELS, REFRESH, VALIDITY, Config
 from ..source.guard import human_size
 from ..source.items import GUIDE_PAGES, SUMMARY_LIMIT, Item, Withdrawal
-from ..source.rendered import rendered_body
+from ..source.rendered import rendered
 from .select import Variant, select_items
 
 ITEMS_DIR = "items"
@@ -188,7 +188,7 @@ def item_view(item: Item, config: Config, today: dt.date) -> ItemView:
     refresh = item.refresh(config) or category.refresh
     # Derived text comes from the page as rendered and sanitised, never from the Markdown
     # source: a comment, a <template>, a reference definition are not on the page.
-    body_text = item.remember("rendered body", lambda: rendered_body(item.body)).text
+    body_text = rendered(item).text
     return ItemView(
         item=item,
         title=meta.title,

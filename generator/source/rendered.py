@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import markdown
 from markdown.extensions import Extension
@@ -29,6 +30,9 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .sanitize import sanitize
+
+if TYPE_CHECKING:
+    from .items import Item
 
 
 def extensions() -> list[Extension]:
@@ -180,8 +184,14 @@ class RenderedBody:
     lines: list[str]  # what a reader sees, line by line, in reader form: the check
 
 
+def rendered(item: Item) -> RenderedBody:
+    """``item``'s body as readers see it, rendered once and remembered with the item: the
+    reading workers make it, on every core, for the check and every derived text."""
+    return item.remember("rendered body", lambda: rendered_body(item.body))
+
+
 def rendered_body(body: str) -> RenderedBody:
-    """The body rendered once for every text derived from it (``Item.remember`` keeps it)."""
+    """The body rendered once for every text derived from it (``rendered`` keeps it)."""
     html = body_html(body)
     collector = _ReadingCollector()
     collector.feed(html)

@@ -344,7 +344,7 @@ def test_no_hidden_item_anywhere_in_the_kiosk(built_sample: Path, kiosk_dir: Pat
     assert any(
         i.scope == "external" and i.meta.published <= BUILD_DAY for i in hidden
     )  # website-only
-    files = files_of(kiosk_dir, unzip=True)
+    files = files_of(kiosk_dir)
     needles = [CANARY.encode(), CANARY_ASCII.encode()]
     for item in hidden:
         needles += [item.meta.index_no.encode(), item.meta.title.encode()]
