@@ -25,8 +25,9 @@ from markdown.treeprocessors import InlineProcessor
 
 from generator.cli import click_zh
 from generator.search.kiosk import pinyin_keys
-from generator.site.markup import _BodyConverter, _QuickInline
+from generator.site.markup import _BodyConverter
 from generator.source import yamlsource
+from generator.source.rendered import QuickInline
 
 # Library (as pyproject.toml names it) → why its version is capped.
 HOOKED = {
@@ -62,13 +63,13 @@ def test_markdown_still_calls_the_private_method_the_quick_inline_stage_override
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert hasattr(InlineProcessor, "_InlineProcessor__handleInline"), (
-        "Markdown's InlineProcessor has no __handleInline any more: markup._QuickInline "
+        "Markdown's InlineProcessor has no __handleInline any more: rendered.QuickInline "
         "would pass over no text (bodies render as before, a third slower). "
         "Find the method Markdown now calls for each text and override that."
     )
     converter = _BodyConverter(external=True)
     stage = converter.md.treeprocessors["inline"]
-    assert isinstance(stage, _QuickInline), "the quick stage no longer replaces Markdown's"
+    assert isinstance(stage, QuickInline), "the quick stage no longer replaces Markdown's"
     own = stage._InlineProcessor__handleInline  # type: ignore[attr-defined]
     texts: list[str] = []
 
@@ -81,7 +82,7 @@ def test_markdown_still_calls_the_private_method_the_quick_inline_stage_override
     assert html == "<p>财政预算</p>\n<p><em>执行</em>情况</p>"
     assert "财政预算" in texts, (
         "Markdown no longer calls InlineProcessor.__handleInline for each text: "
-        "markup._QuickInline passes over nothing"
+        "rendered.QuickInline passes over nothing"
     )
 
 

@@ -123,7 +123,7 @@ MARKDOWNISH = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
 
 def test_passing_over_plain_texts_changes_no_sample_body() -> None:
-    """The inline stage skips texts no pattern could match (markup._QuickInline);
+    """The inline stage skips texts no pattern could match (rendered.QuickInline);
     every sample body converts as with Markdown's own stage."""
     bodies = [frontmatter.load(path).content for path in sorted(REPO.glob("content/**/*.md"))]
     assert len(bodies) > 50

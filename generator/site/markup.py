@@ -9,7 +9,6 @@ an item this output does not show becomes plain text rather than a dead link.
 from __future__ import annotations
 
 import posixpath
-import re
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -20,60 +19,10 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import Treeprocessor
 
-from ..source.rendered import extensions
+from ..source.rendered import QuickInline, extensions
 from ..source.sanitize import sanitize
-
-# What each inline pattern of these extensions needs in a text before it can match:
-# a text with none of them comes out of the inline stage as it went in.
-_INLINE_NEEDS = {
-    "backtick": "`",
-    "escape": "\\\\",
-    "footnote": r"\[",
-    "reference": r"\[",
-    "link": r"\[",
-    "image_link": r"\[",
-    "image_reference": r"\[",
-    "short_reference": r"\[",
-    "short_image_ref": r"\[",
-    "autolink": "<",
-    "automail": "<",
-    "linebreak": "  \n",
-    "html": "<",
-    "entity": "&",
-    "em_strong": r"\*|_",
-}
-
-
-class _QuickInline(InlineProcessor):
-    """Markdown's inline stage, passing over texts that no inline pattern could match.
-
-    The stage tries each of its patterns on every text of a body (a paragraph, a
-    table cell, …): a third of all Markdown time. Most texts of an item, Chinese
-    prose and figures, have none of the characters they need.
-    """
-
-    may_match: Callable[[str], re.Match[str] | None] | None = None
-
-    def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
-        # Asked for each body: an extension may register patterns as it converts one.
-        patterns = self.md.inlinePatterns
-        known = [name for name in _INLINE_NEEDS if name in patterns]
-        # A pattern this table does not know (another extension, a new Markdown) could
-        # match anything: then every text goes through every pattern, as Markdown does.
-        self.may_match = None
-        if len(known) == len(patterns):
-            self.may_match = re.compile("|".join(_INLINE_NEEDS[name] for name in known)).search
-        return super().run(tree, ancestors)
-
-    # Markdown calls its private ``__handleInline`` for every text, by this mangled name
-    # (tests/test_library_internals.py fails if it stops; pyproject.toml caps Markdown).
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if self.may_match is not None and self.may_match(data) is None:
-            return data
-        return InlineProcessor._InlineProcessor__handleInline(self, data, patternIndex)  # type: ignore[attr-defined]
-
 
 # (file the link points at) → URL relative to the page, or None to drop the link.
 LinkResolver = Callable[[Path], str | None]
@@ -143,7 +92,7 @@ class _BodyConverter:
         self.md = markdown.Markdown(extensions=[*extensions(), links], output_format="html")
         assert links.rewriter is not None
         self.rewriter = links.rewriter
-        self.md.treeprocessors.register(_QuickInline(self.md), "inline", 20)
+        self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)
         self.toc = cast(TocTreeprocessor, self.md.treeprocessors["toc"])
         self.toc_marker = self.toc.marker  # "[TOC]": where an author wants a contents list
 
