@@ -4,8 +4,8 @@
 
 Builds (or reuses) `corpus-N` with this generator (`ours-N/`) and with Hugo and then
 Pagefind 1.5.2 (`hugo-N/public`, as bench/compare.py makes them), serves both on
-loopback and opens a search for each query in headless Chromium with an empty cache
-(a new browser context per visit). Ours: `search.html?q=…` until the first page of
+loopback (`python -m http.server`, a process each) and opens a search for each query in
+headless Chromium with an empty cache (a new browser context per visit). Ours: `search.html?q=…` until the first page of
 results (20) is shown. Pagefind: a page that imports Pagefind's own script, searches
 and loads the first 20 results' data, as its default UI does. Queries: the 20 most
 frequent two-character Chinese terms of the corpus (document frequency over the first
@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-import functools
-import http.server
 import re
+import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -100,17 +98,39 @@ def build_pagefind(corpus: Path, work: Path, items: int) -> Path | None:
     return public
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
+class Server:
+    """``python -m http.server`` on loopback, as the issue measured: a process of its own,
+    so that serving does not wait for this script's interpreter (Playwright's client
+    runs in it too)."""
+
+    def __init__(self, folder: Path) -> None:
+        with socket.socket() as probe:  # a free port
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1"],
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"http.server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def shutdown(self) -> None:
+        self.process.terminate()
+        self.process.wait()
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
+def serve(folder: Path) -> tuple[Server, str]:
+    server = Server(folder)
+    return server, f"http://127.0.0.1:{server.port}/"
 
 
 def visit(browser: Browser, url: str, done: str, count: str) -> tuple[float, int, int, str]:
