@@ -178,14 +178,6 @@ def test_revoked_and_previous_keys(repo: Repo) -> None:
     assert sign_codes(repo, path) == ["A516"]
 
 
-def commit_on(root: Path, when: str, message: str) -> None:
-    """Commit everything, authored and committed at ``when`` (ISO 8601 with offset)."""
-    git(root, "add", "-A")
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    who = ["-c", "user.name=t", "-c", "user.email=t@e"]
-    subprocess.run(["git", "-C", str(root), *who, "commit", "-qm", message], env=env, check=True)
-
-
 def test_a_rotated_key_verifies_only_content_committed_before_its_end(repo: Repo) -> None:
     """The approval's date is typed by hand; when its content entered git is not."""
     git(repo.root, "init", "-q", "-b", "main")
@@ -296,6 +288,14 @@ def git(root: Path, *args: str) -> str:
         ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
     )
     return done.stdout
+
+
+def commit_on(root: Path, when: str, message: str) -> None:
+    """Commit everything, authored and committed at ``when`` (ISO 8601 with offset)."""
+    git(root, "add", "-A")
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    who = ["-c", "user.name=t", "-c", "user.email=t@e"]
+    subprocess.run(["git", "-C", str(root), *who, "commit", "-qm", message], env=env, check=True)
 
 
 def test_a_pull_request_is_verified_with_the_base_branch_keys(
@@ -462,15 +462,7 @@ def test_an_approval_dated_before_its_content_was_committed_warns(repo: Repo) ->
     git(repo.root, "init", "-q", "-b", "main")
     dates = {"written": "2026-12-01", "published": "2026-12-20"}
     path = repo.write_item(index_no="11330109002468135T/2026-00012", **dates)
-    git(repo.root, "add", "-A")
-    when = "2026-12-10T01:30:00+08:00"
-    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    who = ["-c", "user.name=t", "-c", "user.email=t@e"]
-    subprocess.run(
-        ["git", "-C", str(repo.root), *who, "commit", "-qm", "draft"],
-        env={**os.environ, **env},
-        check=True,
-    )
+    commit_on(repo.root, "2026-12-10T01:30:00+08:00", "draft")
     repo.force_approve(path, "initial", "钱立新", "2026-12-09")  # the day before it existed
     repo.force_approve(path, "leader", "林志远", "2026-12-10")  # 01:30 Beijing is 12-10
     problems = [p for p in repo.load().problems if p.code == "A519"]

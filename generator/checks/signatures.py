@@ -107,7 +107,7 @@ def _judge(
         return "A516", {"key": shown}
     if key == ring.current:
         return None
-    until = dict(ring.previous).get(key)
+    until = ring.retired_until(key)
     if until is not None:
         return None if approval.date < until else ("A517", {"until": until})
     if not ring.has_keys():
@@ -127,10 +127,7 @@ def signed_with_rotated_keys(item: Item, config: Config) -> list[tuple[Approval,
     for approval, result in zip(item.meta.approvals, results, strict=True):
         if result is None or not result.ok or not approval.by or not approval.date:
             continue
-        ring = keys.of(approval.by)
-        if result.key in ring.revoked or result.key == ring.current:
-            continue  # judged without history: A516, or valid
-        until = dict(ring.previous).get(result.key)
+        until = keys.of(approval.by).retired_until(result.key)
         if until is not None and approval.date < until:
             out.append((approval, until))
     return out

@@ -36,6 +36,13 @@ class Keyring:
     def has_keys(self) -> bool:
         return bool(self.current or self.previous)
 
+    def retired_until(self, key: str) -> dt.date | None:
+        """The day ``key``, an earlier key of this person, stopped counting; None for a
+        current, revoked or unknown key."""
+        if key in self.revoked or key == self.current:
+            return None
+        return dict(self.previous).get(key)
+
 
 @dataclass
 class TrustedKeys:
