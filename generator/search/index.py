@@ -18,6 +18,8 @@ the same way) that hands its data to ``catalogueIndexPart(name, data)``:
   index could only narrow down, and for the excerpt).
 - ``pinyin.js`` (kiosk only): each item's pinyin keys of its title and keywords,
   which the on-screen keyboard spells.
+- ``rows.js`` (kiosk only): each item's link, title and date, what a kiosk result row
+  shows; where the index answers a query exactly, a keystroke needs no other file.
 
 Indexing is linear Python work; an output whose items and texts equal another's
 (the kiosk's and the public site's, usually) links that output's files instead.
@@ -182,6 +184,7 @@ class IndexWriter:
             self.written[digest] = target
         if site.variant.touch:
             write_pinyin(site, target)
+            write_rows(site, target)
 
 
 def write_index(
@@ -219,6 +222,15 @@ def write_pinyin(site: Site, target: Path) -> None:
         )
         lines.append(f"{initials}\t{full}")
     _write(target / "pinyin.js", _script("pinyin", "\n".join(lines)))
+
+
+def write_rows(site: Site, target: Path) -> None:
+    """Each item's link, title and date, a line each (titles are one line; a tab in one
+    becomes a space)."""
+    lines = [
+        "\t".join([v.url, " ".join(v.title.split()), v.published.isoformat()]) for v in site.items
+    ]
+    _write(target / "rows.js", _script("rows", "\n".join(lines)))
 
 
 def _write(path: Path, text: str) -> None:

@@ -17,11 +17,16 @@ import pytest
 from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
 from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
+from searchoracle import compact, oracle, sampled_queries
 from sitetext import files_of, page_text, shown_and_hidden
 
 from browser.conftest import WAIT_MS, guarded_page, wait_until
 from generator.build import BuildContext, build_catalogue
+from generator.build.outputs import make_site
+from generator.catalogue import load_catalogue
 from generator.incremental.update import Reuse
+from generator.site.searchtext import searchable_text
+from generator.site.select import KIOSK
 from generator.site.views import item_url
 
 PAGE_TYPES = [
@@ -129,6 +134,66 @@ def test_full_pinyin_search(kiosk: Page, kiosk_dir: Path) -> None:
     press(kiosk, "zhengfucaigou")
     found = all_results(kiosk)
     assert found and all("政府采购" in page_text(kiosk_dir / h) for h in found)
+
+
+def test_each_result_row_shows_its_own_items_title_category_and_date(
+    kiosk: Page, kiosk_dir: Path
+) -> None:
+    """Rows come from the kiosk's row table where the index answers exactly (pinyin, one
+    or two characters) and from the items' own files where it only narrows (four
+    characters): both must describe the item each row links to."""
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    checked = 0
+    for query in ["czys", "ys", "政府采购", "预算"]:
+        kiosk.fill("#kiosk-q", query)
+        shown(kiosk)
+        rows = kiosk.eval_on_selector_all(
+            "#kiosk-results a",
+            """els => els.map(a => [a.getAttribute('href'),
+                 a.querySelector('.result-title').textContent,
+                 a.querySelector('.result-meta').textContent])""",
+        )
+        assert rows, query
+        for href, title, meta in rows:
+            html = kiosk_dir.joinpath(href).read_text(encoding="utf-8")
+            heading = re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1)  # type: ignore[union-attr]
+            category, date = meta.split("\u3000")
+            assert title == heading, (query, href)
+            assert category in page_text(kiosk_dir / href), (query, href, category)
+            assert date in html, (query, href, date)
+            checked += 1
+    assert checked >= 12
+
+
+def test_kiosk_search_finds_what_the_definition_finds_title_matches_first(
+    kiosk: Page, kiosk_dir: Path, built_sample: Path
+) -> None:
+    """The kiosk verifies results its own way (exact index terms, titles in its row
+    table, else the item's text): none may be lost or wrong. Latin words also match
+    pinyin, so there the definition's results are a subset."""
+    catalogue = load_catalogue(built_sample)
+    site = make_site(catalogue, KIOSK, BUILD_DAY, built_sample / "unused")
+    texts = {view.url: searchable_text(view) for view in site.items}
+    titles = {view.url: view.title for view in site.items}
+    newest_first = list(texts)
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    kiosk.evaluate("() => window.kioskSearchReady.then(() => true)")
+    queries = sampled_queries(list(texts.values()), 120)
+    for query in queries:
+        found = kiosk.evaluate("q => window.kioskSearch(q)", query)
+        expected = {url for url, text in texts.items() if oracle(text, query)}
+        assert len(found) == len(set(found)), query
+        if re.search("[0-9a-z]", compact(query)):
+            assert expected <= set(found), (query, sorted(expected - set(found)))
+            continue
+        assert set(found) == expected, (query, sorted(expected ^ set(found)))
+        in_title = [url for url in found if oracle(titles[url], query)]
+        ranked = sorted(
+            in_title,
+            key=lambda u: (compact(titles[u]) != compact(query), newest_first.index(u)),
+        )
+        assert found[: len(in_title)] == ranked, query
+    assert len(queries) >= 100
 
 
 def test_chinese_search_from_a_real_keyboard(kiosk: Page, kiosk_dir: Path) -> None:

@@ -12,7 +12,7 @@
   var pager = document.getElementById("kiosk-pages");
   var pageLabel = document.getElementById("kiosk-page-label");
   var base = new URL(document.body.getAttribute("data-home") || "index.html", window.location.href);
-  var engine = window.CatalogueIndex.open(new URL("search/", base).href, { pinyin: true });
+  var engine = window.CatalogueIndex.open(new URL("search/", base).href, { pinyin: true, rows: true });
   var listing = null;
   var page = 0;
   var generation = 0;
@@ -93,7 +93,10 @@
 
   input.value = new URLSearchParams(window.location.search).get("q") || "";
   run();
-  window.kioskSearchReady = Promise.all([engine.ready, engine.pinyinReady]);
+  // A word's first key needs term shards no other key has loaded: every key's, while
+  // the screen waits for its first visitor.
+  engine.ready.then(function () { return engine.prefetch("abcdefghijklmnopqrstuvwxyz0123456789".split("").join(" ")); });
+  window.kioskSearchReady = Promise.all([engine.ready, engine.pinyinReady, engine.rowsReady]);
   window.kioskSearch = function (query) {  // every result's URL, ranked (for tests and tools)
     return engine.query(query).then(function (found) {
       if (!found) { return []; }

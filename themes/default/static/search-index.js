@@ -13,7 +13,7 @@
   var SEPARATING = /[\p{P}\p{Z}\p{Cc}]+/gu;
   var INVISIBLE = /\p{Cf}+/gu;
   var TOKEN = /[0-9a-z]+|\S/gu;
-  var BATCH = 24;  // fragments fetched at once while verifying
+  var SLACK = 4;  // fragments fetched beyond a page while verifying: few candidates fail
 
   function normalise(text) {
     return String(text).normalize("NFKC").toLowerCase().replace(INVISIBLE, "").replace(SEPARATING, " ");
@@ -21,14 +21,15 @@
   function tokens(text) { return normalise(text).match(TOKEN) || []; }
   function isLatin(token) { return /^[0-9a-z]/.test(token); }
 
-  // Does ``tks`` (a text's tokens) hold ``word`` (a query word's tokens)? Every token
-  // equal, except a Latin last token, which may start a word.
-  function holds(tks, word) {
+  // Where does ``tks`` (a text's tokens) first hold ``word`` (a query word's tokens), at
+  // or after ``from``; -1 if nowhere. Every token equal, except a Latin last token, which
+  // may start a word.
+  function holds(tks, word, from) {
     var m = word.length;
-    if (!m) { return true; }
+    if (!m) { return from || 0; }
     var last = word[m - 1];
     var prefix = isLatin(last);
-    for (var i = 0; i + m <= tks.length; i++) {
+    for (var i = from || 0; i + m <= tks.length; i++) {
       var k = 0;
       while (k < m - 1 && tks[i + k] === word[k]) { k++; }
       if (k === m - 1 && (tks[i + k] === last || (prefix && tks[i + k].lastIndexOf(last, 0) === 0))) {
@@ -109,17 +110,18 @@
     return out;
   }
 
+  // Every index file hands its data here. The search page names meta.js as a deferred
+  // script of its own, so the document table has arrived when the page's search starts,
+  // and the query's term shards are requested without waiting for it.
+  var parts = {};
+  window.catalogueIndexPart = function (name, data) { parts[name] = data; };
+
   // ``base``: the URL of the output's search/ folder; ``options.pinyin``: the kiosk's keys.
   function open(base, options) {
-    var parts = {};
     var loading = {};
-    var previous = window.catalogueIndexPart;
-    window.catalogueIndexPart = function (name, data) {
-      parts[name] = data;
-      if (previous) { previous(name, data); }
-    };
 
     function load(name) {
+      if (!loading[name] && name in parts) { loading[name] = Promise.resolve(parts[name]); }
       if (!loading[name]) {
         loading[name] = new Promise(function (resolve, reject) {
           var script = document.createElement("script");
@@ -148,16 +150,22 @@
       m.years.forEach(function (run) { for (var k = 0; k < run[1]; k++) { yearOf[id++] = run[0]; } });
       return m;
     });
-    var pinyinLines = null;
-    var lineStarts = null;  // where each item's line begins
-    var pinyinReady = options && options.pinyin ? ready.then(function () {
-      return load("pinyin");
-    }).then(function (text) {
-      var starts = [0];
-      for (var at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) { starts.push(at + 1); }
-      lineStarts = starts;
-      pinyinLines = text;
-    }) : Promise.resolve();
+    // A file of one line per item (the kiosk's pinyin.js and rows.js), and where each line starts.
+    function lineTable(name) {
+      return ready.then(function () { return load(name); }).then(function (text) {
+        var starts = [0];
+        for (var at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) { starts.push(at + 1); }
+        return { text: text, starts: starts };
+      });
+    }
+    function line(table, id) {
+      var end = id + 1 < table.starts.length ? table.starts[id + 1] - 1 : table.text.length;
+      return table.text.slice(table.starts[id], end);
+    }
+    var pinyin = null;
+    var pinyinReady = options && options.pinyin ? lineTable("pinyin").then(function (t) { pinyin = t; }) : Promise.resolve();
+    var rows = null;
+    var rowsReady = options && options.rows ? lineTable("rows").then(function (t) { rows = t; }) : Promise.resolve();
 
     var postingCache = {};
     function posting(term) {
@@ -178,13 +186,14 @@
     // Items whose pinyin keys (initials, full) hold ``letters``, ascending.
     function pinyinIds(letters) {
       var out = [];
-      if (!pinyinLines || !/^[a-z]+$/.test(letters)) { return out; }
+      if (!pinyin || !/^[a-z]+$/.test(letters)) { return out; }
       var id = 0;
-      for (var at = pinyinLines.indexOf(letters); at !== -1;) {
-        while (id + 1 < lineStarts.length && lineStarts[id + 1] <= at) { id++; }
+      var starts = pinyin.starts;
+      for (var at = pinyin.text.indexOf(letters); at !== -1;) {
+        while (id + 1 < starts.length && starts[id + 1] <= at) { id++; }
         out.push(id);
-        if (id + 1 >= lineStarts.length) { break; }
-        at = pinyinLines.indexOf(letters, lineStarts[id + 1]);
+        if (id + 1 >= starts.length) { break; }
+        at = pinyin.text.indexOf(letters, starts[id + 1]);
       }
       return out;
     }
@@ -210,27 +219,42 @@
       var words = String(text).split(/\s+/).map(tokens).filter(function (w) { return w.length; });
       if (!words.length) { return Promise.resolve(null); }
       var wholeTitle = WHOLE_TITLE + [].concat.apply([], words).join(" ");
-      return Promise.all([ready, pinyinReady]).then(function () {
+      return ready.then(function () {
         var plans = words.map(wordTerms);
         var exact = plans.every(function (p) { return p.exact; });
-        var pinyinSets = words.map(function (w) {
-          return w.length === 1 && options && options.pinyin ? pinyinIds(w[0]) : [];
-        });
         var textTerms = [].concat.apply([], plans.map(function (p) { return p.terms; }));
         var titleTerms = textTerms.map(function (t) { return TITLE + t; });
-        return Promise.all(words.map(function (w, k) {
-          return all(plans[k].terms).then(function (ids) { return union(ids, pinyinSets[k]); });
-        }).concat([all(titleTerms), posting(wholeTitle)])).then(function (lists) {
+        // The term shards are requested before the kiosk's pinyin keys are awaited.
+        var lists = Promise.all(words.map(function (w, k) { return all(plans[k].terms); })
+          .concat([all(titleTerms), posting(wholeTitle)]));
+        return Promise.all([lists, pinyinReady]).then(function (loaded) {
+          var lists = loaded[0];
+          var pinyinSets = words.map(function (w) {
+            return w.length === 1 && options && options.pinyin ? pinyinIds(w[0]) : [];
+          });
           var inTitle = lists[words.length];
           var equal = lists[words.length + 1];
-          var candidates = lists.slice(0, words.length).reduce(intersect);
+          var candidates = lists.slice(0, words.length).map(function (ids, k) { return union(ids, pinyinSets[k]); })
+            .reduce(intersect);
           pinyinSets.forEach(function (set) { inTitle = union(inTitle, intersect(set, candidates)); });
           var byCategory = meta.categories.map(function (name) { return holdsAll(tokens(name), words); });
-          var tierOf = {};
+          var tierOf = new Uint8Array(meta.count);  // 0 where neither list has the item
+          inTitle.forEach(function (id) { tierOf[id] = 2; });
           equal.forEach(function (id) { tierOf[id] = 1; });
-          inTitle.forEach(function (id) { if (!tierOf[id]) { tierOf[id] = 2; } });
           return new Search(words, wholeTitle, candidates, tierOf, byCategory, exact, pinyinSets);
         });
+      });
+    }
+
+    // Loads the term shards a query for ``text`` reads, without running it.
+    function prefetch(text) {
+      var words = String(text).split(/\s+/).map(tokens).filter(function (w) { return w.length; });
+      return ready.then(function () {
+        return Promise.all(words.map(function (w) {
+          var terms = wordTerms(w).terms;
+          var titleTerms = terms.map(function (t) { return TITLE + t; });
+          return Promise.all(terms.concat(titleTerms, [WHOLE_TITLE + w.join(" ")]).map(posting));
+        }));
       });
     }
 
@@ -267,6 +291,16 @@
       return this.byCategory[categoryId(doc.id)] ? 3 : 4;
     };
 
+    // The tier of a kiosk row whose title (or pinyin) holds every word; 0 where only the
+    // item's text could tell.
+    Search.prototype.verifyTitle = function (shown) {
+      var self = this;
+      var titleTokens = tokens(shown.title);
+      var held = self.words.every(function (w, k) { return self.pinyin[k][shown.id] || holds(titleTokens, w) !== -1; });
+      if (!held) { return 0; }
+      return WHOLE_TITLE + titleTokens.join(" ") === self.wholeTitle ? 1 : 2;
+    };
+
     // A view of the search narrowed by facet values: {category: name, section: name, year: "2025"}.
     Search.prototype.narrow = function (filters) {
       var self = this;
@@ -300,10 +334,14 @@
 
     // Ranked, verified results of a (narrowed) search, taken a page at a time.
     function Listing(search, ids) {
-      var tiers = {};
-      ids.forEach(function (id) { tiers[id] = search.tier(id); });
+      var tiers = new Uint8Array(meta.count);
+      var byTier = [[], [], [], []];
+      ids.forEach(function (id) {  // ascending ids, so each tier is already in order
+        tiers[id] = search.tier(id);
+        byTier[tiers[id] - 1].push(id);
+      });
       this.search = search;
-      this.order = ids.slice().sort(function (a, b) { return tiers[a] - tiers[b] || a - b; });
+      this.order = [].concat.apply([], byTier);
       this.tiers = tiers;
       this.position = 0;
       this.verified = [];
@@ -324,39 +362,54 @@
     Listing.prototype.exact = function () {
       return this.search.exact || this.position >= this.order.length;
     };
-    // The first ``n`` results, verified: fragments [{url, title, …, tier}].
+    // The first ``n`` results, verified: fragments [{url, title, …, tier}], or the kiosk's
+    // rows [{url, title, date, category, tier}] where a row can tell (exact index, or a
+    // title that holds the query).
     Listing.prototype.take = function (n) {
       var self = this;
+      while (rows && self.verified.length < n && self.position < self.order.length) {
+        var id = self.order[self.position];
+        var shown = row(id);
+        var tier = self.search.exact ? self.tiers[id] : self.search.verifyTitle(shown);
+        if (!tier) { break; }  // only the item's text can tell
+        self.settle(id, tier, shown);
+      }
       if (self.verified.length >= n || self.position >= self.order.length) {
         return Promise.resolve(self.verified.slice(0, n));
       }
       // Exactly the page where the index was exact; a few more where some may not match.
-      var want = self.search.exact ? n - self.verified.length : Math.max(BATCH, n - self.verified.length);
+      var want = n - self.verified.length + (self.search.exact ? 0 : SLACK);
       var batch = self.order.slice(self.position, self.position + want);
       return Promise.all(batch.map(fragment)).then(function (docs) {
-        for (var i = 0; i < docs.length; i++) {
-          var doc = docs[i];
-          var id = self.order[self.position];
-          if (id !== doc.id) {  // an earlier doc of this batch moved later: start again here
-            return self.take(n);
+        for (var i = 0; i < docs.length && self.verified.length < n; i++) {
+          if (self.order[self.position] !== docs[i].id) {  // an earlier doc of this batch moved later
+            break;
           }
-          var tier = self.search.verify(doc);
-          self.position++;
-          if (!tier) {
-            self.search.rejected[id] = true;
-            self.count--;
-          } else if (tier > self.tiers[id]) {
-            self.tiers[id] = tier;
-            self.place(id);
-          } else {
-            doc.tier = tier;
-            self.verified.push(doc);
-          }
-          if (self.verified.length >= n) { break; }
+          self.settle(docs[i].id, self.search.verify(docs[i]), docs[i]);
         }
         return self.take(n);
       });
     };
+    // What verifying the next candidate found: a result, a rejection, or a worse tier
+    // (then it goes back into the order there).
+    Listing.prototype.settle = function (id, tier, shown) {
+      this.position++;
+      if (!tier) {
+        this.search.rejected[id] = true;
+        this.count--;
+      } else if (tier > this.tiers[id]) {
+        this.tiers[id] = tier;
+        this.place(id);
+      } else {
+        shown.tier = tier;
+        this.verified.push(shown);
+      }
+    };
+
+    function row(id) {
+      var fields = line(rows, id).split("\t");
+      return { id: id, url: fields[0], title: fields[1], date: fields[2], category: meta.categories[categoryId(id)] };
+    }
 
     // Where the first match lies in the body: an excerpt around it, matches marked;
     // null where only the title or the metadata matched (show the summary then).
@@ -367,7 +420,8 @@
       var toks = [];  // [token, first char, end char]
       var latin = null;
       chars.forEach(function (ch, i) {
-        var n = normalise(ch);
+        // NFKC and lower case leave the unified ideographs as they are: most of a body.
+        var n = ch >= "\u4e00" && ch <= "\u9fff" ? ch : normalise(ch);
         (n.match(TOKEN) || []).forEach(function (t) {
           if (isLatin(t) && latin && latin[2] === i) { latin[0] += t; latin[2] = i + 1; return; }
           var entry = [t, i, i + 1];
@@ -381,9 +435,8 @@
       var first = -1;
       words.forEach(function (w) {
         for (var from = 0; from < plain.length;) {
-          var at = holds(plain.slice(from), w);
+          var at = holds(plain, w, from);
           if (at === -1) { break; }
-          at += from;
           marks.push([toks[at][1], toks[at + w.length - 1][2]]);
           if (first === -1 || toks[at][1] < first) { first = toks[at][1]; }
           from = at + w.length;
@@ -425,8 +478,10 @@
     return {
       ready: ready,
       pinyinReady: pinyinReady,
+      rowsReady: rowsReady,
       meta: function () { return meta; },
       query: query,
+      prefetch: prefetch,
       excerpt: excerpt,
       suggestions: suggestions,
       categoryCounts: categoryCounts,

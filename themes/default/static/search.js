@@ -58,7 +58,7 @@
         return '<option value="' + escapeHtml(v) + '"' + (chosen[name] === v ? " selected" : "") + ">" +
           escapeHtml(v) + "（" + about + (counts[name][v] || 0) + "）</option>";
       }).join("");
-      select.addEventListener("change", showFiltered);
+      select.addEventListener("change", function () { showFiltered(selectedFilters()); });
       label.appendChild(select);
       filterBox.appendChild(label);
     });
@@ -142,8 +142,7 @@
     });
   }
 
-  function showFiltered() {
-    var filters = selectedFilters();
+  function showFiltered(filters) {
     updateUrl(lastQuery, filters);
     generation++;
     listing = search.narrow(filters);
@@ -165,8 +164,10 @@
         return;
       }
       search = found;
-      buildFilters(found, chosen || selectedFilters());
-      return showFiltered();
+      var filters = chosen || selectedFilters();
+      var showing = showFiltered(filters);  // the first page's files are requested before the facets are counted
+      buildFilters(found, filters);
+      return showing;
     }).catch(function () {
       if (mine === generation) { status.textContent = "搜索暂时不可用，请稍后再试。"; }
     });
