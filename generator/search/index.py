@@ -225,10 +225,11 @@ def write_pinyin(site: Site, target: Path) -> None:
 
 
 def write_rows(site: Site, target: Path) -> None:
-    """Each item's link, title and date, a line each (titles are one line; a tab in one
-    becomes a space)."""
+    """Each item's link, title and date, a line each (a tab or line end in a title becomes
+    a space; the index reads both as separators)."""
+    one_line = str.maketrans("\t\r\n", "   ")
     lines = [
-        "\t".join([v.url, " ".join(v.title.split()), v.published.isoformat()]) for v in site.items
+        "\t".join([v.url, v.title.translate(one_line), v.published.isoformat()]) for v in site.items
     ]
     _write(target / "rows.js", _script("rows", "\n".join(lines)))
 

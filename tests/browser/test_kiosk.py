@@ -196,6 +196,29 @@ def test_kiosk_search_finds_what_the_definition_finds_title_matches_first(
     assert len(queries) >= 100
 
 
+FROM_FILES = """q => {
+  const base = new URL("search/", new URL(document.body.getAttribute("data-home"), location.href)).href;
+  const files = window.CatalogueIndex.open(base, { pinyin: true });  // no rows: every result from its file
+  return files.query(q).then(found => {
+    const all = found.narrow({});
+    return all.take(all.order.length).then(docs => docs.map(d => d.url));
+  });
+}"""
+
+
+@pytest.mark.parametrize(
+    "query", ["ys 公开", "zfcg 公示", "cjq 资金", "ys 预算", "czys", "政府采购", "预算 2026", "cz"]
+)
+def test_rows_rank_results_as_the_items_files_do(kiosk: Page, kiosk_dir: Path, query: str) -> None:
+    """A result shown from its row must get the tier its file would give: pinyin for one
+    word says nothing about the title holding another."""
+    kiosk.goto(url_of(kiosk_dir, "search.html"))
+    kiosk.evaluate("() => window.kioskSearchReady.then(() => true)")
+    from_rows = kiosk.evaluate("q => window.kioskSearch(q)", query)
+    assert from_rows
+    assert from_rows == kiosk.evaluate(FROM_FILES, query)
+
+
 def test_chinese_search_from_a_real_keyboard(kiosk: Page, kiosk_dir: Path) -> None:
     expected = sorted(
         p.relative_to(kiosk_dir).as_posix()

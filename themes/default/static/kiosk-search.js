@@ -95,7 +95,9 @@
   run();
   // A word's first key needs term shards no other key has loaded: every key's, while
   // the screen waits for its first visitor.
-  engine.ready.then(function () { return engine.prefetch("abcdefghijklmnopqrstuvwxyz0123456789".split("").join(" ")); });
+  engine.prefetch("abcdefghijklmnopqrstuvwxyz0123456789".split("").join(" ")).catch(function () {
+    // a shard that failed to load now is asked for again by the query that needs it
+  });
   window.kioskSearchReady = Promise.all([engine.ready, engine.pinyinReady, engine.rowsReady]);
   window.kioskSearch = function (query) {  // every result's URL, ranked (for tests and tools)
     return engine.query(query).then(function (found) {

@@ -112,7 +112,8 @@
 
   // Every index file hands its data here. The search page names meta.js as a deferred
   // script of its own, so the document table has arrived when the page's search starts,
-  // and the query's term shards are requested without waiting for it.
+  // and the query's term shards are requested without waiting for it. A page reads one
+  // output's index: the parts are kept by name alone.
   var parts = {};
   window.catalogueIndexPart = function (name, data) { parts[name] = data; };
 
@@ -165,12 +166,15 @@
     var pinyin = null;
     var pinyinReady = options && options.pinyin ? lineTable("pinyin").then(function (t) { pinyin = t; }) : Promise.resolve();
     var rows = null;
-    var rowsReady = options && options.rows ? lineTable("rows").then(function (t) { rows = t; }) : Promise.resolve();
+    // Without the rows (not yet read, or unreadable) results come from the items' files.
+    var rowsReady = options && options.rows ? lineTable("rows").then(function (t) { rows = t; }, function () {}) : Promise.resolve();
 
     var postingCache = {};
+    function shardOf(term) {
+      return "t/" + crc32(term.replace(TITLE, "")) % meta.shards;
+    }
     function posting(term) {
-      var shard = crc32(term.replace(TITLE, "")) % meta.shards;
-      return load("t/" + shard).then(function (group) {
+      return load(shardOf(term)).then(function (group) {
         if (!(term in postingCache)) {
           postingCache[term] = group[term] === undefined ? [] : decodePosting(group[term], meta.count);
         }
@@ -222,21 +226,25 @@
       return ready.then(function () {
         var plans = words.map(wordTerms);
         var exact = plans.every(function (p) { return p.exact; });
-        var textTerms = [].concat.apply([], plans.map(function (p) { return p.terms; }));
-        var titleTerms = textTerms.map(function (t) { return TITLE + t; });
-        // The term shards are requested before the kiosk's pinyin keys are awaited.
-        var lists = Promise.all(words.map(function (w, k) { return all(plans[k].terms); })
-          .concat([all(titleTerms), posting(wholeTitle)]));
+        var n = words.length;
+        // Per word, its text and its title lists. The term shards are requested before
+        // the kiosk's pinyin keys are awaited.
+        var lists = Promise.all(plans.map(function (p) { return all(p.terms); })
+          .concat(plans.map(function (p) { return all(p.terms.map(function (t) { return TITLE + t; })); }))
+          .concat([posting(wholeTitle)]));
         return Promise.all([lists, pinyinReady]).then(function (loaded) {
           var lists = loaded[0];
           var pinyinSets = words.map(function (w) {
             return w.length === 1 && options && options.pinyin ? pinyinIds(w[0]) : [];
           });
-          var inTitle = lists[words.length];
-          var equal = lists[words.length + 1];
-          var candidates = lists.slice(0, words.length).map(function (ids, k) { return union(ids, pinyinSets[k]); })
-            .reduce(intersect);
-          pinyinSets.forEach(function (set) { inTitle = union(inTitle, intersect(set, candidates)); });
+          // A word is in the text, or in the title, where its terms are or its pinyin is.
+          function every(first) {
+            return lists.slice(first, first + n).map(function (ids, k) { return union(ids, pinyinSets[k]); })
+              .reduce(intersect);
+          }
+          var candidates = every(0);
+          var inTitle = every(n);
+          var equal = lists[2 * n];
           var byCategory = meta.categories.map(function (name) { return holdsAll(tokens(name), words); });
           var tierOf = new Uint8Array(meta.count);  // 0 where neither list has the item
           inTitle.forEach(function (id) { tierOf[id] = 2; });
@@ -246,15 +254,16 @@
       });
     }
 
-    // Loads the term shards a query for ``text`` reads, without running it.
+    // Loads (without decoding) the term shards a query of each word of ``text`` reads.
     function prefetch(text) {
       var words = String(text).split(/\s+/).map(tokens).filter(function (w) { return w.length; });
       return ready.then(function () {
-        return Promise.all(words.map(function (w) {
-          var terms = wordTerms(w).terms;
-          var titleTerms = terms.map(function (t) { return TITLE + t; });
-          return Promise.all(terms.concat(titleTerms, [WHOLE_TITLE + w.join(" ")]).map(posting));
-        }));
+        var names = {};
+        words.forEach(function (w) {
+          wordTerms(w).terms.forEach(function (t) { names[shardOf(t)] = true; });  // a title term's too
+          names[shardOf(WHOLE_TITLE + w.join(" "))] = true;
+        });
+        return Promise.all(Object.keys(names).map(load));
       });
     }
 
