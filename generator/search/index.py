@@ -19,7 +19,8 @@ the same way) that hands its data to ``catalogueIndexPart(name, data)``:
 - ``pinyin.js`` (kiosk only): each item's pinyin keys of its title and keywords,
   which the on-screen keyboard spells.
 - ``rows.js`` (kiosk only): each item's link, title and date, what a kiosk result row
-  shows; where the index answers a query exactly, a keystroke needs no other file.
+  shows; a result the index answers exactly, or whose title holds the query, needs no
+  other file.
 
 Indexing is linear Python work; an output whose items and texts equal another's
 (the kiosk's and the public site's, usually) links that output's files instead.

@@ -117,7 +117,8 @@
   var parts = {};
   window.catalogueIndexPart = function (name, data) { parts[name] = data; };
 
-  // ``base``: the URL of the output's search/ folder; ``options.pinyin``: the kiosk's keys.
+  // ``base``: the URL of the output's search/ folder; ``options.pinyin`` and ``options.rows``:
+  // read the kiosk's pinyin keys and its row table too.
   function open(base, options) {
     var loading = {};
 
