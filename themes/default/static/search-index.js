@@ -38,6 +38,10 @@
     }
     return -1;
   }
+  // A query's words, each as its tokens; empty words dropped.
+  function queryWords(text) {
+    return String(text).split(/\s+/).map(tokens).filter(function (w) { return w.length; });
+  }
   function holdsAll(tks, words) {
     return words.every(function (w) { return holds(tks, w) !== -1; });
   }
@@ -221,7 +225,7 @@
 
     // A query: the candidates in ranked order, and the first ones verified on demand.
     function query(text) {
-      var words = String(text).split(/\s+/).map(tokens).filter(function (w) { return w.length; });
+      var words = queryWords(text);
       if (!words.length) { return Promise.resolve(null); }
       var wholeTitle = WHOLE_TITLE + [].concat.apply([], words).join(" ");
       return ready.then(function () {
@@ -257,7 +261,7 @@
 
     // Loads (without decoding) the term shards a query of each word of ``text`` reads.
     function prefetch(text) {
-      var words = String(text).split(/\s+/).map(tokens).filter(function (w) { return w.length; });
+      var words = queryWords(text);
       return ready.then(function () {
         var names = {};
         words.forEach(function (w) {
@@ -285,30 +289,20 @@
       self.rejected = {};
     }
 
+    // Does every word hold in ``tks`` (or in the item's pinyin)?
+    Search.prototype.heldIn = function (id, tks) {
+      var self = this;
+      return self.words.every(function (w, k) { return self.pinyin[k][id] || holds(tks, w) !== -1; });
+    };
+    // 1 where the title is the query, 2 where it (or its pinyin) holds every word, else 0.
+    Search.prototype.titleTier = function (id, titleTokens) {
+      if (WHOLE_TITLE + titleTokens.join(" ") === this.wholeTitle) { return 1; }
+      return this.heldIn(id, titleTokens) ? 2 : 0;
+    };
     // Is ``doc`` a match, and of which tier (0: no match)?
     Search.prototype.verify = function (doc) {
-      var self = this;
-      var inText = true;
-      var inTitle = true;
-      self.words.forEach(function (w, k) {
-        var byPinyin = self.pinyin[k][doc.id];
-        inText = inText && (byPinyin || holds(doc.tokens, w) !== -1);
-        inTitle = inTitle && (byPinyin || holds(doc.titleTokens, w) !== -1);
-      });
-      if (!inText) { return 0; }
-      if (WHOLE_TITLE + doc.titleTokens.join(" ") === self.wholeTitle) { return 1; }
-      if (inTitle) { return 2; }
-      return this.byCategory[categoryId(doc.id)] ? 3 : 4;
-    };
-
-    // The tier of a kiosk row whose title (or pinyin) holds every word; 0 where only the
-    // item's text could tell.
-    Search.prototype.verifyTitle = function (shown) {
-      var self = this;
-      var titleTokens = tokens(shown.title);
-      var held = self.words.every(function (w, k) { return self.pinyin[k][shown.id] || holds(titleTokens, w) !== -1; });
-      if (!held) { return 0; }
-      return WHOLE_TITLE + titleTokens.join(" ") === self.wholeTitle ? 1 : 2;
+      if (!this.heldIn(doc.id, doc.tokens)) { return 0; }
+      return this.titleTier(doc.id, doc.titleTokens) || (this.byCategory[categoryId(doc.id)] ? 3 : 4);
     };
 
     // A view of the search narrowed by facet values: {category: name, section: name, year: "2025"}.
@@ -380,8 +374,9 @@
       while (rows && self.verified.length < n && self.position < self.order.length) {
         var id = self.order[self.position];
         var shown = row(id);
-        var tier = self.search.exact ? self.tiers[id] : self.search.verifyTitle(shown);
-        if (!tier) { break; }  // only the item's text can tell
+        // A title that does not hold the query leaves it to the item's text.
+        var tier = self.search.exact ? self.tiers[id] : self.search.titleTier(id, tokens(shown.title));
+        if (!tier) { break; }
         self.settle(id, tier, shown);
       }
       if (self.verified.length >= n || self.position >= self.order.length) {
