@@ -330,8 +330,14 @@ def test_attract_mode_cycles_the_newest_items_until_touched(
     kiosk.wait_for_url(url_of(attract_kiosk, newest[0]) + "?attract=0", timeout=WAIT_MS)
     kiosk.clock.run_for(15_000)
     kiosk.wait_for_url(url_of(attract_kiosk, newest[1]) + "?attract=1", timeout=WAIT_MS)
-    kiosk.tap("h1")  # a visitor: back to the plain home screen
+    home_loads: list[str] = []
+    kiosk.on(
+        "request", lambda r: home_loads.append(r.url) if r.url.endswith("/index.html") else None
+    )
+    kiosk.tap("h1")  # a visitor: back to the plain home screen, once
     kiosk.wait_for_url(url_of(attract_kiosk, "index.html"), timeout=WAIT_MS)
+    kiosk.wait_for_load_state("load")
+    assert len(home_loads) == 1
 
 
 def test_touch_keeps_the_idle_timer_from_firing(kiosk: Page, short_idle_kiosk: Path) -> None:

@@ -39,10 +39,16 @@
   if (newest && !newest.length) { newest = null; }
   var step = parseInt(new URLSearchParams(window.location.search).get("attract"), 10);
   if (!isNaN(step)) {
+    // One touch fires pointerdown and touchstart: leave once, or the second navigation
+    // aborts the first.
+    var leaving = false;
     ["pointerdown", "keydown", "touchstart"].forEach(function (type) {
       document.addEventListener(type, function (event) {
         event.preventDefault();
-        window.location.href = home;
+        if (!leaving) {
+          leaving = true;
+          window.location.href = home;
+        }
       }, { capture: true });
     });
     if (atHome()) {
