@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUILD_DAY
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from searchoracle import compact, oracle, sampled_queries
 
 from generator.build.outputs import make_site
@@ -19,7 +19,7 @@ from generator.search.terms import text_terms, tokens
 from generator.site.searchtext import searchable_text
 from generator.site.select import PUBLIC
 
-from .conftest import WAIT_MS
+from .conftest import WAIT_MS, guarded_page
 
 
 @pytest.fixture(scope="session")
@@ -179,3 +179,28 @@ def test_browser_and_python_read_text_alike(offline_page: Page, public_url: str,
     for term in js_terms:
         shard = offline_page.evaluate("t => window.CatalogueIndex.crc32(t) % 97", term)
         assert shard == term_shard(term, 97)
+
+
+def test_the_index_requests_the_addressed_querys_shards_before_the_search_runs(
+    browser: Browser, public_url: str
+) -> None:
+    """The document table tells how many shards there are, so the index asks for the
+    shards of search.html?q=… while it reads the table: with the page's search script
+    blocked, exactly the shards the search reads are still requested, and none without q."""
+
+    def shards_requested(url: str, block_search: bool, done: str) -> set[str]:
+        with guarded_page(browser, public_url) as page:
+            shards: set[str] = set()
+            page.on("request", lambda r: shards.add(r.url) if "/search/t/" in r.url else None)
+            if block_search:
+                page.route("**/static/search.js", lambda route: route.abort())
+            page.goto(url)  # the load event waits for scripts inserted before it
+            page.wait_for_selector(done, state="attached", timeout=WAIT_MS)
+            return shards
+
+    for query in ["三公经费 2025", "预算", "ＰＰＰ"]:
+        address = public_url + "search.html?q=" + query
+        read = shards_requested(address, False, ".search-status:text-matches('^(找到|没有)')")
+        assert read, query
+        assert shards_requested(address, True, "#search-results") == read, query
+    assert shards_requested(public_url + "search.html", True, "#search-results") == set()

@@ -114,39 +114,64 @@
     return out;
   }
 
-  // Every index file hands its data here. The search page names meta.js as a deferred
-  // script of its own, so the document table has arrived when the page's search starts,
-  // and the query's term shards are requested without waiting for it. A page reads one
+  // The term shards a query of ``words`` reads: each word's terms (a title term lives in
+  // its term's shard) and the whole query's title term.
+  function wholeTitleTerm(words) { return WHOLE_TITLE + [].concat.apply([], words).join(" "); }
+  function shardName(term, shards) { return "t/" + crc32(term.replace(TITLE, "")) % shards; }
+  function queryShards(words, shards) {
+    var names = {};
+    words.forEach(function (w) {
+      wordTerms(w).terms.forEach(function (t) { names[shardName(t, shards)] = true; });
+    });
+    names[shardName(wholeTitleTerm(words), shards)] = true;
+    return Object.keys(names);
+  }
+
+  // Every index file hands its data here, and is requested once a page. A page reads one
   // output's index: the parts are kept by name alone.
   var parts = {};
-  window.catalogueIndexPart = function (name, data) { parts[name] = data; };
+  var loading = {};
+  function load(base, name) {
+    if (!loading[name] && name in parts) { loading[name] = Promise.resolve(parts[name]); }
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = base + name + ".js";
+        script.onload = function () {
+          script.remove();
+          if (name in parts) { resolve(parts[name]); } else { reject(new Error("索引文件无效：" + name)); }
+        };
+        script.onerror = function () { delete loading[name]; reject(new Error("无法读取索引：" + name)); };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[name];
+  }
+  // The search page names meta.js, the document table, as a deferred script of its own.
+  // The table tells how many term shards there are, so the shards of the query in the
+  // page's address (search.html?q=…) are requested the moment it runs, not after the
+  // page's search script has run and the page has been laid out once more.
+  window.catalogueIndexPart = function (name, data) {
+    parts[name] = data;
+    var script = document.currentScript;
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (name === "meta" && script && query) {
+      var base = script.src.slice(0, script.src.lastIndexOf("/") + 1);
+      queryShards(queryWords(query), data.shards).forEach(function (shard) {
+        load(base, shard).catch(function () {});  // the query's to report
+      });
+    }
+  };
 
   // ``base``: the URL of the output's search/ folder; ``options.pinyin`` and ``options.rows``:
   // read the kiosk's pinyin keys and its row table too.
   function open(base, options) {
-    var loading = {};
-
-    function load(name) {
-      if (!loading[name] && name in parts) { loading[name] = Promise.resolve(parts[name]); }
-      if (!loading[name]) {
-        loading[name] = new Promise(function (resolve, reject) {
-          var script = document.createElement("script");
-          script.src = base + name + ".js";
-          script.onload = function () {
-            script.remove();
-            if (name in parts) { resolve(parts[name]); } else { reject(new Error("索引文件无效：" + name)); }
-          };
-          script.onerror = function () { delete loading[name]; reject(new Error("无法读取索引：" + name)); };
-          document.head.appendChild(script);
-        });
-      }
-      return loading[name];
-    }
+    function get(name) { return load(base, name); }
 
     var meta = null;
     var facetBytes = null;
     var yearOf = null;
-    var ready = load("meta").then(function (m) {
+    var ready = get("meta").then(function (m) {
       meta = m;
       var bin = atob(m.facets);
       facetBytes = new Uint8Array(bin.length);
@@ -158,7 +183,7 @@
     });
     // A file of one line per item (the kiosk's pinyin.js and rows.js), and where each line starts.
     function lineTable(name) {
-      return ready.then(function () { return load(name); }).then(function (text) {
+      return ready.then(function () { return get(name); }).then(function (text) {
         var starts = [0];
         for (var at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) { starts.push(at + 1); }
         return { text: text, starts: starts };
@@ -175,11 +200,8 @@
     var rowsReady = options && options.rows ? lineTable("rows").then(function (t) { rows = t; }, function () {}) : Promise.resolve();
 
     var postingCache = {};
-    function shardOf(term) {
-      return "t/" + crc32(term.replace(TITLE, "")) % meta.shards;
-    }
     function posting(term) {
-      return load(shardOf(term)).then(function (group) {
+      return get(shardName(term, meta.shards)).then(function (group) {
         if (!(term in postingCache)) {
           postingCache[term] = group[term] === undefined ? [] : decodePosting(group[term], meta.count);
         }
@@ -207,17 +229,8 @@
       return out;
     }
 
-    var fragments = {};
     function fragment(id) {
-      return load("d/" + id).then(function (doc) {
-        if (!fragments[id]) {
-          doc.id = id;
-          doc.tokens = tokens(doc.parts.join("\n"));
-          doc.titleTokens = tokens(doc.title);
-          fragments[id] = doc;
-        }
-        return fragments[id];
-      });
+      return get("d/" + id).then(function (doc) { doc.id = id; return doc; });
     }
 
     function categoryId(id) { return facetBytes[2 * id]; }
@@ -227,7 +240,7 @@
     function query(text) {
       var words = queryWords(text);
       if (!words.length) { return Promise.resolve(null); }
-      var wholeTitle = WHOLE_TITLE + [].concat.apply([], words).join(" ");
+      var wholeTitle = wholeTitleTerm(words);
       return ready.then(function () {
         var plans = words.map(wordTerms);
         var exact = plans.every(function (p) { return p.exact; });
@@ -265,10 +278,9 @@
       return ready.then(function () {
         var names = {};
         words.forEach(function (w) {
-          wordTerms(w).terms.forEach(function (t) { names[shardOf(t)] = true; });  // a title term's too
-          names[shardOf(WHOLE_TITLE + w.join(" "))] = true;
+          queryShards([w], meta.shards).forEach(function (name) { names[name] = true; });
         });
-        return Promise.all(Object.keys(names).map(load));
+        return Promise.all(Object.keys(names).map(get));
       });
     }
 
@@ -299,8 +311,11 @@
       if (WHOLE_TITLE + titleTokens.join(" ") === this.wholeTitle) { return 1; }
       return this.heldIn(id, titleTokens) ? 2 : 0;
     };
-    // Is ``doc`` a match, and of which tier (0: no match)?
+    // Is ``doc`` a match, and of which tier (0: no match)? Its tokens are worked out here,
+    // once: where the index was exact, nothing is checked.
     Search.prototype.verify = function (doc) {
+      doc.tokens = doc.tokens || tokens(doc.parts.join("\n"));
+      doc.titleTokens = doc.titleTokens || tokens(doc.title);
       if (!this.heldIn(doc.id, doc.tokens)) { return 0; }
       return this.titleTier(doc.id, doc.titleTokens) || (this.byCategory[categoryId(doc.id)] ? 3 : 4);
     };
@@ -323,17 +338,21 @@
     // Facet counts over the candidates not yet rejected: {category: {name: n}, section, year}.
     Search.prototype.facets = function () {
       var self = this;
-      var counts = { category: {}, section: {}, year: {} };
+      var categories = new Int32Array(meta.categories.length);
+      var sections = new Int32Array(meta.sections.length);
+      var years = {};
       self.candidates.forEach(function (id) {
         if (self.rejected[id]) { return; }
-        var c = meta.categories[categoryId(id)];
-        var s = meta.sections[sectionId(id)];
-        var y = String(yearOf[id]);
-        counts.category[c] = (counts.category[c] || 0) + 1;
-        counts.section[s] = (counts.section[s] || 0) + 1;
-        counts.year[y] = (counts.year[y] || 0) + 1;
+        categories[categoryId(id)]++;
+        sections[sectionId(id)]++;
+        years[yearOf[id]] = (years[yearOf[id]] || 0) + 1;
       });
-      return counts;
+      function named(names, counts) {
+        var out = {};
+        names.forEach(function (name, k) { if (counts[k]) { out[name] = counts[k]; } });
+        return out;
+      }
+      return { category: named(meta.categories, categories), section: named(meta.sections, sections), year: years };
     };
 
     // Ranked, verified results of a (narrowed) search, taken a page at a time.
@@ -390,7 +409,8 @@
           if (self.order[self.position] !== docs[i].id) {  // an earlier doc of this batch moved later
             break;
           }
-          self.settle(docs[i].id, self.search.verify(docs[i]), docs[i]);
+          var id = docs[i].id;
+          self.settle(id, self.search.exact ? self.tiers[id] : self.search.verify(docs[i]), docs[i]);
         }
         return self.take(n);
       });
