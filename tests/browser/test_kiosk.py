@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import segno
 from conftest import BUILD_DAY, CANARY, CANARY_ASCII, copy_sample
 from playwright.sync_api import Browser, Page
 from pypinyin import lazy_pinyin
@@ -26,6 +27,7 @@ from generator.build import BuildContext, build_catalogue
 from generator.build.outputs import make_site
 from generator.catalogue import load_catalogue
 from generator.incremental.update import Reuse
+from generator.site.qr import BORDER, MASK, SCALE
 from generator.site.searchtext import searchable_text
 from generator.site.select import KIOSK
 from generator.site.views import item_url
@@ -218,6 +220,42 @@ def test_rows_rank_results_as_the_items_files_do(kiosk: Page, kiosk_dir: Path, q
     from_rows = kiosk.evaluate("q => window.kioskSearch(q)", query)
     assert from_rows
     assert from_rows == kiosk.evaluate(FROM_FILES, query)
+
+
+DARK_PIXELS = """async (uris) => {
+  const images = await Promise.all(uris.map(async (uri) => {
+    const image = new Image();
+    image.src = uri;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const drawing = canvas.getContext("2d");
+    drawing.drawImage(image, 0, 0);
+    const rgba = drawing.getImageData(0, 0, canvas.width, canvas.height).data;
+    let dark = "";
+    for (let i = 0; i < rgba.length; i += 4) { dark += rgba[i + 3] > 127 && rgba[i] < 128 ? "1" : "0"; }
+    return [canvas.width, canvas.height, dark];
+  }));
+  return images;
+}"""
+
+
+def test_an_items_qr_code_draws_as_segnos_own_svg_of_its_address(
+    kiosk: Page, kiosk_dir: Path, built_sample: Path
+) -> None:
+    """Chromium draws the page's code pixel for pixel as segno's own SVG writer draws
+    the code of the item's public address."""
+    item = "items/2025-00010.html"
+    address = load_catalogue(built_sample).config.site.base_url + item
+    code = segno.make(address, error="m", mask=MASK)
+    theirs = code.svg_data_uri(scale=SCALE, border=BORDER, dark="#000", light="#fff")
+    kiosk.goto(url_of(kiosk_dir, item))
+    ours = kiosk.get_attribute(".item-qr img", "src")
+    drawn, expected = kiosk.evaluate(DARK_PIXELS, [ours, theirs])
+    side = (len(code.matrix) + 2 * BORDER) * SCALE
+    assert drawn[:2] == expected[:2] == [side, side]
+    assert "1" in drawn[2] and drawn[2] == expected[2]
 
 
 def test_chinese_search_from_a_real_keyboard(kiosk: Page, kiosk_dir: Path) -> None:
