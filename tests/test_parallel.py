@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import BUILD_DAY, copy_sample
 from sitetext import files_of
 
+from generator import catalogue
 from generator.build import BuildContext, BuildRefused, build_catalogue, pipeline
 from generator.catalogue import load_catalogue
 from generator.incremental import fingerprint
@@ -17,8 +19,10 @@ from generator.incremental.itemcache import ItemCache
 from generator.incremental.update import Reuse
 from generator.parallel import processes, reading
 from generator.parallel.reading import ParallelReader
+from generator.problems import Problem
 from generator.site import render
 from generator.site.pages import SitePages
+from generator.source.items import Item
 
 ITEM_TEMPLATE = "themes/default/templates/item.html"
 
@@ -42,13 +46,19 @@ def test_workers_write_the_bytes_one_process_writes(
 
     def logged(path: Path, text: str) -> None:
         with writers.open("a") as log:  # forked workers cannot report through a list
-            log.write(f"{os.getpid()}\n")
+            staged = path.relative_to(tmp_path).parts[1:]  # under the build's staging folder
+            log.write(f"{os.getpid()} {Path(*staged).as_posix()}\n")
         real_write(path, text)
 
     monkeypatch.setattr(render, "write_text", logged)
     use_processes(monkeypatch, 3)
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
-    assert len(set(writers.read_text().split())) == 3  # the build and two workers rendered
+    writer_of = dict(line.split()[::-1] for line in writers.read_text().splitlines())
+    assert len(set(writer_of.values())) == 3  # the build and two workers rendered
+    # The reports, while the build writes the indexes: the sites take the workers in turn.
+    reports = ["public/budget.html", "kiosk/budget.html", "intranet/register.html"]
+    assert [writer_of[page] == str(os.getpid()) for page in reports] == [False] * 3
+    assert writer_of["public/budget.html"] != writer_of["kiosk/budget.html"]
     three, one = tmp_path / "three", tmp_path / "one"
     assert files_of(three) == files_of(one)
     assert (one / fingerprint.INPUTS_FILE).is_file()  # compared too
@@ -80,6 +90,28 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     assert files_of(root / "build") == before
 
 
+def test_a_template_error_in_a_workers_report_names_the_template_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
+    before = files_of(root / "build")
+    use_processes(monkeypatch, 2)  # the one worker writes every report
+    template = root / "themes/default/templates/budget.html"
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(3, "{{ years.no_such_field.nor_this }}\n")
+    template.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
+    (problem,) = refused.value.problems
+    assert (problem.code, problem.path, problem.line) == (
+        "B001",
+        "themes/default/templates/budget.html",
+        4,
+    )
+    assert files_of(root / "build") == before
+
+
 def test_a_worker_that_dies_is_reported_and_the_output_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,20 +133,22 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
     assert files_of(root / "build") == before
 
 
-def test_a_reading_worker_that_dies_is_reported_and_the_output_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("stage", ["read_item", "check_item"])
+def test_a_reading_or_checking_worker_that_dies_is_reported_and_the_output_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = files_of(root / "build")
-    builder, real_read = os.getpid(), reading.read_item
+    module = reading if stage == "read_item" else catalogue
+    builder, real = os.getpid(), getattr(module, stage)
 
-    def killed(root: Path, file: Path) -> object:
+    def killed(*args: Any) -> object:
         if os.getpid() != builder:
             os._exit(9)  # as if the system had killed it for memory
-        return real_read(root, file)
+        return real(*args)
 
-    monkeypatch.setattr(reading, "read_item", killed)
+    monkeypatch.setattr(module, stage, killed)
     read_in_processes(monkeypatch, 2)
     (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
     with pytest.raises(BuildRefused) as refused:
@@ -156,6 +190,7 @@ def test_items_read_by_workers_equal_items_read_alone(
     root = copy_sample(tmp_path / "s")
     alone = load_catalogue(root)  # the default reader: one item after another
     readers = tmp_path / "readers.log"
+    checkers = tmp_path / "checkers.log"
     real_read = reading.read_item
 
     def logged(root: Path, file: Path) -> object:
@@ -163,11 +198,22 @@ def test_items_read_by_workers_equal_items_read_alone(
             log.write(f"{os.getpid()}\n")
         return real_read(root, file)
 
+    real_check = catalogue.check_item
+
+    def logged_check(item: Item, *args: Any) -> list[Problem]:
+        with checkers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real_check(item, *args)
+
     monkeypatch.setattr(reading, "read_item", logged)
+    monkeypatch.setattr(catalogue, "check_item", logged_check)
     read_in_processes(monkeypatch, 3)
     together = load_catalogue(root, ParallelReader())
     assert len(set(readers.read_text().split())) == 3  # this process and two workers
+    assert len(set(checkers.read_text().split())) == 3  # checked where they were read
+    checkers.unlink()
     cached = load_catalogue(root, ItemCache(root))
+    assert len(set(checkers.read_text().split())) == 3
     for other in (together, cached):
         assert other.items == alone.items and other.problems == alone.problems
     assert len(alone.items) == len(list((root / "content").rglob("*.md")))

@@ -64,6 +64,10 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
     return result
 
 
+def _write_reports(catalogue: Catalogue, pages: SitePages) -> None:
+    write_reports(catalogue, pages.renderer)
+
+
 def read_catalogue(ctx: BuildContext, plan: Plan) -> Catalogue:
     """Load config → read items → validate; a catalogue with errors is refused."""
     with paused_collector():
@@ -146,7 +150,8 @@ class Plan:
                 self.page_images(ctx),
             )
             problem_for = functools.partial(stage_problem, catalogue.root)
-            with PageWorkers(pages, files, processes, problem_for) as workers:
+            reports = functools.partial(_write_reports, catalogue)
+            with PageWorkers(pages, files, processes, problem_for, reports) as workers:
                 for site_pages in pages:
                     site = site_pages.site
                     site_pages.write(workers.share)  # while the workers write theirs
@@ -156,11 +161,11 @@ class Plan:
                         f"{site.variant.label}：{len(site.items)} 个条目，{len(site.pages)} 个页面"
                     )
                     result.counts[site.variant.label] = len(site.items)
-            ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
-            indexes = IndexWriter()
-            for site_pages in pages:
-                write_reports(catalogue, site_pages.renderer)
-                write_data(site_pages.renderer, indexes)
+                ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
+                indexes = IndexWriter()
+                for site_pages in pages:
+                    workers.write_reports(site_pages)  # in a worker, while earlier data is written
+                    write_data(site_pages.renderer, indexes)
             refuse_broken_links(ctx, stage / PUBLIC.name, catalogue.config.site.base_url)
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..catalogue import ItemReader, Read
 from ..parallel.collector import paused_collector
-from ..parallel.reading import read_items
+from ..parallel.reading import check_items, read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
@@ -177,6 +177,20 @@ class ItemCache(ItemReader):
         if entry.checked != self._context:
             entry.check_problems, entry.checked = check(item), self._context
         return entry.check_problems
+
+    def check_all(self, items: list[Item], check: Callable[[Item], list[Problem]]) -> list[Problem]:
+        """As ``check`` of each item; those not checked in this context, on every core."""
+        due = [item for item in items if self._unchecked(item)]
+        found = dict(zip(map(id, due), check_items(due, check), strict=True))
+
+        def checked(item: Item) -> list[Problem]:
+            return found[id(item)] if id(item) in found else check(item)
+
+        return [problem for item in items for problem in self.check(item, checked)]
+
+    def _unchecked(self, item: Item) -> bool:
+        entry = self.entries.get(item.path)
+        return entry is None or entry.item is not item or entry.checked != self._context
 
     def finish(self) -> None:
         self.forget_unseen()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from ..catalogue import ItemReader, Read, ReadingFailed
 from ..checks.backdating import latest_approval
 from ..checks.signatures import verified
 from ..checks.structure import structure_problems
-from ..source.items import read_item
+from ..problems import Problem
+from ..source.items import Item, read_item
 from ..source.rendered import rendered
 from .collector import paused_collector
 from .processes import WorkerDied, map_in_processes
@@ -27,6 +29,16 @@ def read_items(root: Path, files: list[str]) -> list[Read]:
         raise ReadingFailed(died.how) from died
 
 
+def check_items(items: list[Item], check: Callable[[Item], list[Problem]]) -> list[list[Problem]]:
+    """``check`` of each of ``items``, in shares over forked workers (``processes_for``),
+    which have every item already: forked after reading, they need nothing sent."""
+    try:
+        with paused_collector():
+            return map_in_processes(check, items)
+    except WorkerDied as died:
+        raise ReadingFailed(died.how) from died
+
+
 def _read(root: Path, file: str) -> Read:
     item, problems = read_item(root, Path(file))  # looked up when called, so tests can watch it
     if item is not None:
@@ -38,7 +50,10 @@ def _read(root: Path, file: str) -> Read:
 
 
 class ParallelReader(ItemReader):
-    """Reads a catalogue's item files in forked workers; checks them here."""
+    """Reads and checks a catalogue's item files in forked workers."""
 
     def read_all(self, root: Path, files: list[str]) -> list[Read]:
         return read_items(root, files)
+
+    def check_all(self, items: list[Item], check: Callable[[Item], list[Problem]]) -> list[Problem]:
+        return [problem for found in check_items(items, check) for problem in found]

@@ -4,8 +4,12 @@ After the catalogue is loaded and its sites planned, the build forks worker
 processes; the build's own process and each worker render a share of every
 site's pages (render.Share). An item's pages in all outputs fall in one share,
 so each body is still rendered once. A worker reports each site when its share
-of it is written, with the keys of the files it wrote, so the build can start
-indexing a site while the next renders. When to fork: processes.py.
+of it is written, with the keys of the files it wrote.
+
+Then the workers write the sites' reports (the staff pages take as long as an
+index) while the build process writes the indexes and exports: each site's
+reports go to one worker, which sends back the pages they listed, since the
+sitemap and the data's key count them. When to fork: processes.py.
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ class _Worker:
     process: BaseProcess
     connection: Connection
     sites: set[str] = field(default_factory=set)  # the sites it has finished
+    reports: dict[str, list[str]] = field(default_factory=dict)  # site → the pages they listed
 
 
 ProblemFor = Callable[[BaseException], Problem | None]
+Reports = Callable[[SitePages], None]  # writes the reports of a site whose pages are written
 
 
 class PageWorkers:
@@ -48,16 +54,23 @@ class PageWorkers:
 
     ``share`` is the build's own share. Workers record their files' keys in
     ``files``. ``problem_for`` turns an exception raised in a worker into the
-    problem to report (None: a bug, reported with its trace).
+    problem to report (None: a bug, reported with its trace). ``reports`` writes
+    a site's reports, in a worker where there is one (``write_reports``).
     """
 
     def __init__(
-        self, sites: list[SitePages], files: OutputFiles, processes: int, problem_for: ProblemFor
+        self,
+        sites: list[SitePages],
+        files: OutputFiles,
+        processes: int,
+        problem_for: ProblemFor,
+        reports: Reports,
     ) -> None:
         self.sites = sites
         self.files = files
         self.count = processes
         self.problem_for = problem_for
+        self.reports = reports
         self.share = Share(0, processes) if processes > 1 else WHOLE
         self.workers: list[_Worker] = []
 
@@ -72,13 +85,21 @@ class PageWorkers:
         stop([(w.process, w.connection) for w in self.workers])
 
     def _render(self, share: Share, connection: Connection) -> None:
-        """In a worker: render ``share`` of every site, reporting each with its files' keys."""
+        """In a worker: render ``share`` of every site, reporting each with its files' keys;
+        then write the reports given to this worker, each sent with the pages it listed."""
         written = self.files.manifest.files
         try:
             for pages in self.sites:
                 written.clear()
                 pages.write(share)
                 connection.send(("site", (pages.site.variant.name, dict(written))))
+            for pages in self.sites:
+                if self._reporter(pages) == share.index - 1:
+                    written.clear()
+                    listed = len(pages.site.pages)
+                    self.reports(pages)
+                    report = (pages.site.variant.name, dict(written), pages.site.pages[listed:])
+                    connection.send(("reports", report))
         except BaseException as exc:  # reported to the build, which stops
             problem = self.problem_for(exc)
             if problem is not None:
@@ -97,6 +118,22 @@ class PageWorkers:
                 if worker.connection in ready:
                     self._receive(worker)
 
+    def _reporter(self, pages: SitePages) -> int:
+        """Which worker writes the reports of ``pages``: the sites go round them in turn."""
+        return self.sites.index(pages) % (self.count - 1)
+
+    def write_reports(self, pages: SitePages) -> None:
+        """The reports of ``pages`` written: by the worker they went to (waiting for it,
+        and listing the pages it listed here too), or here if there are no workers."""
+        if not self.workers:
+            self.reports(pages)
+            return
+        worker = self.workers[self._reporter(pages)]
+        variant = pages.site.variant.name
+        while variant not in worker.reports:
+            self._receive(worker)
+        pages.site.pages += worker.reports.pop(variant)
+
     def _receive(self, worker: _Worker) -> None:
         try:
             kind, payload = worker.connection.recv()
@@ -107,6 +144,10 @@ class PageWorkers:
             variant, keys = payload
             self.files.manifest.files.update(keys)
             worker.sites.add(variant)
+        elif kind == "reports":
+            variant, keys, listed = payload
+            self.files.manifest.files.update(keys)
+            worker.reports[variant] = listed
         elif kind == "problem":
             raise WorkerFailed(payload)
         else:
