@@ -90,9 +90,10 @@ def test_a_template_error_in_a_worker_names_the_template_line(
     assert files_of(root / "build") == before
 
 
-def test_a_template_error_in_a_workers_report_names_the_template_line(
+def test_a_template_error_in_a_report_names_the_template_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Reported as the build's own error, from the worker the reports went to."""
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = files_of(root / "build")

@@ -23,9 +23,11 @@ URLS = [
 
 def drawn_modules(path: str) -> set[tuple[int, int]]:
     """The modules a path of one-module-thick horizontal lines covers, as (x, y)."""
+    command_pattern = r"([Mmh])(-?[\d.]+)(?:,(-?[\d.]+))?"
+    assert re.fullmatch(f"(?:{command_pattern})+", path), "a command other than M, m and h"
     covered: set[tuple[int, int]] = set()
     x = y = 0.0
-    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?:,(-?[\d.]+))?", path):
+    for command, a, b in re.findall(command_pattern, path):
         if command == "M":
             x, y = float(a), float(b)
         elif command == "m":

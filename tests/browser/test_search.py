@@ -4,6 +4,7 @@ on what a query means."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from searchoracle import compact, oracle, sampled_queries
 from generator.build.outputs import make_site
 from generator.catalogue import load_catalogue
 from generator.search.index import term_shard
-from generator.search.terms import text_terms, tokens
+from generator.search.terms import text_terms, tokens, whole_title_key
 from generator.site.searchtext import searchable_text
 from generator.site.select import PUBLIC
 
@@ -182,25 +183,44 @@ def test_browser_and_python_read_text_alike(offline_page: Page, public_url: str,
 
 
 def test_the_index_requests_the_addressed_querys_shards_before_the_search_runs(
-    browser: Browser, public_url: str
+    browser: Browser, public_url: str, built_sample: Path
 ) -> None:
     """The document table tells how many shards there are, so the index asks for the
-    shards of search.html?q=… while it reads the table: with the page's search script
-    blocked, exactly the shards the search reads are still requested, and none without q."""
+    shards of search.html?q=… while it reads the table: exactly the shards the search
+    reads, requested even with the page's search script blocked, and none without q."""
+    meta = (built_sample / "build" / "public" / "search" / "meta.js").read_text(encoding="utf-8")
+    shards = json.loads(meta[meta.index(",") + 1 : meta.rindex(")")])["shards"]
 
     def shards_requested(url: str, block_search: bool, done: str) -> set[str]:
         with guarded_page(browser, public_url) as page:
-            shards: set[str] = set()
-            page.on("request", lambda r: shards.add(r.url) if "/search/t/" in r.url else None)
+            requested: set[str] = set()
+            page.on("request", lambda r: requested.add(r.url) if "/search/t/" in r.url else None)
             if block_search:
                 page.route("**/static/search.js", lambda route: route.abort())
             page.goto(url)  # the load event waits for scripts inserted before it
             page.wait_for_selector(done, state="attached", timeout=WAIT_MS)
-            return shards
+            return requested
 
-    for query in ["三公经费 2025", "预算", "ＰＰＰ"]:
+    def shards_read(query: str) -> set[str]:
+        """Each word's index terms (as the browser picks them) and the whole title's."""
+        with guarded_page(browser, public_url) as page:
+            page.goto(public_url + "search.html")
+            terms = [
+                term
+                for word in query.split()
+                for term in page.evaluate(
+                    "w => window.CatalogueIndex.wordTerms(window.CatalogueIndex.tokens(w)).terms",
+                    word,
+                )
+            ]
+        terms.append(whole_title_key(tokens(query)))
+        return {f"{public_url}search/t/{term_shard(t, shards)}.js" for t in terms}
+
+    for query in ["三公经费 2025", "预算", "ＰＰＰ 政府采购"]:
         address = public_url + "search.html?q=" + query
-        read = shards_requested(address, False, ".search-status:text-matches('^(找到|没有)')")
-        assert read, query
-        assert shards_requested(address, True, "#search-results") == read, query
+        expected = shards_read(query)
+        assert shards_requested(address, False, ".search-status:text-matches('^(找到|没有)')") == (
+            expected
+        ), query
+        assert shards_requested(address, True, "#search-results") == expected, query
     assert shards_requested(public_url + "search.html", True, "#search-results") == set()

@@ -1,7 +1,8 @@
 // The search index's reader (generator/search/index.py writes it): loads the few
 // files a query needs with <script> tags (which also work from file://, where the
 // kiosk runs and fetch is blocked), intersects posting lists, ranks, counts facets,
-// and verifies the results it shows against their text.
+// and verifies the results it shows against their text where the index alone cannot
+// tell (words of three or more characters).
 //
 // Normalisation and terms follow generator/search/terms.py; tests check both agree.
 (function () {
@@ -119,6 +120,7 @@
   function wholeTitleTerm(words) { return WHOLE_TITLE + [].concat.apply([], words).join(" "); }
   function shardName(term, shards) { return "t/" + crc32(term.replace(TITLE, "")) % shards; }
   function queryShards(words, shards) {
+    if (!words.length) { return []; }
     var names = {};
     words.forEach(function (w) {
       wordTerms(w).terms.forEach(function (t) { names[shardName(t, shards)] = true; });
@@ -127,8 +129,8 @@
     return Object.keys(names);
   }
 
-  // Every index file hands its data here, and is requested once a page. A page reads one
-  // output's index: the parts are kept by name alone.
+  // Every index file hands its data here, and is requested once a page (again only after
+  // a failure). A page reads one output's index: the parts are kept by name alone.
   var parts = {};
   var loading = {};
   function load(base, name) {
@@ -154,8 +156,10 @@
   window.catalogueIndexPart = function (name, data) {
     parts[name] = data;
     var script = document.currentScript;
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (name === "meta" && script && query) {
+    if (name !== "meta" || !script) { return; }
+    // As the page's search box will hold it: a search field drops line breaks.
+    var query = (new URLSearchParams(window.location.search).get("q") || "").replace(/[\r\n]/g, "");
+    if (query) {
       var base = script.src.slice(0, script.src.lastIndexOf("/") + 1);
       queryShards(queryWords(query), data.shards).forEach(function (shard) {
         load(base, shard).catch(function () {});  // the query's to report

@@ -1,6 +1,7 @@
 // Search page of the websites, over the output's own index (static/search-index.js):
 // the first results, their count and the facet counts come from a few index files;
-// only the results shown are fetched, and checked against their text.
+// only the results shown are fetched (and, where the index was not exact, checked
+// against their text).
 (function () {
   "use strict";
 
