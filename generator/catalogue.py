@@ -214,7 +214,7 @@ def load_catalogue(
 
     try:
         catalogue.problems += reader.check_all(catalogue.items, check)
-    except ReadingFailed as failed:  # no check's problems are known: report that alone
+    except ReadingFailed as failed:  # a checking worker died: its items' problems are unknown
         catalogue.problems.append(Problem.make("B004", CONTENT_DIR, 1, how=failed.how))
         return catalogue
     reader.finish()
