@@ -14,12 +14,13 @@ test: at 10,000 items it loads most of the 8,833 item files into the page once.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from generator.search.index import read_script
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -33,8 +34,7 @@ def texts_of(site: Path) -> dict[str, str]:
     """URL → searchable text, from the index's item files."""
     out = {}
     for path in (site / "search/d").glob("*.js"):
-        script = path.read_text(encoding="utf-8")
-        data = json.loads(script[script.index(",") + 1 : script.rindex(")")])
+        data = read_script(path.read_text(encoding="utf-8"))
         out[data["url"]] = "\n".join(data["parts"])
     return out
 

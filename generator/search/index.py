@@ -39,6 +39,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..site.searchtext import searchable_parts
 from ..site.views import ItemView, Site
@@ -61,6 +62,11 @@ def _script(name: str, data: object) -> str:
     # U+2028/9 are valid in JSON but were line ends in older JavaScript.
     payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"catalogueIndexPart({json.dumps(name)},{payload});\n"
+
+
+def read_script(text: str) -> Any:
+    """The data of an index file that ``_script`` wrote (JSON: for tools and tests)."""
+    return json.loads(text[text.index(",") + 1 : text.rindex(")")])
 
 
 def encode_posting(ids: list[int], count: int) -> str:

@@ -4,7 +4,6 @@ on what a query means."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from searchoracle import compact, oracle, sampled_queries
 
 from generator.build.outputs import make_site
 from generator.catalogue import load_catalogue
-from generator.search.index import term_shard
+from generator.search.index import read_script, term_shard
 from generator.search.terms import text_terms, tokens, whole_title_key
 from generator.site.searchtext import searchable_text
 from generator.site.select import PUBLIC
@@ -189,7 +188,7 @@ def test_the_index_requests_the_addressed_querys_shards_before_the_search_runs(
     shards of search.html?q=… while it reads the table: exactly the shards the search
     reads, requested even with the page's search script blocked, and none without q."""
     meta = (built_sample / "build" / "public" / "search" / "meta.js").read_text(encoding="utf-8")
-    shards = json.loads(meta[meta.index(",") + 1 : meta.rindex(")")])["shards"]
+    shards = read_script(meta)["shards"]
 
     def shards_requested(url: str, block_search: bool, done: str) -> set[str]:
         with guarded_page(browser, public_url) as page:
