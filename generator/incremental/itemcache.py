@@ -182,13 +182,10 @@ class ItemCache(ItemReader):
         """As ``check`` of each item; those not checked in this context, on every core."""
         due = [item for item in items if self._unchecked(item)]
         found = dict(zip(map(id, due), check_items(due, check), strict=True))
-
-        def checked(item: Item) -> list[Problem]:
-            return found[id(item)] if id(item) in found else check(item)
-
-        return [problem for item in items for problem in self.check(item, checked)]
+        return [problem for item in items for problem in self.check(item, lambda i: found[id(i)])]
 
     def _unchecked(self, item: Item) -> bool:
+        """Whether ``check`` would run the check on ``item`` (not answer from the cache)."""
         entry = self.entries.get(item.path)
         return entry is None or entry.item is not item or entry.checked != self._context
 
