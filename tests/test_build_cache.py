@@ -17,7 +17,7 @@ from sitetext import files_of
 from generator.build import BuildContext, build_catalogue
 from generator.incremental import fingerprint, update
 from generator.incremental.update import Reuse
-from generator.site import render
+from generator.site import markup, pages, render
 from generator.site.pages import BodyCache
 from generator.source.items import Item, content_files
 
@@ -86,6 +86,27 @@ def test_shared_body_renders_equal_separate_ones(built_sample: Path, tmp_path: P
         together = make_site(catalogue, variant, BUILD_DAY, tmp_path / "shared" / variant.name)
         write_site(catalogue, together, shared)
     assert files_of(tmp_path / "alone", top=False) == files_of(tmp_path / "shared", top=False)
+
+
+def test_pages_reusing_bodies_read_once_equal_pages_converting_them_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An item page takes the body reading rendered, where no link in it needs resolving
+    (rendered.page_body), and is byte for byte the page a second conversion makes."""
+    root = copy_sample(tmp_path / "s")
+    converted: list[str] = []
+
+    def render_body(body: str, *args: Any) -> str:
+        converted.append(body)
+        return markup.render_body(body, *args)
+
+    monkeypatch.setattr(pages, "render_body", render_body)
+    build_catalogue(BuildContext(root, tmp_path / "reused", BUILD_DAY))
+    reused = len(converted)
+    monkeypatch.setattr(pages, "page_body", lambda item: None)
+    build_catalogue(BuildContext(root, tmp_path / "again", BUILD_DAY))
+    assert files_of(tmp_path / "reused", top=False) == files_of(tmp_path / "again", top=False)
+    assert 0 < reused < (len(converted) - reused) / 2  # those with links are converted
 
 
 def test_preview_shows_unapproved_items_as_drafts_but_build_refuses(repo: Repo) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 from hypothesis import given, settings
@@ -11,6 +13,7 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
 from generator.site.markup import _BodyConverter, relative_url, render_body
+from generator.source.rendered import _ReadingCollector, body_html, rendered_body, visible_lines
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -152,3 +155,84 @@ def test_a_pattern_the_quick_stage_does_not_know_makes_it_try_every_text() -> No
     tilde = SimpleTagInlineProcessor(r"()~~(.+?)~~", "del")
     converter.md.inlinePatterns.register(tilde, "del", 65)
     assert "<del>预算</del>" in _convert(converter, "财政~~预算~~公开")
+
+
+# Bodies whose links or images an output may rewrite, in every form that reaches the page.
+LEADING_OFF = [
+    "见[原办法](old.md)。",
+    "见[附表](files/q2.csv)。",
+    "见[财政部](https://www.mof.gov.cn/)。",
+    "<https://www.mof.gov.cn/>",
+    "<a@b.cn>",
+    "![图](p.png)",
+    "见[原办法][r]。\n\n[r]: old.md",
+    '<a href="old.md">原办法</a>',
+    "<a href='/items/x.html'>原办法</a>",
+    "<a href=old.md>原办法</a>",
+    '<img src="p.png" alt="图">',
+    "[链接](javascript:alert(1))",
+    "[链接](#一章) 和 [电话](tel:12345)",
+    '段落 {: title="x" }\n\n[原办法](old.md){: title="y" }',
+]
+IN_PAGE = [
+    "## 一、总则\n\n正文。",
+    "注[^1]\n\n[^1]: 脚注",
+    "[TOC]\n\n## 章\n\n见[本章](#章)。",
+    '<a href="#章">本章</a>',
+]
+
+
+def _every_page_body(body: str) -> set[str]:
+    """``body`` as each kind of output renders it, with every link resolved somewhere
+    new: a body whose pages differ would show up as more than one."""
+    return {
+        render_body(body, Path("/nowhere"), resolve, external)
+        for resolve in (lambda _: None, lambda _: "elsewhere.html")
+        for external in (True, False)
+    }
+
+
+def _reused(body: str) -> str | None:
+    made = rendered_body(body).page_html
+    return None if made is None else zlib.decompress(made).decode()
+
+
+def test_a_body_without_links_is_rendered_for_its_pages_once() -> None:
+    """Reading keeps the HTML of a body no output rewrites (rendered.page_body): it is
+    exactly what each output's own conversion would make."""
+    bodies = [frontmatter.load(path).content for path in sorted(REPO.glob("content/**/*.md"))]
+    reused = 0
+    for body in [*bodies, *IN_PAGE, *MATCHED.values(), *LEADING_OFF, BODY]:
+        kept = _reused(body)
+        if kept is not None:
+            assert _every_page_body(body) == {kept}, body
+            reused += 1
+    assert reused >= len(bodies) // 2
+    for body in IN_PAGE:
+        assert _reused(body) is not None, body
+    for body in [*LEADING_OFF, BODY]:
+        assert _reused(body) is None, body
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH)
+def test_a_kept_body_is_what_every_output_renders(body: str) -> None:
+    kept = _reused(body)
+    if kept is not None:
+        assert _every_page_body(body) == {kept}
+
+
+def _alone(collector: Any, html: str) -> list[str]:
+    collector.feed(html)
+    collector.close()
+    return collector.lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH)
+def test_one_parse_of_a_body_gives_both_its_texts(body: str) -> None:
+    """``rendered_body`` parses the HTML once for the lines a reader sees and the words a
+    reader reads; each is what its collector makes of the HTML alone."""
+    made, html = rendered_body(body), body_html(body)
+    assert made.lines == visible_lines(html)
+    assert made.text == " ".join(_alone(_ReadingCollector(), html))

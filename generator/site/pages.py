@@ -25,6 +25,7 @@ from ..output.files import OutputFiles
 from ..output.writer import output_path
 from ..source.facts import fill_facts
 from ..source.items import GUIDE_PAGES
+from ..source.rendered import page_body
 from .budget import BUDGET_PAGE, budget_years
 from .documents import PageImages, documents, kiosk_shows, kiosk_view_url, prepare_document
 from .intranet import write_staff_pages
@@ -253,8 +254,9 @@ def link_targets(view: ItemView, resolve: Callable[[Path], str | None]) -> LinkT
 class BodyCache:
     """Item bodies rendered once per link context and shared by every output of a build.
 
-    Markdown is the largest cost of rendering; the outputs usually resolve an
-    item's links identically, so the second render is a lookup. Bodies are kept
+    Markdown is the largest cost of rendering. Most bodies have no link to resolve:
+    their HTML is the one reading made (``page_body``). The outputs usually resolve
+    the others' links identically, so the second render is a lookup. Bodies are kept
     compressed: for 100,000 items they would otherwise hold several hundred MB.
     """
 
@@ -269,6 +271,9 @@ class BodyCache:
         external: bool,
     ) -> str:
         item = view.item
+        fixed = page_body(item)
+        if fixed is not None:
+            return fixed
         leaves_site = external and ("://" in item.body or "mailto:" in item.body)
         key = (item.path, item.digest, leaves_site, targets)
         if key in self._html:

@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -188,6 +189,10 @@ def visible_lines(html: str) -> list[str]:
     collector = _TextCollector()
     collector.feed(html)
     collector.close()
+    return _shown(collector)
+
+
+def _shown(collector: _TextCollector) -> list[str]:
     return [line for line in (reader_form(text) for text in collector.lines) if line.strip()]
 
 
@@ -196,13 +201,24 @@ def visible_lines(html: str) -> list[str]:
 _local = threading.local()
 
 
-def body_html(body: str) -> str:
-    """The sanitised HTML the site makes of ``body``, links not rewritten."""
+def _markdown_html(body: str) -> str:
+    """Markdown's HTML of ``body``, not yet sanitised, links not rewritten."""
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = markdown.Markdown(extensions=extensions(), output_format="html")
         md.treeprocessors.register(QuickInline(md), "inline", 20)
-    return sanitize(md.reset().convert(body))
+    return md.reset().convert(body)
+
+
+def body_html(body: str) -> str:
+    """The sanitised HTML the site makes of ``body``, links not rewritten."""
+    return sanitize(_markdown_html(body))
+
+
+# A link or image the site's link rewriting could change: any href or src but an
+# in-page #anchor (the headings' permalinks, footnotes). Raw HTML is matched too,
+# though the rewriting never sees it: a false match costs only a conversion.
+_LEADS_OFF_PAGE = re.compile(r"""\b(?:href|src)\s*=\s*(?:"(?!#)|'(?!#)|[^\s"'#>])""", re.I)
 
 
 class _ReadingCollector(_TextCollector):
@@ -230,12 +246,42 @@ class _ReadingCollector(_TextCollector):
             self.current.append(data)
 
 
+class _Fanout(HTMLParser):
+    """One parse of an HTML fragment, its events handed to several collectors: parsing
+    is most of what a collector costs, and a body is read for two texts."""
+
+    def __init__(self, *collectors: _TextCollector) -> None:
+        super().__init__(convert_charrefs=True)
+        self.collectors = collectors
+
+    def parse(self, html: str) -> None:
+        self.feed(html)
+        self.close()
+        for collector in self.collectors:
+            collector.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for collector in self.collectors:
+            collector.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        for collector in self.collectors:
+            collector.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        for collector in self.collectors:
+            collector.handle_data(data)
+
+
 @dataclass(frozen=True)
 class RenderedBody:
     """What derived text is made of: the body as the site renders and sanitises it."""
 
     text: str  # what a reader reads, one line: summaries, search, exports
     lines: list[str]  # what a reader sees, line by line, in reader form: the check
+    # The sanitised HTML, zlib-compressed, if no link in it leads off the page: then
+    # it is the item page's body in every output, and pages need not convert it again.
+    page_html: bytes | None = None
 
 
 def rendered(item: Item) -> RenderedBody:
@@ -246,11 +292,21 @@ def rendered(item: Item) -> RenderedBody:
 
 def rendered_body(body: str) -> RenderedBody:
     """The body rendered once for every text derived from it (``rendered`` keeps it)."""
-    html = body_html(body)
-    collector = _ReadingCollector()
-    collector.feed(html)
-    collector.close()
-    return RenderedBody(" ".join(collector.lines), visible_lines(html))
+    converted = _markdown_html(body)
+    html = sanitize(converted)
+    shown, read = _TextCollector(), _ReadingCollector()
+    _Fanout(shown, read).parse(html)
+    page_html = None if _LEADS_OFF_PAGE.search(converted) else zlib.compress(html.encode(), 1)
+    return RenderedBody(" ".join(read.lines), _shown(shown), page_html)
+
+
+def page_body(item: Item) -> str | None:
+    """``item``'s page body as every output shows it, if reading rendered it already and
+    it has no link that an output resolves in its own way (``site/markup.py``)."""
+    made = item.derived.get("rendered body")
+    if isinstance(made, RenderedBody) and made.page_html is not None:
+        return zlib.decompress(made.page_html).decode()
+    return None
 
 
 def reading_lines(body: str) -> list[str]:
