@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 import zlib
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,15 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
 from generator.site.markup import _BodyConverter, relative_url, render_body
-from generator.source.rendered import _ReadingCollector, body_html, rendered_body, visible_lines
+from generator.source.rendered import (
+    _INVISIBLE,
+    _NO_FORMAT,
+    _ReadingCollector,
+    body_html,
+    rendered_body,
+    visible_lines,
+    without_invisible,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -236,3 +246,12 @@ def test_one_parse_of_a_body_gives_both_its_texts(body: str) -> None:
     made, html = rendered_body(body), body_html(body)
     assert made.lines == visible_lines(html)
     assert made.text == " ".join(_alone(_ReadingCollector(), html))
+
+
+def test_texts_passed_over_for_invisible_characters_hold_none() -> None:
+    """``without_invisible`` skips its look at each character for a text of only the
+    characters in ``_NO_FORMAT``: none of them may be drawn as nothing."""
+    skipped = [chr(c) for c in range(sys.maxunicode + 1) if _NO_FORMAT.fullmatch(chr(c))]
+    assert "预" in skipped and "，" in skipped and "\u200b" not in skipped
+    assert [c for c in skipped if unicodedata.category(c) == "Cf" or _INVISIBLE.match(c)] == []
+    assert without_invisible("预\u00ad算\u2063，１\U000e0041") == "预算，１"

@@ -117,10 +117,17 @@ _IGNORABLE = (
 _INVISIBLE = re.compile(f"[{_IGNORABLE}]")
 
 
+# Characters of Chinese prose that are no format character (tests/test_markup.py checks
+# every one): a text of only these needs no look at each character's category.
+_NO_FORMAT = re.compile(
+    "[\x00-\xac\xae-\xff\u2010-\u2027\u2030-\u205e\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]*"
+)
+
+
 def without_invisible(text: str) -> str:
     """``text`` without the characters that are drawn as nothing."""
     text = _INVISIBLE.sub("", text)
-    if text.isascii():
+    if _NO_FORMAT.fullmatch(text):
         return text
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
