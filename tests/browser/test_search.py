@@ -164,6 +164,36 @@ def test_counts_are_exact_for_index_terms_and_marked_while_unverified(
     assert offline_page.inner_text(".search-status") == f"找到 {expected} 条结果"
 
 
+def test_enter_runs_the_search_once_and_leaves_its_filters_alone(
+    offline_page: Page, public_url: str
+) -> None:
+    """Typing schedules a search for when typing pauses; Enter runs it at once instead,
+    so the filters a visitor moves on to are not rebuilt under them a moment later."""
+    ready(offline_page, public_url)
+    offline_page.evaluate(
+        """() => {
+          window.statusTexts = [];
+          const status = document.querySelector('.search-status');
+          new MutationObserver(() => window.statusTexts.push(status.textContent))
+            .observe(status, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    offline_page.fill("#search-q", "预算")
+    offline_page.press("#search-q", "Enter")
+    offline_page.wait_for_selector(".search-status:text-matches('^找到')", timeout=WAIT_MS)
+    offline_page.eval_on_selector("select[name=category]", "s => { s.dataset.first = '1'; }")
+    # The page's own timers fire in order: one set now, longer than the typing pause
+    # (250 ms), fires after the pending search would have started.
+    offline_page.evaluate("() => new Promise(done => setTimeout(done, 400))")
+    offline_page.wait_for_function(
+        "() => document.querySelector('.search-status').textContent.startsWith('找到')",
+        timeout=WAIT_MS,
+    )
+    texts = offline_page.evaluate("() => window.statusTexts")
+    assert texts.count("正在搜索…") == 1, texts
+    assert offline_page.eval_on_selector("select[name=category]", "s => s.dataset.first") == "1"
+
+
 @pytest.mark.parametrize(
     "text",
     ["“三公”经费", "２０２５年ＰＰＰ项目", "预决算 abc123xyz4567890", "𠮷野家", "a\u200bb c"],

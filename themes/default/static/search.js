@@ -174,8 +174,14 @@
     });
   }
 
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   var timer = null;
+  // Enter runs the search at once; the one still waiting for typing to pause would run it
+  // again and rebuild the filters under a visitor who has moved on to them.
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    window.clearTimeout(timer);
+    run();
+  });
   form.elements.q.addEventListener("input", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(function () { run(); }, 250);
