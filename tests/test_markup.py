@@ -67,6 +67,19 @@ def test_links_to_items_and_attachments_are_rewritten(tmp_path: Path) -> None:
     assert '<a href="https://www.mof.gov.cn/">财政部网站</a>' in html
 
 
+def test_an_address_with_escaped_characters_is_read_as_the_page_shows_it(
+    tmp_path: Path,
+) -> None:
+    """Markdown hides a backslash-escaped character until the end: the link is rewritten
+    for the file the reader sees named, and an escaped ``#`` stays an in-page anchor."""
+    folder = tmp_path / "content/external/budget"
+    target = (folder / "files/q2_a.csv").resolve()
+    body = r"[附表](files/q2\_a.csv) [本章](\#一章) ![图](\#图一)"
+    html = render_body(body, folder, {target: "2024-00012/files/q2_a.csv"}.get)
+    assert '<a href="2024-00012/files/q2_a.csv">附表</a>' in html
+    assert '<a href="#一章">本章</a>' in html and 'src="#图一"' in html
+
+
 def test_kiosk_turns_external_links_into_text(tmp_path: Path) -> None:
     html = _render(tmp_path, external=False)
     assert "<span>财政部网站</span>" in html
@@ -189,6 +202,8 @@ IN_PAGE = [
     "注[^1]\n\n[^1]: 脚注",
     "[TOC]\n\n## 章\n\n见[本章](#章)。",
     '<a href="#章">本章</a>',
+    "见[本章](\\#章)和![图](\\#图一)。",
+    "[TO\x02C]\n\n## 章",  # Markdown drops the control character, leaving the marker
 ]
 
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocTreeprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from ..source.rendered import QuickInline, extensions
 from ..source.sanitize import sanitize
@@ -37,6 +37,9 @@ class _LinkRewriter(Treeprocessor):
         self.folder = Path()
         self.resolve: LinkResolver = lambda _: None
         self.external = external
+        # A backslash-escaped character is still a placeholder when links are rewritten
+        # (Markdown restores them last): read the address as the page will show it.
+        self.unescape = cast(UnescapeTreeprocessor, md.treeprocessors["unescape"]).unescape
 
     def run(self, root: ET.Element) -> None:
         for parent in root.iter():
@@ -46,7 +49,7 @@ class _LinkRewriter(Treeprocessor):
                     self._rewrite(parent, element, attribute)
 
     def _rewrite(self, parent: ET.Element, element: ET.Element, attribute: str) -> None:
-        target = element.get(attribute, "")
+        target = self.unescape(element.get(attribute, ""))
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or target.startswith("/"):
             if not self.external:
@@ -100,8 +103,10 @@ class _BodyConverter:
         self.rewriter.folder, self.rewriter.resolve = folder, resolve
         # The toc extension walks every element looking for a paragraph that is just
         # the marker; the marker can only be there if the body has its text (escaped
-        # or entity-encoded brackets stay placeholders at that stage), so skip the walk.
-        self.toc.marker = self.toc_marker if self.toc_marker in body else ""
+        # or entity-encoded brackets stay placeholders at that stage; Markdown drops
+        # the two placeholder delimiters from the source first), so skip the walk.
+        text = body.replace("\x02", "").replace("\x03", "")
+        self.toc.marker = self.toc_marker if self.toc_marker in text else ""
         try:
             return self.md.reset().convert(body)
         finally:
