@@ -103,9 +103,10 @@ class _BodyConverter:
         self.rewriter.folder, self.rewriter.resolve = folder, resolve
         # The toc extension walks every element looking for a paragraph that is just
         # the marker; the marker can only be there if the body has its text (escaped
-        # or entity-encoded brackets stay placeholders at that stage; Markdown drops
-        # the two placeholder delimiters from the source first), so skip the walk.
-        text = body.replace("\x02", "").replace("\x03", "")
+        # or entity-encoded brackets stay placeholders at that stage; Markdown's
+        # NormalizeWhitespace drops the placeholder delimiters from the source first,
+        # so this does too), so skip the walk.
+        text = body.replace(markdown.util.STX, "").replace(markdown.util.ETX, "")
         self.toc.marker = self.toc_marker if self.toc_marker in text else ""
         try:
             return self.md.reset().convert(body)
