@@ -464,11 +464,11 @@ def test_back_and_home_buttons(kiosk: Page, kiosk_dir: Path) -> None:
     kiosk.goto(url_of(kiosk_dir, "index.html"))
     kiosk.locator(".tiles a.tile", has_text="政府采购").click()
     kiosk.click(".kiosk-rows a >> nth=0")  # category browsing: two taps from home to an item
-    assert "/items/" in kiosk.url
-    kiosk.click(".kiosk-back")
-    assert kiosk.url.endswith("catalogue/category/procurement/index.html")
+    kiosk.wait_for_url(re.compile(r"/items/[^/]+\.html$"), timeout=WAIT_MS)
+    kiosk.click(".kiosk-back")  # history.back() navigates after the click has returned
+    kiosk.wait_for_url(re.compile(r"catalogue/category/procurement/index\.html$"), timeout=WAIT_MS)
     kiosk.click(".kiosk-home")
-    assert kiosk.url.endswith("/index.html") and "category" not in kiosk.url
+    kiosk.wait_for_url(url_of(kiosk_dir, "index.html"), timeout=WAIT_MS)
 
 
 def test_no_hidden_item_anywhere_in_the_kiosk(built_sample: Path, kiosk_dir: Path) -> None:

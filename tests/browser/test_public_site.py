@@ -145,14 +145,16 @@ def test_catalogue_works_without_javascript(browser: Browser, public_url: str) -
     page.goto(public_url + "catalogue/index.html")
     assert page.locator("table.items tbody tr").count() == 20
     assert page.locator("form.filter").is_hidden()
+    # A click returns once the next page commits, before it is parsed: wait for its load.
     page.click("nav.pagination a[rel=next]")
-    assert page.url.endswith("catalogue/page-2.html")
+    page.wait_for_url(re.compile(r"catalogue/page-2\.html$"), timeout=WAIT_MS)
     assert page.locator("table.items tbody tr").count() > 0
     page.click("nav.browse a:text-is('政府采购')")
-    assert page.url.endswith("catalogue/category/procurement/index.html")
+    page.wait_for_url(re.compile(r"catalogue/category/procurement/index\.html$"), timeout=WAIT_MS)
     rows = page.locator("table.items tbody tr a")
     title = rows.first.inner_text()
     rows.first.click()
+    page.wait_for_url(re.compile(r"/items/[^/]+\.html$"), timeout=WAIT_MS)
     assert page.locator("h1").inner_text() == title
     context.close()
 
