@@ -151,8 +151,7 @@ def test_no_results_suggests_a_shorter_query_keywords_and_categories(
     assert len(categories) == 12
     assert any(re.fullmatch(r"预算执行和预算草案（\d+）", c) for c in categories)
     box.locator("li a", has_text="预算执行和预算草案").click()
-    offline_page.wait_for_load_state()
-    assert "catalogue/category/budget/" in offline_page.url
+    offline_page.wait_for_url(re.compile(r"catalogue/category/budget/"), timeout=WAIT_MS)
 
 
 def test_counts_are_exact_for_index_terms_and_marked_while_unverified(

@@ -70,7 +70,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     output: list[str] = []
     assert process.stdout is not None
     stdout = process.stdout
-    threading.Thread(target=lambda: output.extend(iter(stdout.readline, "")), daemon=True).start()
+    reader = threading.Thread(target=lambda: output.extend(iter(stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         wait_until(
             lambda: any("预览地址：" in line for line in output) or process.poll() is not None
@@ -82,6 +83,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=WAIT_S)
+        reader.join(timeout=WAIT_S)  # its last lines may still be in the pipe when it exits
     assert code == 0, "".join(output)
     assert any("已停止预览" in line for line in output)
 
@@ -108,6 +110,15 @@ def status(served: Served) -> dict[str, object]:
         return json.loads(response.read())
 
 
+def save(path: Path, data: bytes) -> None:
+    """Write ``path`` as editors save it: a copy renamed over it, one change to watch.
+    Written in place it is two, a truncation and a write: a rebuild that starts
+    between them is followed by another, one generation more than a test counts."""
+    scratch = path.with_name(path.name + ".tmp")  # a name the preview does not watch
+    scratch.write_bytes(data)
+    os.replace(scratch, path)
+
+
 def approved_edit(served: Served, tmp_path: Path, old: str, new: str) -> bytes:
     """The item with ``old`` replaced by ``new`` and approved again, prepared off to the side.
 
@@ -131,14 +142,17 @@ def test_an_edit_rebuilds_the_site_and_the_open_page_reloads(
     assert status(served)["generation"] == 1
 
     revised = approved_edit(served, tmp_path, f"title: {TITLE}", f"title: {TITLE}（修订）")
-    served.item.write_bytes(revised)
+    save(served.item, revised)
 
-    page.wait_for_selector("h1:has-text('（修订）')", timeout=WAIT_MS)  # no reload() from us
+    # a new generation when the edited item's page is written, another with its listings;
+    # the page reloads onto each (no reload() from us): wait for the last one, loaded, as
+    # its "load" reaches ``loads`` only during a Playwright call, not while wait_until sleeps
+    wait_until(lambda: served.printed("已生成第 3 版"))
+    page.wait_for_selector("script[data-generation='3']", state="attached", timeout=WAIT_MS)
+    page.wait_for_load_state(timeout=WAIT_MS)
     assert page.inner_text("h1") == f"{TITLE}（修订）"
     assert len(loads) >= 2
     assert page.query_selector("#catalogue-live-overlay") is None
-    # a new generation when the edited item's page is written, another with its listings
-    wait_until(lambda: served.printed("已生成第 3 版"))
     assert status(served)["generation"] == 3
     assert not (served.repo.root / "build").exists()  # the preview never touches build/
 
@@ -180,9 +194,12 @@ def test_a_broken_file_shows_the_problems_over_the_last_good_site_until_fixed(
     wait_until(lambda: served.printed(OVERLAY_HEADING) and served.printed(expected[0]))
 
     before = len(loads)
-    served.item.write_bytes(original)
+    save(served.item, original)
     page.wait_for_selector("#catalogue-live-overlay", state="detached", timeout=WAIT_MS)
-    wait_until(lambda: len(loads) > before)  # it reloaded onto the new build
+    # It reloaded onto the new build. Its "load" reaches ``loads`` only during a
+    # Playwright call: a wait_until that only sleeps would never see it.
+    page.wait_for_load_state(timeout=WAIT_MS)
+    assert len(loads) > before
     assert page.inner_text("h1") == TITLE
     # The item is as the last good build had it: nothing to write ahead, one reload.
     wait_until(lambda: served.printed("已生成第 2 版"))
@@ -204,7 +221,7 @@ def test_a_site_that_never_built_says_so_and_recovers(repo: Repo, browser: Brows
         assert page.inner_text("h1") == "网站尚未生成"
         item = page.wait_for_selector("#catalogue-live-overlay li", timeout=WAIT_MS)
         assert item is not None and f"{REL}:" in item.inner_text() and " I305 " in item.inner_text()
-        path.write_bytes(good)
+        save(path, good)
         page.wait_for_selector("h1:has-text('政务公开')", timeout=WAIT_MS)
         assert page.query_selector("#catalogue-live-overlay") is None
     finally:
