@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import random
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 import pytest
 import segno
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.site.qr import BORDER, MASK, SCALE, qr_data_uri
+from generator.site import qr
+from generator.site.qr import BORDER, MASK, SCALE, qr_data_uri, qr_modules
 
 SVG = "{http://www.w3.org/2000/svg}"
 URLS = [
@@ -57,3 +61,55 @@ def test_the_svg_draws_the_modules_of_the_code_and_only_those(url: str) -> None:
         (x + BORDER, y + BORDER) for y, row in enumerate(matrix) for x, on in enumerate(row) if on
     }
     assert drawn_modules(modules.get("d", "")) == dark
+
+
+ITEM = "https://czj.chengjiang.example.gov.cn/items/{year}-{serial:05d}.html"
+ITEM_LENGTH = len(ITEM.format(year=2025, serial=1))
+
+
+def segnos_modules(url: str) -> list[bytes]:
+    return [bytes(row) for row in segno.make(url, error="m", mask=MASK).matrix]
+
+
+def test_item_codes_made_by_difference_are_segnos_codes() -> None:
+    """Every kiosk item page's code is made from the first code of its length: each must
+    be the code segno makes for the address, module for module."""
+    rng = random.Random(20)
+    urls = [
+        ITEM.format(year=rng.randint(2019, 2026), serial=rng.randrange(100_000)) for _ in range(300)
+    ]
+    urls += [ITEM.format(year=2026, serial=99_999), ITEM.format(year=2000, serial=0)]
+    for url in urls:
+        assert qr._family_of(url) is not None, url  # made by difference, not by segno
+        assert [bytes(row) for row in qr_modules(url)] == segnos_modules(url), url
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        min_size=ITEM_LENGTH - 1,
+        max_size=ITEM_LENGTH - 1,
+    )
+)
+def test_any_ascii_text_of_one_length_gets_segnos_code(tail: str) -> None:
+    """Texts as long as an item's address, differing from it anywhere, in any bit."""
+    url = "h" + tail  # a small letter: segno encodes it in byte mode
+    assert qr._family_of(url) is not None
+    assert [bytes(row) for row in qr_modules(url)] == segnos_modules(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTP://CZJ.EXAMPLE.GOV.CN/ITEMS/2025-00010.HTML",  # capitals: alphanumeric mode
+        ITEM.format(year=2025, serial=10).upper(),  # so too where small letters came first
+        "https://财政局.example.gov.cn/items/2025-00010.html",  # not ASCII
+        "http://a.cn/",  # short enough for a Micro QR code
+        "http://b.cn/",
+    ],
+)
+def test_texts_segno_encodes_otherwise_are_left_to_segno(url: str) -> None:
+    qr_modules(ITEM.format(year=2025, serial=1))
+    assert [bytes(row) for row in qr_modules(url)] == segnos_modules(url)
+    assert qr._family_of(url) is None
