@@ -271,8 +271,11 @@ def website_indicators(live: list[Item], config: Config, today: dt.date) -> list
                 "G840", config.path, 1, newest=newest, days=days, limit=rule.home_stale_days
             )
             out.append(Finding("stale", None, None, newest, problem.message, problem))
+    in_category: defaultdict[str, list[Item]] = defaultdict(list)
+    for item in shown:
+        in_category[item.meta.category].append(item)
     for key, category in config.categories.external.items():
-        out += _stale_category(key, category, shown, config, today)
+        out += _stale_category(key, category, in_category[key], config, today)
     blank = blank_categories(live, config, today)
     if len(blank) >= rule.blank_veto:
         names = "、".join(c.name for c in blank)
@@ -284,12 +287,13 @@ def website_indicators(live: list[Item], config: Config, today: dt.date) -> list
 
 
 def _stale_category(
-    key: str, category: Category, shown: list[Item], config: Config, today: dt.date
+    key: str, category: Category, items: list[Item], config: Config, today: dt.date
 ) -> list[Finding]:
-    """A column of its kind not updated in time; a column with nothing is blank (R604)."""
+    """A column (``items``, those the website shows of ``category``) of its kind not
+    updated in time; a column with nothing is blank (R604)."""
     rule = config.website_indicators
     kind = category.kind_of_update()
-    updates = [last_update(i) for i in shown if i.meta.category == key]
+    updates = [last_update(i) for i in items]
     updates = [d for d in updates if d <= today]  # a change note dated later is not yet seen
     if kind == "static" or not updates:
         return []
