@@ -107,6 +107,7 @@ def test_any_ascii_text_of_one_length_gets_segnos_code(tail: str) -> None:
         "https://财政局.example.gov.cn/items/2025-00010.html",  # not ASCII
         "http://a.cn/",  # short enough for a Micro QR code
         "http://b.cn/",
+        "https://czj.example.gov.cn/items/2025-00010.html?" + "q=a" * 50,  # long: 200 characters
     ],
 )
 def test_texts_segno_encodes_otherwise_are_left_to_segno(url: str) -> None:

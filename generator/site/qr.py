@@ -66,11 +66,14 @@ def qr_modules(url: str) -> Sequence[bytes | bytearray]:
 # code is a first code of that length XOR, for each bit where the text differs from the
 # first text, the difference that bit makes. segno makes the first code and each bit's
 # difference once; an item's address (they differ only in the digits of the 索引号)
-# then costs a few XORs of integers instead of segno's 1.8 ms, which was 15 s of a
-# 10,000-item cold build's CPU. tests/test_qr.py checks the codes equal segno's.
+# then costs a few XORs of integers (0.02 ms) instead of segno's 0.7-1.8 ms, which was
+# 6-15 s of a 10,000-item cold build's CPU. tests/test_qr.py checks the codes equal segno's.
 
 _BYTE_MODE = re.compile(r"[a-z]")  # not numeric, alphanumeric (capitals) nor kanji
-_FAMILIES = 64  # lengths with a first code kept; others are made by segno alone
+# Bounds on what is kept, whatever the addresses: a family keeps at most 8 differences a
+# character, each as large as its code (2.8 KB at 160 characters), so under 4 MB.
+_FAMILIES = 16  # lengths with a first code kept; others are made by segno alone
+_LONGEST = 160  # characters; longer texts are made by segno alone
 
 
 class _SameLengthCodes:
@@ -113,7 +116,7 @@ _by_length: dict[int, _SameLengthCodes] = {}
 
 def _family_of(url: str) -> _SameLengthCodes | None:
     """The family ``url`` belongs to, if its code can be made by difference."""
-    if not url.isascii() or not _BYTE_MODE.search(url):
+    if len(url) > _LONGEST or not url.isascii() or not _BYTE_MODE.search(url):
         return None
     family = _by_length.get(len(url))
     if family is None:
