@@ -70,10 +70,12 @@ def qr_modules(url: str) -> Sequence[bytes | bytearray]:
 # 6-15 s of a 10,000-item cold build's CPU. tests/test_qr.py checks the codes equal segno's.
 
 _BYTE_MODE = re.compile(r"[a-z]")  # not numeric, alphanumeric (capitals) nor kanji
-# Bounds on what is kept, whatever the addresses: a family keeps at most 8 differences a
-# character, each as large as its code (2.8 KB at 160 characters), so under 4 MB.
-_FAMILIES = 16  # lengths with a first code kept; others are made by segno alone
-_LONGEST = 160  # characters; longer texts are made by segno alone
+# Bounds on what is kept, whatever the addresses: a family keeps at most 7 differences an
+# ASCII character, a bit a module each; at 160 characters, all 1,120 took 0.55 MB, so all
+# 16 families stay under 9 MB. Other texts are made by segno alone.
+_FAMILIES = 16  # lengths with a first code kept
+_SHORTEST = 24  # characters; shorter texts may make Micro QR codes, which segno makes quickly
+_LONGEST = 160
 
 
 class _SameLengthCodes:
@@ -97,7 +99,7 @@ class _SameLengthCodes:
                 bit = bits & -bits
                 code ^= self._difference(at, bit)
                 bits ^= bit
-        flat = code.to_bytes(self.size * self.size, "big")
+        flat = format(code, f"0{self.size * self.size}b").encode().translate(_FROM_DIGITS)
         return [flat[y : y + self.size] for y in range(0, len(flat), self.size)]
 
     def _difference(self, at: int, bit: int) -> int:
@@ -116,7 +118,7 @@ _by_length: dict[int, _SameLengthCodes] = {}
 
 def _family_of(url: str) -> _SameLengthCodes | None:
     """The family ``url`` belongs to, if its code can be made by difference."""
-    if len(url) > _LONGEST or not url.isascii() or not _BYTE_MODE.search(url):
+    if not _SHORTEST <= len(url) <= _LONGEST or not url.isascii() or not _BYTE_MODE.search(url):
         return None
     family = _by_length.get(len(url))
     if family is None:
@@ -126,8 +128,12 @@ def _family_of(url: str) -> _SameLengthCodes | None:
     return family if family.usable else None
 
 
+_FROM_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
+
+
 def _packed(matrix: Sequence[bytes | bytearray]) -> int:
-    return int.from_bytes(b"".join(matrix), "big")
+    """The modules as the bits of one integer, the first module the highest bit."""
+    return int(b"".join(matrix).translate(_AS_DIGITS), 2)
 
 
 def qr_svg(matrix: Sequence[bytes | bytearray]) -> str:
