@@ -53,8 +53,13 @@ def qr_modules(url: str) -> Sequence[bytes | bytearray]:
     makes them; most from the code of an earlier address of the same length."""
     family = _family_of(url)
     if family is None:
-        return segno.make(url, error="m", mask=MASK).matrix
+        return _segno_code(url).matrix
     return family.modules(url)
+
+
+def _segno_code(text: str) -> segno.QRCode:
+    """segno's code of ``text``: every code, and every family's first, is made so."""
+    return segno.make(text, error="m", mask=MASK)
 
 
 # Making codes by difference ------------------------------------------------------------
@@ -82,7 +87,7 @@ class _SameLengthCodes:
     """The codes of the byte-mode ASCII texts as long as ``first``."""
 
     def __init__(self, first: str) -> None:
-        code = segno.make(first, error="m", mask=MASK)
+        code = _segno_code(first)
         self.usable = code.mode == "byte" and not code.is_micro
         self.first = first.encode("ascii")
         self.size = len(code.matrix)
