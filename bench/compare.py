@@ -23,15 +23,18 @@ PyPI into a separate venv (--work/tools-venv, once), then, --runs times each:
                  change to the day, theme, catalog.yaml or generator, every file is made
                  again, but the index runs reuse the search-index files still current
 
-Every command is timed as a child process: wall time, CPU time (user + system of the
-child and its descendants, from os.wait4) and peak memory, both as the largest single
-process (ru_maxrss) and as the sampled sum of the whole process tree (every 50 ms, or
-less often while reading the memory of large processes would take more than 5% of a core;
-our build runs Pagefind beside Python, and forks page workers that share the catalogue's
-memory with the build). The sum adds each process's proportional set size (PSS), so
-pages shared between processes count once. The table quotes medians over
-the runs; the results, every run and the environment go to --work/results-N.json
-(results-N-ours.json and so on for a partial run).
+What a run replaces (an earlier output, a cache) is moved aside first and deleted when
+every run is over (``remove_earlier``). Every command is timed as a child process: wall
+time, CPU time (user + system of the child and its descendants, from os.wait4) and the
+peak memory of its largest single process (ru_maxrss). After the timed runs, each step
+runs once more (unless --no-memory) for the peak of the whole process tree's memory,
+sampled every 50 ms, or less often while reading the memory of large processes would
+take more than 5% of a core (forked page workers share the catalogue's memory with the
+build). The sum adds each process's proportional set size (PSS), so pages shared
+between processes count once. Reading PSS slows the process read, so the timed runs
+are not sampled (``Bench.memory_round``). The table quotes medians over the runs; the
+results, every run and the environment go to --work/results-N.json (results-N-ours.json
+and so on for a partial run).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -145,6 +148,17 @@ def _memory(pid: int) -> tuple[str, float]:
         return "", 0.0
 
 
+def _resident(pid: int) -> tuple[str, float]:
+    """A process's name and resident set size (MiB), read without walking its pages."""
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            name = f.read().strip()
+        with open(f"/proc/{pid}/statm") as f:
+            return name, int(f.read().split()[1]) * PAGE / MIB
+    except (OSError, IndexError, ValueError):
+        return "", 0.0
+
+
 _KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # kcmp(2) syscall number
 _KCMP_VM = 1
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -165,11 +179,19 @@ SAMPLER_DUTY = 0.05
 
 class TreeSampler(threading.Thread):
     """Polls the resident memory of a process and all its descendants, every
-    ``interval`` seconds or less often, to keep its own CPU under ``SAMPLER_DUTY``."""
+    ``interval`` seconds or less often, to keep its own CPU under ``SAMPLER_DUTY``.
 
-    def __init__(self, pid: int, kill_above_mib: float, interval: float = 0.05) -> None:
+    With ``pss`` False it only guards against runaway memory: each process's resident
+    size (RSS, which counts pages shared with a forked worker twice) costs the kernel
+    nothing to report, so the command runs as fast as it would alone; no peak is kept.
+    """
+
+    def __init__(
+        self, pid: int, kill_above_mib: float, interval: float = 0.05, pss: bool = True
+    ) -> None:
         super().__init__(daemon=True)
         self.pid, self.kill_above_mib, self.interval = pid, kill_above_mib, interval
+        self.pss = pss
         self.peak = self.largest = 0.0
         self.by_process: dict[str, float] = {}
         self.at_peak: list[str] = []
@@ -192,15 +214,16 @@ class TreeSampler(threading.Thread):
                 # child (how Python starts Pagefind) to exec meanwhile: until it execs it
                 # runs in its parent's very address space, which PSS cannot split.
                 shared = bool(parent) and _same_memory(pid, parent)
-                name, mib = _memory(pid)
+                name, mib = _memory(pid) if self.pss else _resident(pid)
                 mib = 0.0 if shared else mib
                 total += mib
                 sampled.append(f"{name} {pid} {mib:.0f}")
                 if name:
-                    self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
                     self.largest = max(self.largest, mib)
+                    if self.pss:
+                        self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
                 pending += [(child, pid) for child in _children(pid)]
-            if total > self.peak:
+            if self.pss and total > self.peak:
                 self.peak, self.at_peak = total, sampled
             if total > self.kill_above_mib and self.killed is None:
                 self.killed = f"memory above {self.kill_above_mib:.0f} MiB"
@@ -216,9 +239,15 @@ def _kill_group(pid: int) -> None:
 
 
 def measure(
-    cmd: Sequence[str | Path], cwd: Path, log: Path, kill_above_mib: float, timeout: float
+    cmd: Sequence[str | Path],
+    cwd: Path,
+    log: Path,
+    kill_above_mib: float,
+    timeout: float,
+    memory: bool = True,
 ) -> Sample:
-    """Run ``cmd`` to completion and measure it; its output goes to ``log``."""
+    """Run ``cmd`` to completion and measure it; its output goes to ``log``. Without
+    ``memory`` the tree's memory is not sampled (``tree_mib`` is 0): see ``Bench``."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         # A child's ru_maxrss starts at its parent's high-water mark (inherited across
@@ -233,7 +262,7 @@ def measure(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        sampler = TreeSampler(proc.pid, kill_above_mib)
+        sampler = TreeSampler(proc.pid, kill_above_mib, pss=memory)
         sampler.start()
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
         timer.start()
@@ -483,7 +512,7 @@ def _locate(venv: Path) -> Tools:
 def cold_hugo(hugo: list[str], site: Path) -> list[str | Path]:
     """Hugo's command to build ``site`` into public/, with what an earlier build left removed."""
     for name in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
-        _remove(site / name)
+        remove_earlier(site / name)
     return [*hugo, "--quiet", "--cacheDir", site / ".hugo-cache", "--destination", "public"]
 
 
@@ -640,19 +669,35 @@ class Bench:
     hugo_site: Path | None
     pelican_site: Path | None
     samples: dict[str, list[Sample]] = field(default_factory=dict)
+    # Sampling the tree's memory slows what it samples: the kernel walks each process's
+    # page tables to report its PSS. Our cold 10,000-item build took about 10% longer
+    # sampled (six alternating pairs, bench/README.md), Hugo + Pagefind less. So the
+    # timed runs are not sampled (only guarded: ``TreeSampler``) and each step runs once
+    # more at the end, sampled, for its memory (round 0, ``memory_run`` in its extra).
+    memory_round: bool = False
 
     def run(self, step: str, k: int, cmd: Sequence[str | Path], cwd: Path) -> Sample:
         log = self.args.work / "logs" / f"{self.args.items}-{step}-{k}.log"
         load = os.getloadavg()[0]  # the box is shared: how busy it was just before
-        sample = measure(cmd, cwd, log, self.args.kill_above_gib * 1024, self.args.timeout)
+        sample = measure(
+            cmd,
+            cwd,
+            log,
+            self.args.kill_above_gib * 1024,
+            self.args.timeout,
+            memory=self.memory_round,
+        )
         sample.extra["loadavg_1min_before"] = round(load, 2)
+        if self.memory_round:
+            sample.extra["memory_run"] = True
         self.samples.setdefault(step, []).append(sample)
         status = "ok" if sample.ok else f"FAILED rc={sample.rc} {sample.killed or ''} (see {log})"
         if not sample.ok:
             lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
             status += "".join(f"\n      {ln}" for ln in lines[-3:])
+        label = "memory" if self.memory_round else f"run {k}"
         print(
-            f"  run {k} {step:10} wall {sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s  "
+            f"  {label:6} {step:10} wall {sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s  "
             f"peak {sample.peak_mib:7.0f} MiB  {status}",
             flush=True,
         )
@@ -664,12 +709,12 @@ class Bench:
             site = self.hugo_site
             hugo = self.run("hugo", k, cold_hugo(t.hugo, site), site)
             if "pagefind" in only and t.pagefind and hugo.ok:
-                _remove(site / "public" / "pagefind")
+                remove_earlier(site / "public" / "pagefind")
                 self.run("pagefind", k, [*t.pagefind, "--site", "public"], site)
         if "pelican" in only and t.pelican and self.pelican_site:
             site = self.pelican_site
-            _remove(site / "output")
-            _remove(site / "cache")
+            remove_earlier(site / "output")
+            remove_earlier(site / "cache")
             cmd = [*t.pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
             self.run("pelican", k, cmd, site)
         if "markdown" in only and t.markdown and self.hugo_site:
@@ -693,14 +738,14 @@ class Bench:
             ]
 
         cmd = build(TODAY)
-        _remove(out)
+        remove_earlier(out)
         for cache in _cache_folders(self.corpus, out):
             print(f"  removing {cache} (looks like a build cache)")
-            _remove(cache)
+            remove_earlier(cache)
         source = _source_stamp()
         cold = self.run("ours-cold", k, cmd, work)
         cold.extra.update(_self_timed(work / "logs" / f"{self.args.items}-ours-cold-{k}.log"))
-        if not cold.ok or self.args.cold_only:
+        if not cold.ok or self.args.cold_only or self.memory_round:
             return
         before = {} if self.args.no_diff else snapshot(out)
         noop = self.run("ours-noop", k, cmd, work)
@@ -740,10 +785,42 @@ def _source_stamp() -> tuple[tuple[str, int], ...]:
     return tuple(stamps)
 
 
-def _remove(path: Path) -> None:
+# What a run would delete is moved aside instead, and deleted once every run is over. On
+# an ext4 file system without a journal (this project's dev VM), creating a file checks
+# each inode freed in the last minute or so before reusing it (the kernel's
+# recently_deleted()), so creating many files straight after deleting many costs
+# quadratically: 40,000 files took 21 s to create right after 40,000 were deleted, and
+# 1.5 s otherwise. Deleting the previous output just before a timed build measured that,
+# not the build: system time varied from 6 to 30 s between identical builds.
+_SET_ASIDE: list[Path] = []  # the folder things are moved into, while ``set_aside`` lasts
+
+
+@contextlib.contextmanager
+def set_aside(work: Path) -> Iterator[None]:
+    """Within: what ``remove_earlier`` removes is moved under ``work``, deleted on leaving."""
+    folder = work / "set-aside"
+    shutil.rmtree(folder, ignore_errors=True)  # an interrupted run's
+    _SET_ASIDE.append(folder)
+    try:
+        yield
+    finally:
+        _SET_ASIDE.remove(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_earlier(path: Path) -> None:
+    """Out of the way for the next run: moved aside (above), or deleted if nothing is."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if _SET_ASIDE:
+        folder = _SET_ASIDE[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # on another file system: deleted after all
+            path.rename(folder / f"{len(list(folder.iterdir()))}-{path.name}")
+            return
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
+    else:
         path.unlink()
 
 
@@ -756,21 +833,28 @@ def _median(values: list[float]) -> float | None:
 
 
 def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | int | None]]:
-    rows: dict[str, list[Sample]] = {s: [x for x in samples.get(s, []) if x.ok] for s in STEPS}
-    hugo, pagefind = rows["hugo"], rows["pagefind"]
-    if hugo and pagefind:
-        rows["hugo+pagefind"] = [
-            Sample(h.wall + p.wall, h.cpu + p.cpu, max(h.maxrss_mib, p.maxrss_mib), 0.0, 0)
-            for h, p in zip(hugo, pagefind, strict=False)
-        ]
-        for combined, h, p in zip(rows["hugo+pagefind"], hugo, pagefind, strict=False):
-            combined.tree_mib = max(h.tree_mib, p.tree_mib)
+    """Medians per step: times and ru_maxrss from the timed runs, the tree's sampled
+    memory from its memory run (``Bench.memory_round``)."""
+    timed: dict[str, list[Sample]] = {}
+    sampled: dict[str, list[Sample]] = {}
+    for step in STEPS:
+        for sample in samples.get(step, []):
+            if sample.ok:
+                kind = sampled if sample.extra.get("memory_run") else timed
+                kind.setdefault(step, []).append(sample)
+    combine("hugo+pagefind", "hugo", "pagefind", timed)
+    combine("hugo+pagefind", "hugo", "pagefind", sampled)
     out: dict[str, dict[str, float | int | None]] = {}
-    for step, ok in rows.items():
-        failed = max(0, len(samples.get(step, [])) - len(ok))  # none for hugo+pagefind
+    for step in [*STEPS, "hugo+pagefind"]:
+        ok, memory = timed.get(step, []), sampled.get(step, [])
+        all_timed = [s for s in samples.get(step, []) if not s.extra.get("memory_run")]
+        failed = max(0, len(all_timed) - len(ok))  # none for hugo+pagefind
         if not ok and not failed:
             continue
         walls = [s.wall for s in ok]
+        maxrss = _median([s.maxrss_mib for s in ok])
+        # results saved before memory runs were sampled in every run
+        tree = _median([s.tree_mib for s in memory or ok if s.tree_mib > 0])
         out[step] = {
             "runs": len(ok),
             "failed": failed,
@@ -778,9 +862,9 @@ def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | i
             "wall_min": min(walls, default=None),
             "wall_max": max(walls, default=None),
             "cpu": _median([s.cpu for s in ok]),
-            "maxrss_mib": _median([s.maxrss_mib for s in ok]),
-            "tree_mib": _median([s.tree_mib for s in ok]),
-            "peak_mib": _median([s.peak_mib for s in ok]),
+            "maxrss_mib": maxrss,
+            "tree_mib": tree,
+            "peak_mib": max(v for v in (maxrss, tree, 0.0) if v is not None),
             **{
                 key: _median([float(str(s.extra[key])) for s in ok if key in s.extra])
                 for key in ("item_pages_s", "pages_s")
@@ -792,6 +876,21 @@ def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | i
             out[step]["failed_after_s"] = worst.wall
             out[step]["failed_peak_mib"] = worst.peak_mib
     return out
+
+
+def combine(name: str, first: str, second: str, rows: dict[str, list[Sample]]) -> None:
+    """Add ``rows[name]``: each run of ``first`` followed by the same round's ``second``."""
+    if rows.get(first) and rows.get(second):
+        rows[name] = [
+            Sample(
+                a.wall + b.wall,
+                a.cpu + b.cpu,
+                max(a.maxrss_mib, b.maxrss_mib),
+                max(a.tree_mib, b.tree_mib),
+                0,
+            )
+            for a, b in zip(rows[first], rows[second], strict=False)
+        ]
 
 
 def _fmt(value: float | int | None, spec: str) -> str:
@@ -925,6 +1024,9 @@ def main() -> int:
     parser.add_argument(
         "--no-diff", action="store_true", help="do not hash the output to count changed files"
     )
+    parser.add_argument(
+        "--no-memory", action="store_true", help="no extra run per step to sample its memory"
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per command")
     parser.add_argument(
         "--kill-above-gib",
@@ -969,14 +1071,20 @@ def main() -> int:
     bench = Bench(args, corpus, tools, hugo_site, pelican_site)
     item = pick_item(corpus) if "ours" in only else None
     original = item.read_bytes() if item else b""
-    try:
-        for k in range(1, args.runs + 1):
-            bench.tool_runs(k, only)
+    with set_aside(args.work):
+        try:
+            for k in range(1, args.runs + 1):
+                bench.tool_runs(k, only)
+                if item:
+                    bench.our_runs(k, item)
+            if not args.no_memory:
+                bench.memory_round = True
+                bench.tool_runs(0, only)
+                if item:
+                    bench.our_runs(0, item)
+        finally:
             if item:
-                bench.our_runs(k, item)
-    finally:
-        if item:
-            item.write_bytes(original)  # the corpus stays as generated, approvals valid
+                item.write_bytes(original)  # the corpus stays as generated, approvals valid
 
     summary = summarise(bench.samples)
     print_table(summary, args.items, args.runs)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import html
 import os
-import shutil
 import statistics
 import sys
 from collections.abc import Sequence
@@ -40,6 +39,8 @@ from compare import (
     ensure_tools,
     export_sites,
     measure,
+    remove_earlier,
+    set_aside,
     sync_corpus,
 )
 
@@ -57,8 +58,12 @@ def swap_out(swaps: set[str]) -> None:
     """Patch this process's generator (and the page workers it forks) for ``swaps``."""
     from generator.build import outputs
     from generator.site import pages
+    from generator.source import rendered
 
     if "no-markdown" in swaps:
+        # Reading converts each body once (for the checks, the derived text and, where
+        # no link needs resolving, every output's page); item pages convert the rest.
+        rendered._markdown_html = lambda body: f"<p>{html.escape(body)}</p>"
         pages.render_body = lambda body, *_, **__: f"<p>{html.escape(body)}</p>"
     if "public-only" in swaps:
         outputs.VARIANTS = outputs.VARIANTS[:1]
@@ -70,7 +75,6 @@ def build_swapped(corpus: Path, out: Path, swaps: set[str]) -> None:
     from generator.build import BuildContext, build_catalogue
     from generator.incremental.update import Reuse
 
-    shutil.rmtree(out, ignore_errors=True)
     build_catalogue(BuildContext(corpus, out, TODAY), Reuse(reuse_output=False))
 
 
@@ -94,20 +98,22 @@ def main() -> None:
         sys.exit(f"Hugo or Pagefind is not available: {tools.problems}")
     out, logs = work / f"what-if-{args.items}", work / "logs"
     times: dict[str, list[Timed]] = {"hugo+pagefind": []}
-    for k in range(1, args.runs + 1):
-        print(f"run {k}: load average {os.getloadavg()[0]:.1f} at its start", flush=True)
-        times["hugo+pagefind"].append(hugo_and_pagefind(tools, hugo_site, logs, k))
-        for name, swaps in BUILDS.items():
-            cmd = [sys.executable, __file__, "--build", corpus, out, ",".join(swaps)]
-            times.setdefault(name, []).append(timed(name, k, cmd, work, logs))
-    shutil.rmtree(out, ignore_errors=True)
+    with set_aside(work):  # no run follows a mass deletion (compare.remove_earlier)
+        for k in range(1, args.runs + 1):
+            print(f"run {k}: load average {os.getloadavg()[0]:.1f} at its start", flush=True)
+            times["hugo+pagefind"].append(hugo_and_pagefind(tools, hugo_site, logs, k))
+            for name, swaps in BUILDS.items():
+                cmd = [sys.executable, __file__, "--build", corpus, out, ",".join(swaps)]
+                remove_earlier(out)
+                times.setdefault(name, []).append(timed(name, k, cmd, work, logs))
+        remove_earlier(out)
     report(times, args.items, args.runs)
 
 
 def timed(name: str, k: int, cmd: Sequence[str | Path], cwd: Path, logs: Path) -> Timed:
     """Run ``cmd`` (run ``k`` of ``name``); its wall and CPU seconds, or exit if it failed."""
     log = logs / f"what-if-{name}-{k}.log"
-    sample = measure(cmd, cwd, log, kill_above_mib=SAFE_MIB, timeout=3600)
+    sample = measure(cmd, cwd, log, kill_above_mib=SAFE_MIB, timeout=3600, memory=False)
     if not sample.ok:
         sys.exit(f"{name} failed, see {log}")
     print(f"run {k}: {name:14} {sample.wall:6.1f} s wall {sample.cpu:6.1f} s CPU", flush=True)

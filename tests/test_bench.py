@@ -125,3 +125,57 @@ def test_sampler_keeps_its_own_cpu_under_its_share(
     spent = len(reads) * 0.02
     assert len(reads) >= 2
     assert spent <= 0.05 * sample.wall + 0.04  # 5% of a core, and the first sample
+
+
+def test_timed_runs_guard_memory_without_reading_pss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timed run is not slowed by PSS reads, yet a runaway command is still killed."""
+    pss_reads: list[int] = []
+    monkeypatch.setattr(compare, "_memory", lambda pid: pss_reads.append(pid) or ("", 0.0))
+    hold = 3600
+    command = python_holding(300, hold)
+    sample = compare.measure(command, tmp_path, tmp_path / "log", 150, 120, memory=False)
+    assert sample.killed is not None and "memory above" in sample.killed
+    assert sample.wall < hold
+    assert pss_reads == []
+    assert sample.tree_mib == 0  # no peak from resident sizes, which count shared pages twice
+
+
+def _sample(
+    wall: float, maxrss: float, tree: float = 0.0, memory_run: bool = False
+) -> compare.Sample:
+    return compare.Sample(
+        wall, wall, maxrss, tree, 0, extra={"memory_run": True} if memory_run else {}
+    )
+
+
+def test_summary_takes_times_from_timed_runs_and_memory_from_the_memory_run() -> None:
+    samples = {
+        "hugo": [_sample(2, 600), _sample(3, 640), _sample(9, 650, 630, memory_run=True)],
+        "pagefind": [_sample(8, 1500), _sample(10, 1520), _sample(30, 1530, 1510, True)],
+        "ours-cold": [_sample(30, 590), _sample(34, 600), _sample(50, 610, 860, True)],
+    }
+    summary = compare.summarise(samples)
+    ours = summary["ours-cold"]
+    assert (ours["runs"], ours["wall"], ours["wall_max"]) == (2, 32, 34)
+    assert (ours["maxrss_mib"], ours["tree_mib"], ours["peak_mib"]) == (595, 860, 860)
+    both = summary["hugo+pagefind"]
+    assert (both["wall"], both["wall_max"], both["tree_mib"]) == (11.5, 13, 1510)
+
+
+def test_earlier_outputs_are_set_aside_until_every_run_is_over(tmp_path: Path) -> None:
+    """Deleting many files just before a timed build slows the build on some file
+    systems, so the benchmark deletes them only once it has finished."""
+    out = tmp_path / "out"
+    (out / "items").mkdir(parents=True)
+    (out / "items" / "a.html").write_text("a")
+    with compare.set_aside(tmp_path):
+        compare.remove_earlier(out)
+        assert not out.exists()
+        kept = list((tmp_path / "set-aside").rglob("a.html"))
+        assert len(kept) == 1 and kept[0].read_text() == "a"
+    assert not (tmp_path / "set-aside").exists()
+    out.mkdir()
+    compare.remove_earlier(out)  # outside: deleted at once
+    assert not out.exists()
