@@ -44,6 +44,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -54,9 +55,10 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -181,9 +183,10 @@ class TreeSampler(threading.Thread):
     """Polls the resident memory of a process and all its descendants, every
     ``interval`` seconds or less often, to keep its own CPU under ``SAMPLER_DUTY``.
 
-    With ``pss`` False it only guards against runaway memory: each process's resident
-    size (RSS, which counts pages shared with a forked worker twice) costs the kernel
-    nothing to report, so the command runs as fast as it would alone; no peak is kept.
+    With ``pss`` False it only guards against runaway memory, and keeps no peak: it reads
+    each process's resident size (RSS, without walking its page tables), and the PSS
+    only when the sizes together pass the limit, since RSS counts a page shared with a
+    forked worker once in each process.
     """
 
     def __init__(
@@ -201,36 +204,45 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         while True:  # one sample straight away: a short command may be gone in 50 ms
             started = time.thread_time()
-            pending = [(self.pid, 0)]
-            seen: set[int] = set()
-            total = 0.0
-            sampled = []
-            while pending:
-                pid, parent = pending.pop()
-                if pid in seen:
-                    continue
-                seen.add(pid)
-                # Asked before reading the memory, which takes long enough for a vforked
-                # child (how Python starts Pagefind) to exec meanwhile: until it execs it
-                # runs in its parent's very address space, which PSS cannot split.
-                shared = bool(parent) and _same_memory(pid, parent)
-                name, mib = _memory(pid) if self.pss else _resident(pid)
-                mib = 0.0 if shared else mib
-                total += mib
-                sampled.append(f"{name} {pid} {mib:.0f}")
+            total, found = self._read_tree(_memory if self.pss else _resident)
+            for name, _, mib in found:
                 if name:
                     self.largest = max(self.largest, mib)
                     if self.pss:
                         self.by_process[name] = max(self.by_process.get(name, 0.0), mib)
-                pending += [(child, pid) for child in _children(pid)]
             if self.pss and total > self.peak:
-                self.peak, self.at_peak = total, sampled
+                self.peak, self.at_peak = total, [f"{n} {pid} {mib:.0f}" for n, pid, mib in found]
+            if total > self.kill_above_mib and not self.pss:
+                # Resident sizes count a page shared with a forked worker once in each
+                # process: the limit is on PSS, read now that it may matter.
+                total, _ = self._read_tree(_memory)
             if total > self.kill_above_mib and self.killed is None:
                 self.killed = f"memory above {self.kill_above_mib:.0f} MiB"
                 _kill_group(self.pid)
             cost = time.thread_time() - started
             if self.done.wait(max(self.interval, cost / SAMPLER_DUTY)):
                 return
+
+    def _read_tree(
+        self, memory: Callable[[int], tuple[str, float]]
+    ) -> tuple[float, list[tuple[str, int, float]]]:
+        """Each process of the tree as (name, pid, MiB), read by ``memory``, and their sum."""
+        pending = [(self.pid, 0)]
+        seen: set[int] = set()
+        found = []
+        while pending:
+            pid, parent = pending.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            # Asked before reading the memory, which takes long enough for a vforked
+            # child (how Python starts Pagefind) to exec meanwhile: until it execs it
+            # runs in its parent's very address space, which PSS cannot split.
+            shared = bool(parent) and _same_memory(pid, parent)
+            name, mib = memory(pid)
+            found.append((name, pid, 0.0 if shared else mib))
+            pending += [(child, pid) for child in _children(pid)]
+        return sum(mib for _, _, mib in found), found
 
 
 def _kill_group(pid: int) -> None:
@@ -265,6 +277,7 @@ def measure(
         sampler = TreeSampler(proc.pid, kill_above_mib, pss=memory)
         sampler.start()
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))
+        timer.daemon = True
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -272,9 +285,10 @@ def measure(
             _kill_group(proc.pid)
             os.waitpid(proc.pid, 0)
             raise
+        finally:
+            timer.cancel()
+            sampler.done.set()
         wall = time.perf_counter() - started
-        timer.cancel()
-        sampler.done.set()
         sampler.join()
     proc.returncode = rc = os.waitstatus_to_exitcode(status)
     maxrss = usage.ru_maxrss / 1024  # kilobytes on Linux
@@ -688,6 +702,7 @@ class Bench:
             memory=self.memory_round,
         )
         sample.extra["loadavg_1min_before"] = round(load, 2)
+        sample.extra["round"] = k
         if self.memory_round:
             sample.extra["memory_run"] = True
         self.samples.setdefault(step, []).append(sample)
@@ -793,19 +808,21 @@ def _source_stamp() -> tuple[tuple[str, int], ...]:
 # 1.5 s otherwise. Deleting the previous output just before a timed build measured that,
 # not the build: system time varied from 6 to 30 s between identical builds.
 _SET_ASIDE: list[Path] = []  # the folder things are moved into, while ``set_aside`` lasts
+_ASIDE_NUMBERS = itertools.count()
 
 
 @contextlib.contextmanager
 def set_aside(work: Path) -> Iterator[None]:
-    """Within: what ``remove_earlier`` removes is moved under ``work``, deleted on leaving."""
-    folder = work / "set-aside"
-    shutil.rmtree(folder, ignore_errors=True)  # an interrupted run's
+    """Within: what ``remove_earlier`` removes is moved into a new folder under ``work``;
+    on leaving, that folder and any an interrupted run left are deleted."""
+    folder = Path(tempfile.mkdtemp(dir=work, prefix="set-aside-"))
     _SET_ASIDE.append(folder)
     try:
         yield
     finally:
         _SET_ASIDE.remove(folder)
-        shutil.rmtree(folder, ignore_errors=True)
+        for leftover in work.glob("set-aside-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def remove_earlier(path: Path) -> None:
@@ -813,11 +830,11 @@ def remove_earlier(path: Path) -> None:
     if not (path.exists() or path.is_symlink()):
         return
     if _SET_ASIDE:
-        folder = _SET_ASIDE[0]
-        folder.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):  # on another file system: deleted after all
-            path.rename(folder / f"{len(list(folder.iterdir()))}-{path.name}")
+        try:
+            path.rename(_SET_ASIDE[-1] / f"{next(_ASIDE_NUMBERS)}-{path.name}")
             return
+        except OSError as exc:  # on another file system, say
+            print(f"  note: deleting {path}, as it could not be moved aside ({exc})")
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     else:
@@ -835,43 +852,44 @@ def _median(values: list[float]) -> float | None:
 def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | int | None]]:
     """Medians per step: times and ru_maxrss from the timed runs, the tree's sampled
     memory from its memory run (``Bench.memory_round``)."""
-    timed: dict[str, list[Sample]] = {}
-    sampled: dict[str, list[Sample]] = {}
-    for step in STEPS:
-        for sample in samples.get(step, []):
-            if sample.ok:
-                kind = sampled if sample.extra.get("memory_run") else timed
-                kind.setdefault(step, []).append(sample)
+    timed = {s: [x for x in samples.get(s, []) if not x.extra.get("memory_run")] for s in STEPS}
+    memory = {s: [x for x in samples.get(s, []) if x.extra.get("memory_run")] for s in STEPS}
     combine("hugo+pagefind", "hugo", "pagefind", timed)
-    combine("hugo+pagefind", "hugo", "pagefind", sampled)
+    combine("hugo+pagefind", "hugo", "pagefind", memory)
     out: dict[str, dict[str, float | int | None]] = {}
     for step in [*STEPS, "hugo+pagefind"]:
-        ok, memory = timed.get(step, []), sampled.get(step, [])
-        all_timed = [s for s in samples.get(step, []) if not s.extra.get("memory_run")]
-        failed = max(0, len(all_timed) - len(ok))  # none for hugo+pagefind
-        if not ok and not failed:
+        runs, ok = timed.get(step, []), [x for x in timed.get(step, []) if x.ok]
+        if not runs:
             continue
-        walls = [s.wall for s in ok]
-        maxrss = _median([s.maxrss_mib for s in ok])
-        # results saved before memory runs were sampled in every run
-        tree = _median([s.tree_mib for s in memory or ok if s.tree_mib > 0])
+        walls = [x.wall for x in ok]
+        maxrss = _median([x.maxrss_mib for x in ok])
+        # A memory run killed for its memory still says how high it got, at least.
+        tree = _median([x.tree_mib for x in memory.get(step, []) if x.tree_mib > 0])
+        if not ok:
+            peak = None  # the failed runs' own figures follow
+        elif memory.get(step):
+            peak = max((v for v in (maxrss, tree) if v is not None), default=None)
+        else:  # --no-memory, or results saved when every run was sampled
+            tree = _median([x.tree_mib for x in ok if x.tree_mib > 0])
+            peak = _median([x.peak_mib for x in ok])
         out[step] = {
             "runs": len(ok),
-            "failed": failed,
+            "failed": len(runs) - len(ok),
+            "memory_failed": sum(not x.ok for x in memory.get(step, [])),
             "wall": _median(walls),
             "wall_min": min(walls, default=None),
             "wall_max": max(walls, default=None),
-            "cpu": _median([s.cpu for s in ok]),
+            "cpu": _median([x.cpu for x in ok]),
             "maxrss_mib": maxrss,
             "tree_mib": tree,
-            "peak_mib": max(v for v in (maxrss, tree, 0.0) if v is not None),
+            "peak_mib": peak,
             **{
-                key: _median([float(str(s.extra[key])) for s in ok if key in s.extra])
+                key: _median([float(str(x.extra[key])) for x in ok if key in x.extra])
                 for key in ("item_pages_s", "pages_s")
             },
         }
         if not ok:  # how far the failed runs got: a killed build is still a figure
-            worst = max(samples[step], key=lambda s: s.peak_mib)
+            worst = max(runs, key=lambda x: x.peak_mib)
             out[step]["failure"] = worst.killed or f"exit code {worst.rc}"
             out[step]["failed_after_s"] = worst.wall
             out[step]["failed_peak_mib"] = worst.peak_mib
@@ -879,18 +897,27 @@ def summarise(samples: dict[str, list[Sample]]) -> dict[str, dict[str, float | i
 
 
 def combine(name: str, first: str, second: str, rows: dict[str, list[Sample]]) -> None:
-    """Add ``rows[name]``: each run of ``first`` followed by the same round's ``second``."""
-    if rows.get(first) and rows.get(second):
-        rows[name] = [
-            Sample(
-                a.wall + b.wall,
-                a.cpu + b.cpu,
-                max(a.maxrss_mib, b.maxrss_mib),
-                max(a.tree_mib, b.tree_mib),
-                0,
-            )
-            for a, b in zip(rows[first], rows[second], strict=False)
-        ]
+    """Add ``rows[name]``: each round's run of ``first`` and then ``second``, as one run
+    (failed if either failed). Rounds are paired by number (``extra["round"]``), or in
+    order in results saved before runs recorded theirs."""
+    if not (rows.get(first) and rows.get(second)):
+        return
+    if all("round" in x.extra for x in rows[first] + rows[second]):
+        seconds = {x.extra["round"]: x for x in rows[second]}
+        pairs = [(a, seconds[a.extra["round"]]) for a in rows[first] if a.extra["round"] in seconds]
+    else:
+        pairs = list(zip(rows[first], rows[second], strict=False))
+    rows[name] = [
+        Sample(
+            a.wall + b.wall,
+            a.cpu + b.cpu,
+            max(a.maxrss_mib, b.maxrss_mib),
+            max(a.tree_mib, b.tree_mib),
+            a.rc or b.rc,
+            killed=a.killed or b.killed,
+        )
+        for a, b in pairs
+    ]
 
 
 def _fmt(value: float | int | None, spec: str) -> str:
@@ -951,7 +978,8 @@ def ratios(summary: dict, items: int) -> list[tuple[str, float | None, str]]:
 
 def print_table(summary: dict, items: int, runs: int) -> None:
     print()
-    print(f"{items} items, {runs} run(s) each, medians (CPU = user + system, all processes)")
+    print(f"{items} items, {runs} run(s) each, medians (CPU = user + system, all processes;")
+    print("tree sum: the one memory run after them)")
     head = f"{'step':14} {'runs':>4} {'wall s':>8} {'min–max s':>15} {'CPU s':>8}"
     print(head + f" {'peak MiB':>9} {'largest proc':>12} {'tree sum':>9}")
     for step in [*STEPS[:2], "hugo+pagefind", *STEPS[2:]]:
@@ -960,6 +988,8 @@ def print_table(summary: dict, items: int, runs: int) -> None:
             continue
         spread = f"{_fmt(row['wall_min'], '.2f')}–{_fmt(row['wall_max'], '.2f')}"
         failed = f"  ({row['failed']} failed)" if row["failed"] else ""
+        if row.get("memory_failed"):
+            failed += "  (memory run failed: its tree sum is a lower bound)"
         if not row["runs"]:
             print(
                 f"{step:14} {0:>4}  failed ({row['failure']}) after "
@@ -1071,7 +1101,7 @@ def main() -> int:
     bench = Bench(args, corpus, tools, hugo_site, pelican_site)
     item = pick_item(corpus) if "ours" in only else None
     original = item.read_bytes() if item else b""
-    with set_aside(args.work):
+    with set_aside(args.work):  # emptied only once the results are saved
         try:
             for k in range(1, args.runs + 1):
                 bench.tool_runs(k, only)
@@ -1085,8 +1115,20 @@ def main() -> int:
         finally:
             if item:
                 item.write_bytes(original)  # the corpus stays as generated, approvals valid
+        save_results(args, only, corpus, env, tools, bench.samples)
+    return 0 if all(s.ok for ss in bench.samples.values() for s in ss) else 1
 
-    summary = summarise(bench.samples)
+
+def save_results(
+    args: argparse.Namespace,
+    only: set[str],
+    corpus: Path,
+    env: dict[str, object],
+    tools: Tools,
+    samples: dict[str, list[Sample]],
+) -> None:
+    """Print the table and write every figure to results-N.json under --work."""
+    summary = summarise(samples)
     print_table(summary, args.items, args.runs)
     for name, problem in tools.problems.items():
         print(f"{name}: unavailable, not measured ({problem.splitlines()[0]})")
@@ -1101,14 +1143,13 @@ def main() -> int:
             {"label": label, "value": value, "verdict": verdict}
             for label, value, verdict in ratios(summary, args.items)
         ],
-        "samples": {step: [asdict(s) for s in ss] for step, ss in bench.samples.items()},
+        "samples": {step: [asdict(s) for s in ss] for step, ss in samples.items()},
     }
     # A partial run (--only, --skip-…) does not overwrite the full run's results.
     subset = "" if only == set(TOOLS) else "-" + "+".join(t for t in TOOLS if t in only)
     path = args.work / f"results-{args.items}{subset}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n")
     print(f"\nresults: {path}")
-    return 0 if all(s.ok for ss in bench.samples.values() for s in ss) else 1
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def main() -> None:
                 remove_earlier(out)
                 times.setdefault(name, []).append(timed(name, k, cmd, work, logs))
         remove_earlier(out)
-    report(times, args.items, args.runs)
+        report(times, args.items, args.runs)  # before the set-aside outputs are deleted
 
 
 def timed(name: str, k: int, cmd: Sequence[str | Path], cwd: Path, logs: Path) -> Timed:
