@@ -144,8 +144,7 @@ def _memory(pid: int) -> tuple[str, float]:
                 pss = next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
             return name, pss / 1024
         except (OSError, StopIteration):
-            with open(f"/proc/{pid}/statm") as f:
-                return name, int(f.read().split()[1]) * PAGE / MIB
+            return name, _rss_mib(pid)
     except (OSError, IndexError, ValueError):
         return "", 0.0
 
@@ -154,11 +153,14 @@ def _resident(pid: int) -> tuple[str, float]:
     """A process's name and resident set size (MiB), read without walking its pages."""
     try:
         with open(f"/proc/{pid}/comm") as f:
-            name = f.read().strip()
-        with open(f"/proc/{pid}/statm") as f:
-            return name, int(f.read().split()[1]) * PAGE / MIB
+            return f.read().strip(), _rss_mib(pid)
     except (OSError, IndexError, ValueError):
         return "", 0.0
+
+
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * PAGE / MIB
 
 
 _KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # kcmp(2) syscall number

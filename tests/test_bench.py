@@ -131,14 +131,7 @@ def test_timed_runs_guard_memory_without_reading_pss(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A timed run is not slowed by PSS reads, yet a runaway command is still killed."""
-    pss_reads: list[int] = []
-    real_memory = compare._memory
-
-    def noted(pid: int) -> tuple[str, float]:
-        pss_reads.append(pid)
-        return real_memory(pid)
-
-    monkeypatch.setattr(compare, "_memory", noted)
+    pss_reads = released_once_seen(monkeypatch, tmp_path / "never", mib=float("inf"))
     hold = 3600
     command = python_holding(300, hold)
     sample = compare.measure(command, tmp_path, tmp_path / "log", 150, 60, memory=False)
@@ -170,14 +163,8 @@ def test_the_guard_counts_memory_shared_with_forked_workers_once(
 ) -> None:
     """Four processes sharing 120 MiB are about 480 MiB resident but 120 MiB of PSS: a
     300 MiB guard reads their PSS before it kills, as our build forks page workers."""
-    release = tmp_path / "confirmed"
-    real_memory = compare._memory
-
-    def confirmed(pid: int) -> tuple[str, float]:
-        release.touch()  # the guard asked for PSS: the resident sizes were over 300 MiB
-        return real_memory(pid)
-
-    monkeypatch.setattr(compare, "_memory", confirmed)
+    release = tmp_path / "confirmed"  # once the guard asks for PSS: the RSS sum passed 300 MiB
+    released_once_seen(monkeypatch, release, mib=0)
     command = [sys.executable, "-c", FORKED.format(release=str(release))]
     sample = compare.measure(command, tmp_path, tmp_path / "log", 300, 60, memory=False)
     assert sample.ok, sample.killed  # "timeout": the guard never looked past the RSS
