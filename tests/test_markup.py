@@ -18,7 +18,10 @@ from generator.site.markup import _BodyConverter, relative_url, render_body
 from generator.source.rendered import (
     _INVISIBLE,
     _NO_FORMAT,
+    _NOT_SERIALISED,
+    _Fanout,
     _ReadingCollector,
+    _TextCollector,
     body_html,
     rendered_body,
     visible_lines,
@@ -261,6 +264,88 @@ def test_one_parse_of_a_body_gives_both_its_texts(body: str) -> None:
     made, html = rendered_body(body), body_html(body)
     assert made.lines == visible_lines(html)
     assert made.text == " ".join(_alone(_ReadingCollector(), html))
+
+
+class _Events(_TextCollector):
+    """Every event a parser hands on, as it was handed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, object]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", (tag, attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        if self.events and self.events[-1][0] == "data":  # HTMLParser may cut a text
+            self.events[-1] = ("data", f"{self.events[-1][1]}{data}")
+        else:
+            self.events.append(("data", data))
+
+
+def _events_both_ways(html: str) -> tuple[list[tuple[str, object]], list[tuple[str, object]]]:
+    """What ``_Fanout`` hands on for ``html``, and what ``HTMLParser`` alone does."""
+    fanned, alone = _Events(), _Events()
+    _Fanout(fanned).parse(html)
+    return fanned.events, _alone_events(alone, html)
+
+
+def _alone_events(collector: _Events, html: str) -> list[tuple[str, object]]:
+    collector.feed(html)
+    collector.close()
+    return collector.events
+
+
+# Bodies whose HTML has what nh3 keeps: attributes, entities, non-breaking spaces,
+# footnotes, abbreviations, aligned columns, images and raw HTML it cleans.
+SERIALISED = [
+    BODY,
+    '<abbr title="“预算”&amp;\'决算\'">预决算</abbr> 与 <img src="p.png" alt="图 &lt;1&gt;">',
+    "*[PPP]: 政府和社会资本合作\n\nPPP 项目 a&nbsp;b&#160;c &copy; 1 < 2 > 0",
+    '<ol reversed start="3"><li value="2">二</li></ol><q cite="x">引</q><br><hr>',
+    "| 左 | 右 |\n| :-- | --: |\n| 1 | 2 |\n\n```\n<p>代码</p>\n  缩进\n```\n",
+    '<div onclick="x()" class="footnote toc">块</div><script>alert(1)</script><!-- 注 -->',
+]
+
+
+def test_the_html_nh3_writes_is_read_without_htmlparser_to_the_same_events() -> None:
+    """``_Fanout`` reads nh3's form itself (``_SERIALISED``): every event, attribute
+    values and decoded texts included, is the one ``HTMLParser`` hands on."""
+    for body in [*SERIALISED, *MATCHED.values()]:
+        html = body_html(body)
+        assert _NOT_SERIALISED.search(html) is None, html
+        fanned, alone = _events_both_ways(html)
+        assert fanned == alone, html
+    starts = [e for b in SERIALISED for e in _events_both_ways(body_html(b))[0] if e[0] == "start"]
+    assert ("img", [("src", "p.png"), ("alt", "图 <1>")]) in [e[1] for e in starts]
+    assert ("abbr", [("title", "“预算”&'决算'")]) in [e[1] for e in starts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH)
+def test_any_body_is_read_to_the_same_events(body: str) -> None:
+    fanned, alone = _events_both_ways(body_html(body))
+    assert fanned == alone
+
+
+def test_html_in_another_form_is_left_to_htmlparser() -> None:
+    """What nh3 does not write (upper case, single quotes, ``/>``, a bare "<") is still
+    read exactly, by ``HTMLParser``."""
+    for html in [
+        "<P>段</P>",
+        "<a href='x'>链</a>",
+        "行<br/>行",
+        "1 < 2",
+        '<img alt="图"  src="p.png">',
+        "<p>段<!-- 注 --></p>",
+        '<p\ttitle="t">段</p>',
+    ]:
+        assert _NOT_SERIALISED.search(html) is not None, html
+        fanned, alone = _events_both_ways(html)
+        assert fanned == alone, html
 
 
 def test_texts_passed_over_for_invisible_characters_hold_none() -> None:
