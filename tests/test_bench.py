@@ -35,6 +35,20 @@ def test_corpus_is_a_valid_catalogue_of_every_category(tmp_path: Path) -> None:
     assert all(item.meta.approvals for item in catalogue.items)
 
 
+def test_a_benchmark_edit_is_re_approved_so_the_build_accepts_it(tmp_path: Path) -> None:
+    """compare.py and serve_edit.py time builds after an edit: re-approved without
+    signatures, the edit would make every such build fail instead."""
+    root = tmp_path / "corpus"
+    corpus.main([str(root), "--items", "40"])
+    file = compare.pick_item(root)
+    compare.edit_and_reapprove(root, file, "（基准测试修改）")
+    catalogue = load_catalogue(root)
+    assert errors(catalogue.problems) == []
+    edited = [i for i in catalogue.items if "（基准测试修改）" in i.body]
+    assert [i.file for i in edited] == [file]
+    assert all(a.signature for a in edited[0].meta.approvals)
+
+
 def test_corpus_is_reproducible_from_its_seed(tmp_path: Path) -> None:
     for name, seed in (("a", "7"), ("b", "7"), ("c", "8")):
         corpus.main([str(tmp_path / name), "--items", "30", "--seed", seed])
