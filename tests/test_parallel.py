@@ -17,7 +17,7 @@ from generator.catalogue import load_catalogue
 from generator.incremental import fingerprint
 from generator.incremental.itemcache import ItemCache
 from generator.incremental.update import Reuse
-from generator.parallel import processes, reading
+from generator.parallel import processes, reading, terms
 from generator.parallel.reading import ParallelReader
 from generator.problems import Problem
 from generator.site import render
@@ -51,10 +51,22 @@ def test_workers_write_the_bytes_one_process_writes(
         real_write(path, text)
 
     monkeypatch.setattr(render, "write_text", logged)
+    termers = tmp_path / "termers.log"
+    real_terms = terms.joined_terms
+
+    def logged_terms(source: tuple[str, str]) -> str:
+        with termers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real_terms(source)
+
+    monkeypatch.setattr(terms, "joined_terms", logged_terms)
     use_processes(monkeypatch, 3)
+    read_in_processes(monkeypatch, 3)  # and the index's item terms worked out in three
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     writer_of = dict(line.split()[::-1] for line in writers.read_text().splitlines())
     assert len(set(writer_of.values())) == 3  # the build and two workers rendered
+    termed = set(termers.read_text().split())  # this process and two workers, each index
+    assert str(os.getpid()) in termed and len(termed) >= 3
     # The reports, while the build writes the indexes: the sites take the workers in turn.
     reports = ["public/budget.html", "kiosk/budget.html", "intranet/register.html"]
     assert [writer_of[page] == str(os.getpid()) for page in reports] == [False] * 3

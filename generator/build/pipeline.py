@@ -22,6 +22,7 @@ from ..parallel.collector import paused_collector
 from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
+from ..parallel.terms import ParallelTerms
 from ..problems import Problem, errors
 from ..search.index import IndexWriter
 from ..site.documents import PageImages
@@ -162,7 +163,7 @@ class Plan:
                     )
                     result.counts[site.variant.label] = len(site.items)
                 ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
-                indexes = IndexWriter()
+                indexes = IndexWriter(ParallelTerms)
                 for site_pages in pages:
                     workers.write_reports(site_pages)  # in a worker, while earlier data is written
                     write_data(site_pages.renderer, indexes)

@@ -20,6 +20,7 @@ from ..catalogue import Catalogue, ItemReader
 from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
 from ..output.writer import OutputUpdate
 from ..parallel.reading import ParallelReader
+from ..parallel.terms import ParallelTerms
 from ..problems import Problem
 from ..search.index import IndexWriter
 from ..site.documents import PageImages
@@ -225,7 +226,7 @@ class Update:
         with self.update.step() as overlay:
             for site_pages in pages:  # their next files go into the overlay
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
-            indexes, written = IndexWriter(), []
+            indexes, written = IndexWriter(ParallelTerms), []
             for site_pages in pages:
                 write_reports(self.catalogue, site_pages.renderer)
                 written.append(write_data(site_pages.renderer, indexes))

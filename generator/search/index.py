@@ -37,7 +37,7 @@ import shutil
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,22 +97,50 @@ class ItemTerms:
         self.keep = keep  # not for a large catalogue: a few KB per item
         self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
 
+    def prepare(self, sources: list[tuple[str, str]]) -> None:
+        """``of`` is about to be asked for each of ``sources`` (title, text): a hook for
+        working out their terms ahead, all at once (``parallel/terms.py``)."""
+
+    def missing(self, sources: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Those of ``sources`` whose terms are not known yet, each once."""
+        unknown: dict[bytes, tuple[str, str]] = {}
+        for title, text in sources:
+            key = _source_key(title, text)
+            if key not in self.known:
+                unknown.setdefault(key, (title, text))
+        return list(unknown.values())
+
+    def learn(self, sources: list[tuple[str, str]], terms: list[str]) -> None:
+        """Keep ``terms`` (each as ``joined_terms`` makes them) of ``sources``."""
+        for (title, text), joined in zip(sources, terms, strict=True):
+            self.known[_source_key(title, text)] = joined
+
     def of(self, title: str, text: str) -> list[str]:
         if not self.keep:
             return [*text_terms(text), *title_terms(title)]
-        key = hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
+        key = _source_key(title, text)
         known = self.known.get(key)
-        if known is not None:
-            return known.split("\x00")
-        terms = [*text_terms(text), *title_terms(title)]
-        self.known[key] = "\x00".join(terms)
-        return terms
+        if known is None:
+            known = self.known[key] = joined_terms((title, text))
+        return known.split("\x00")
+
+
+def joined_terms(source: tuple[str, str]) -> str:
+    """The terms of an item's title and text, NUL-separated (no term holds a control
+    character but the title markers)."""
+    title, text = source
+    return "\x00".join([*text_terms(text), *title_terms(title)])
+
+
+def _source_key(title: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
 
 
 def postings(
-    views: Iterable[ItemView], texts: list[str], item_terms: ItemTerms
+    views: Sequence[ItemView], texts: list[str], item_terms: ItemTerms
 ) -> dict[str, list[int]]:
     """Term → ids of the items whose text (or title) holds it, ascending."""
+    item_terms.prepare([(view.title, text) for view, text in zip(views, texts, strict=True)])
     found: defaultdict[str, list[int]] = defaultdict(list)
     for number, (view, text) in enumerate(zip(views, texts, strict=True)):
         for term in item_terms.of(view.title, text):
@@ -167,10 +195,14 @@ def fragment(view: ItemView, parts: list[str]) -> dict[str, object]:
 
 
 class IndexWriter:
-    """Writes output indexes; an output equal to one already written links its files."""
+    """Writes output indexes; an output equal to one already written links its files.
 
-    def __init__(self) -> None:
+    ``item_terms`` makes the store of item terms that the outputs share.
+    """
+
+    def __init__(self, item_terms: type[ItemTerms] = ItemTerms) -> None:
         self.written: dict[str, Path] = {}  # digest of (items, texts) → index folder
+        self.item_terms = item_terms
         self.terms: ItemTerms | None = None
 
     def write(self, site: Site) -> None:
@@ -186,7 +218,7 @@ class IndexWriter:
             shutil.copytree(same, target, copy_function=_link_or_copy)
         else:
             if self.terms is None:
-                self.terms = ItemTerms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
+                self.terms = self.item_terms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
             write_index(site, parts, fragments, target, self.terms)
             self.written[digest] = target
         if site.variant.touch:
