@@ -332,8 +332,8 @@ def test_any_body_is_read_to_the_same_events(body: str) -> None:
 
 
 def test_html_in_another_form_is_left_to_htmlparser() -> None:
-    """What nh3 does not write (upper case, single quotes, ``/>``, a bare "<") is still
-    read exactly, by ``HTMLParser``."""
+    """What nh3 does not write (upper case, single quotes, ``/>``, a bare "<", script) is
+    still read exactly, by ``HTMLParser``."""
     for html in [
         "<P>段</P>",
         "<a href='x'>链</a>",
@@ -342,6 +342,9 @@ def test_html_in_another_form_is_left_to_htmlparser() -> None:
         '<img alt="图"  src="p.png">',
         "<p>段<!-- 注 --></p>",
         '<p\ttitle="t">段</p>',
+        '<script>x = "<p>段</p>"</script>',
+        '<style media="x">p { }</style><p>段</p>',
+        "<title>标题</title><p>段</p>",
     ]:
         assert _NOT_SERIALISED.search(html) is not None, html
         fanned, alone = _events_both_ways(html)

@@ -258,10 +258,13 @@ class _ReadingCollector(_TextCollector):
 # tag and attribute names, one space before each attribute, values in double quotes,
 # "<" escaped in text, no comments. A fragment in that form is cut into its tags and
 # texts by one regular expression, for half of what ``HTMLParser`` spends on it; a
-# "<" that starts no such tag sends the whole fragment to ``HTMLParser``.
+# "<" that starts no such tag sends the whole fragment to ``HTMLParser``, as does an
+# element whose content ``HTMLParser`` may read as plain text (script and style; newer
+# Pythons add the others). nh3 keeps none of them.
 _TAG = r'(/?)([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"]*")?)*)>'  # after its "<"
+_RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext"
 _SERIALISED = re.compile(f"<{_TAG}|[^<]+")
-_NOT_SERIALISED = re.compile(f"<(?!{_TAG})")
+_NOT_SERIALISED = re.compile(f"<(?!{_TAG})|<(?:{_RAW_TEXT})[ >]")
 _ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)(?:="([^"]*)")?')
 
 
