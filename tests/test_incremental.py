@@ -30,7 +30,7 @@ from generator.incremental.sealed import MAC_SIZE, MAGIC
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
 from generator.output.writer import OutputUpdate
-from generator.parallel import reading
+from generator.parallel import processes, reading
 from generator.search import kiosk
 from generator.search.index import IndexWriter
 from generator.site import pages
@@ -451,6 +451,58 @@ def test_an_edit_updates_every_search_index_as_a_fresh_build_would(tmp_path: Pat
     root, items = previewed_sample(tmp_path)
     body_edit(root)
     preview(root, root / "build", items)
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def in_workers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """An update forks as at 10,000 items: reports in a worker, item terms in two
+    processes; every report written is logged with the process that wrote it."""
+    monkeypatch.setattr(update_module, "processes_for", lambda items: 2)
+    monkeypatch.setattr(processes, "MIN_ITEMS", 1)
+    monkeypatch.setattr(processes, "cores", lambda: 2)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)  # other tests' threads
+    real = update_module.write_site_reports
+
+    def logged(catalogue: Catalogue, site_pages: pages.SitePages) -> None:
+        with log.open("a") as stream:  # forked workers cannot report through a list
+            stream.write(f"{os.getpid()}\n")
+        real(catalogue, site_pages)
+
+    monkeypatch.setattr(update_module, "write_site_reports", logged)
+
+
+def test_an_update_writes_its_reports_in_a_worker_to_a_fresh_builds_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, items = previewed_sample(tmp_path)
+    log = tmp_path / "reports.log"
+    with monkeypatch.context() as patch:
+        in_workers(patch, log)
+        body_edit(root)
+        assert preview(root, root / "build", items).updated
+    writers = log.read_text().split()
+    assert len(writers) == len(VARIANTS) and str(os.getpid()) not in writers
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def test_a_report_failing_in_a_worker_puts_the_previous_output_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, items = previewed_sample(tmp_path)
+    before = files_of(root / "build")
+    body_edit(root)
+
+    def broken(*args: object) -> None:
+        raise OSError(28, "磁盘已满")
+
+    with monkeypatch.context() as patch:
+        in_workers(patch, tmp_path / "reports.log")
+        patch.setattr(pages, "write_staff_pages", broken)
+        with pytest.raises(BuildRefused) as refused:
+            preview(root, root / "build", items)
+    assert [p.code for p in refused.value.problems] == ["B003"]
+    assert files_of(root / "build") == before
+    assert preview(root, root / "build", items).updated
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 

@@ -65,7 +65,8 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
     return result
 
 
-def _write_reports(catalogue: Catalogue, pages: SitePages) -> None:
+def write_site_reports(catalogue: Catalogue, pages: SitePages) -> None:
+    """The reports of ``pages``' site (what ``PageWorkers`` hands a worker)."""
     write_reports(catalogue, pages.renderer)
 
 
@@ -151,7 +152,7 @@ class Plan:
                 self.page_images(ctx),
             )
             problem_for = functools.partial(stage_problem, catalogue.root)
-            reports = functools.partial(_write_reports, catalogue)
+            reports = functools.partial(write_site_reports, catalogue)
             with PageWorkers(pages, files, processes, problem_for, reports) as workers:
                 for site_pages in pages:
                     site = site_pages.site

@@ -9,7 +9,9 @@ of it is written, with the keys of the files it wrote.
 Then the workers write the sites' reports (the staff pages take as long as an
 index) while the build process writes the indexes and exports: each site's
 reports go to one worker, which sends back the pages they listed, since the
-sitemap and the data's key count them. When to fork: processes.py.
+sitemap and the data's key count them. An update (incremental/update.py) has
+written its pages already, so its workers only write the reports. When to
+fork: processes.py.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class PageWorkers:
     ``files``. ``problem_for`` turns an exception raised in a worker into the
     problem to report (None: a bug, reported with its trace). ``reports`` writes
     a site's reports, in a worker where there is one (``write_reports``).
+    ``pages_written``: the sites' pages are written already, workers write only
+    reports.
     """
 
     def __init__(
@@ -65,12 +69,14 @@ class PageWorkers:
         processes: int,
         problem_for: ProblemFor,
         reports: Reports,
+        pages_written: bool = False,
     ) -> None:
         self.sites = sites
         self.files = files
         self.count = processes
         self.problem_for = problem_for
         self.reports = reports
+        self.pages_written = pages_written
         self.share = Share(0, processes) if processes > 1 else WHOLE
         self.workers: list[_Worker] = []
 
@@ -89,7 +95,7 @@ class PageWorkers:
         then write the reports given to this worker, each sent with the pages it listed."""
         written = self.files.manifest.files
         try:
-            for pages in self.sites:
+            for pages in [] if self.pages_written else self.sites:
                 written.clear()
                 pages.write(share)
                 connection.send(("site", (pages.site.variant.name, dict(written))))
