@@ -37,6 +37,7 @@ from generator.site import pages
 from generator.site import views as views_module
 from generator.site.select import VARIANTS
 from generator.site.views import Shown
+from generator.source.rendered import RenderedBody, rendered_body
 
 RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
@@ -443,6 +444,9 @@ def test_a_saved_item_unpickles_what_few_items_need_only_when_read(tmp_path: Pat
     assert [a.step for a in rule.meta.approvals] == ["initial", "leader"]
     assert "keywords" in vars(rule.meta)  # read together
     assert rule.file == root.resolve() / RULE
+    body = rule.derived["rendered body"]  # its lines only a new check reads
+    assert isinstance(body, RenderedBody) and "lines" not in vars(body)
+    assert body == rendered_body(rule.body) and "lines" in vars(body)
     assert pickle.loads(pickle.dumps(rule)) == rule
     assert pickle.loads(pickle.dumps(rule)) == rule
 

@@ -34,6 +34,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import InlineProcessor
 
+from .items import LazilyUnpickled
 from .sanitize import sanitize
 
 if TYPE_CHECKING:
@@ -311,8 +312,12 @@ class _Fanout(HTMLParser):
 
 
 @dataclass(frozen=True)
-class RenderedBody:
+class RenderedBody(LazilyUnpickled):
     """What derived text is made of: the body as the site renders and sanitises it."""
+
+    # Only checking an item again reads its lines, about 30 strings an item: unpickled
+    # with the item cache, they were most of what loading its rendered bodies took.
+    lazily = ("lines",)
 
     text: str  # what a reader reads, one line: summaries, search, exports
     lines: list[str]  # what a reader sees, line by line, in reader form: the check
