@@ -100,20 +100,19 @@ class Catalogue:
         """The paths of items with an error of their own."""
         return {p.path for p in self.problems if p.is_error}
 
-    def findings(self, today: dt.date, items: list[Item] | None = None) -> list[Finding]:
+    def findings(self, today: dt.date) -> list[Finding]:
         """What ``status`` lists for ``today``: the items' lifecycle, the replies due to
-        依申请公开 requests, and last year's annual report (of ``items``, by default
-        the valid ones)."""
-        items, config = self.valid_items() if items is None else items, self.config
+        依申请公开 requests, and last year's annual report."""
+        items, config = self.valid_items(), self.config
         return (
             findings(config, items, today)
             + request_findings(self.register, config, today)
             + report_findings(config, items, today)
         )
 
-    def duty_problems(self, today: dt.date, items: list[Item] | None = None) -> list[Problem]:
+    def duty_problems(self, today: dt.date) -> list[Problem]:
         """The warnings ``validate`` adds for ``today``: those of ``findings``."""
-        return [f.problem for f in self.findings(today, items) if f.problem is not None]
+        return [f.problem for f in self.findings(today) if f.problem is not None]
 
     @functools.cached_property
     def by_path(self) -> dict[str, Item]:

@@ -11,13 +11,12 @@ import yaml
 from click.testing import CliRunner
 from conftest import BUILD_DAY, CANARY, ORG, Repo, line_of
 
-from generator.build import BuildContext, BuildRefused, build_catalogue
+from generator.build import BuildContext, build_catalogue
 from generator.catalogue import Catalogue
 from generator.checks.lifecycle import findings, lifecycle_problems, refresh_due
 from generator.checks.workdays import WorkdayCalendar
 from generator.cli import main
 from generator.incremental.update import Reuse
-from generator.problems import Problem
 from generator.site.reports import assess, doc_type_counts
 from generator.source.config import Config
 from generator.source.items import Item
@@ -135,32 +134,6 @@ def test_validate_warns_and_strict_fails(repo: Repo) -> None:
     code, out = _cli(repo.root, "validate", "--today", "2026-01-05")
     assert code == 0 and "R602" in out
     assert _cli(repo.root, "validate", "--today", "2026-01-05", "--strict")[0] == 1
-
-
-def test_a_build_works_out_the_days_warnings_after_its_pages_unless_strict(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The day's warnings change no output, so an edit's pages need not wait for them;
-    a strict build, to which they are errors, refuses before writing anything."""
-    _quarterly_series(repo)
-    day = dt.date(2026, 1, 5)
-    order: list[str] = []
-    real = Catalogue.duty_problems
-
-    def noted(catalogue: Catalogue, *args: object) -> list[Problem]:
-        order.append("warnings")
-        return real(catalogue, *args)
-
-    monkeypatch.setattr(Catalogue, "duty_problems", noted)
-    context = BuildContext(repo.root, repo.root / "build", day)
-    context.on_pages = lambda result: order.append("pages")
-    result = build_catalogue(context, Reuse())
-    assert order == ["pages", "warnings"]
-    assert "R602" in [p.code for p in result.problems]
-    with pytest.raises(BuildRefused) as refused:
-        build_catalogue(BuildContext(repo.root, repo.root / "strict", day, strict=True))
-    assert "R602" in [p.code for p in refused.value.problems]
-    assert not (repo.root / "strict").exists()
 
 
 def test_status_by_section_and_upcoming(repo: Repo) -> None:

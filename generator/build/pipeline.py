@@ -11,10 +11,8 @@ untouched. A ``Plan`` builds afresh; what a rebuild may reuse of earlier builds
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gc
-from collections.abc import Callable
 from pathlib import Path
 
 from ..catalogue import Catalogue, CatalogUnusable, ItemReader, load_catalogue
@@ -32,7 +30,6 @@ from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
 from ..site.select import PUBLIC
 from ..site.views import Views
-from ..source.items import Item
 from .context import BuildContext, BuildRefused, BuildResult
 from .failures import stage_problem
 from .links import refuse_broken_links
@@ -48,7 +45,7 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
         return BuildResult(
             ctx.out.resolve(), problems=warnings, skipped=True, seconds=ctx.elapsed()
         )
-    catalogue, add_day_warnings = read_catalogue(ctx, plan)
+    catalogue = read_catalogue(ctx, plan)
     try:
         result = BuildResult(ctx.out.resolve(), problems=catalogue.problems)
         plan.write(catalogue, ctx, result)
@@ -63,7 +60,6 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
         raise BuildRefused([problem]) from exc
     finally:
         gc.unfreeze()
-    add_day_warnings()
     plan.finish(ctx, result)
     result.seconds = ctx.elapsed()
     return result
@@ -74,14 +70,8 @@ def write_site_reports(catalogue: Catalogue, pages: SitePages) -> None:
     write_reports(catalogue, pages.renderer)
 
 
-def read_catalogue(ctx: BuildContext, plan: Plan) -> tuple[Catalogue, Callable[[], None]]:
-    """Load config → read items → validate; a catalogue with errors is refused.
-
-    Also returns what adds the day's warnings (overdue series, late stages, replies and
-    the annual report due), as ``validate`` reports them. They change no output, so
-    unless they count as errors (``strict``) they are added once the output is written:
-    an edit's pages need not wait for them (half a second at 10,000 items).
-    """
+def read_catalogue(ctx: BuildContext, plan: Plan) -> Catalogue:
+    """Load config → read items → validate; a catalogue with errors is refused."""
     with paused_collector():
         try:
             catalogue = load_catalogue(ctx.root, plan.reader(ctx), plan.content)
@@ -92,13 +82,10 @@ def read_catalogue(ctx: BuildContext, plan: Plan) -> tuple[Catalogue, Callable[[
         # still tracked, the first one would walk every object just read (collector.py).
         gc.freeze()
     try:
+        # The day's warnings too (overdue series, late stages, replies and the annual
+        # report due), as ``validate`` reports them.
+        catalogue.problems += catalogue.duty_problems(ctx.today)
         catalogue.problems.sort(key=Problem.sort_key)
-        # Of the items valid now, before a preview's drafts join them.
-        valid = catalogue.valid_items()
-        add_day_warnings = functools.partial(_add_day_warnings, catalogue, ctx.today, valid)
-        if ctx.strict:  # they are errors then, which must refuse the build before it writes
-            add_day_warnings()
-            add_day_warnings = _added_already
         ctx.stage_done(f"已读取并校验 {len(catalogue.items)} 个条目")
         if ctx.preview:
             catalogue.allow_drafts()
@@ -107,16 +94,7 @@ def read_catalogue(ctx: BuildContext, plan: Plan) -> tuple[Catalogue, Callable[[
     except BaseException:
         gc.unfreeze()  # ``build_catalogue`` unfreezes once writing has begun
         raise
-    return catalogue, add_day_warnings
-
-
-def _add_day_warnings(catalogue: Catalogue, today: dt.date, items: list[Item]) -> None:
-    catalogue.problems += catalogue.duty_problems(today, items)
-    catalogue.problems.sort(key=Problem.sort_key)
-
-
-def _added_already() -> None:
-    pass
+    return catalogue
 
 
 class Plan:
