@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import REPO, Repo, line_of
 
+from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
 from generator.checks.lifecycle import findings, lifecycle_problems
 from generator.cli import main
@@ -71,6 +72,16 @@ def test_validate_fails_on_a_scheduled_late_budget_and_passes_once_it_is_out(rep
     assert before.exit_code == 1 and "G836" in before.output
     after = runner.invoke(main, ["--root", str(repo.root), "validate", "--today", "2025-04-01"])
     assert after.exit_code == 0 and "G837" in after.output
+
+
+def test_a_build_refuses_a_scheduled_late_budget_before_it_writes(repo: Repo) -> None:
+    """G836 is one of the day's findings and an error: no build may publish past it."""
+    dept_budget(repo, published="2025-03-25")
+    out = repo.root / "build"
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(BuildContext(repo.root, out, D(2025, 3, 20)))
+    assert "G836" in [p.code for p in refused.value.problems]
+    assert not out.exists()
 
 
 def test_working_days_are_configurable(repo: Repo) -> None:
