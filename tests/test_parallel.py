@@ -20,6 +20,7 @@ from generator.incremental.update import Reuse
 from generator.parallel import processes, reading, terms
 from generator.parallel.reading import ParallelReader
 from generator.problems import Problem
+from generator.search import index
 from generator.site import render
 from generator.site.pages import SitePages
 from generator.source.items import Item
@@ -65,7 +66,7 @@ def test_workers_write_the_bytes_one_process_writes(
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     writer_of = dict(line.split()[::-1] for line in writers.read_text().splitlines())
     assert len(set(writer_of.values())) == 3  # the build and two workers rendered
-    termed = set(termers.read_text().split())  # this process and two workers, each index
+    termed = set(termers.read_text().split())  # this process and a worker for each index
     assert str(os.getpid()) in termed and len(termed) >= 3
     # The reports, while the build writes the indexes: the sites take the workers in turn.
     reports = ["public/budget.html", "kiosk/budget.html", "intranet/register.html"]
@@ -138,6 +139,29 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
         real(pages, share)
 
     monkeypatch.setattr(SitePages, "write", killed)
+    (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
+    with pytest.raises(BuildRefused) as refused:
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
+    (problem,) = refused.value.problems
+    assert problem.code == "B004" and "9" in problem.message
+    assert files_of(root / "build") == before
+
+
+def test_a_term_worker_that_dies_is_reported_and_the_output_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
+    before = files_of(root / "build")
+    build_process = os.getpid()
+
+    def killed(source: tuple[str, str]) -> str:
+        if os.getpid() != build_process:
+            os._exit(9)  # as if the system had killed it for memory
+        return index.joined_terms(source)
+
+    monkeypatch.setattr(terms, "joined_terms", killed)
+    read_in_processes(monkeypatch, 2)
     (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
     with pytest.raises(BuildRefused) as refused:
         build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))

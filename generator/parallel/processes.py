@@ -75,10 +75,13 @@ def stop(workers: Sequence[Worker]) -> None:
         connection.close()
 
 
-def map_in_processes(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
+def map_in_processes(
+    function: Callable[[In], Out], inputs: Sequence[In], most: int = MAX_WORKERS
+) -> list[Out]:
     """``[function(x) for x in inputs]``, in shares: the first in this process, the
-    others in forked workers (``processes_for``) that send their results back."""
-    count = processes_for(len(inputs))
+    others in forked workers (``processes_for``, at most ``most`` processes in all)
+    that send their results back."""
+    count = min(processes_for(len(inputs)), most)
     if count == 1:
         return [function(x) for x in inputs]
     size = -(-len(inputs) // count)

@@ -117,19 +117,25 @@ class ItemTerms:
 
     def of(self, title: str, text: str) -> list[str]:
         if not self.keep:
-            return [*text_terms(text), *title_terms(title)]
+            return terms_of(title, text)
         key = _source_key(title, text)
         known = self.known.get(key)
-        if known is None:
-            known = self.known[key] = joined_terms((title, text))
-        return known.split("\x00")
+        if known is not None:
+            return known.split("\x00")
+        terms = terms_of(title, text)
+        self.known[key] = "\x00".join(terms)
+        return terms
+
+
+def terms_of(title: str, text: str) -> list[str]:
+    """The index terms of an item's title and searchable text."""
+    return [*text_terms(text), *title_terms(title)]
 
 
 def joined_terms(source: tuple[str, str]) -> str:
-    """The terms of an item's title and text, NUL-separated (no term holds a control
-    character but the title markers)."""
-    title, text = source
-    return "\x00".join([*text_terms(text), *title_terms(title)])
+    """The terms of ``source`` (title, text), NUL-separated: no term holds a
+    control character but the title markers."""
+    return "\x00".join(terms_of(*source))
 
 
 def _source_key(title: str, text: str) -> bytes:
