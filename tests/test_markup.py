@@ -345,6 +345,7 @@ def test_html_in_another_form_is_left_to_htmlparser() -> None:
         '<script>x = "<p>段</p>"</script>',
         '<style media="x">p { }</style><p>段</p>',
         "<title>标题</title><p>段</p>",
+        '<p>x</p title=">110101199003077777">',
     ]:
         assert _NOT_SERIALISED.search(html) is not None, html
         fanned, alone = _events_both_ways(html)

@@ -262,7 +262,9 @@ class _ReadingCollector(_TextCollector):
 # "<" that starts no such tag sends the whole fragment to ``HTMLParser``, as does an
 # element whose content ``HTMLParser`` may read as plain text (script and style; newer
 # Pythons add the others). nh3 keeps none of them.
-_TAG = r'(/?)([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"]*")?)*)>'  # after its "<"
+# After its "<": an end tag's name, or a start tag's name and attributes. (An end tag
+# has no attributes in nh3's form; ``HTMLParser`` would end one at a quoted ">".)
+_TAG = r'(?:/([a-z][a-z0-9]*)|([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"]*")?)*))>'
 _RAW_TEXT = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext"
 _SERIALISED = re.compile(f"<{_TAG}|[^<]+")
 _NOT_SERIALISED = re.compile(f"<(?!{_TAG})|<(?:{_RAW_TEXT})[ >]")
@@ -290,10 +292,10 @@ class _Fanout(HTMLParser):
         """The events ``HTMLParser`` would hand on for ``html``, in nh3's form."""
         for token in _SERIALISED.finditer(html):
             end, tag, attributes = token.groups()
-            if tag is None:
+            if end is not None:
+                self.handle_endtag(end)
+            elif tag is None:
                 self.handle_data(unescape(token[0]))
-            elif end:
-                self.handle_endtag(tag)
             else:
                 found = _ATTRIBUTE.finditer(attributes) if attributes else ()
                 self.handle_starttag(tag, [(a[1], a[2] and unescape(a[2])) for a in found])
