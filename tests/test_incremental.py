@@ -20,7 +20,7 @@ import pytest
 from conftest import BUILD_DAY, FrozenClock, Repo, copy_sample, line_of
 from sitetext import files_of
 
-from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue
+from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue, pipeline
 from generator.catalogue import Catalogue, load_catalogue
 from generator.incremental import fingerprint, itemcache
 from generator.incremental import update as update_module
@@ -465,14 +465,14 @@ def in_workers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
     monkeypatch.setattr(processes, "MIN_ITEMS", 1)
     monkeypatch.setattr(processes, "cores", lambda: 2)
     monkeypatch.setattr(processes.threading, "active_count", lambda: 1)  # other tests' threads
-    real = update_module.write_site_reports
+    real = pipeline._write_site_reports
 
     def logged(catalogue: Catalogue, site_pages: pages.SitePages) -> None:
         with log.open("a") as stream:  # forked workers cannot report through a list
             stream.write(f"{os.getpid()}\n")
         real(catalogue, site_pages)
 
-    monkeypatch.setattr(update_module, "write_site_reports", logged)
+    monkeypatch.setattr(pipeline, "_write_site_reports", logged)
 
 
 def test_an_update_writes_its_reports_in_a_worker_to_a_fresh_builds_bytes(

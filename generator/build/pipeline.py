@@ -65,8 +65,20 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
     return result
 
 
-def write_site_reports(catalogue: Catalogue, pages: SitePages) -> None:
-    """The reports of ``pages``' site (what ``PageWorkers`` hands a worker)."""
+def page_workers(
+    catalogue: Catalogue,
+    pages: list[SitePages],
+    files: OutputFiles,
+    processes: int,
+    pages_written: bool = False,
+) -> PageWorkers:
+    """The workers that write ``pages`` and their sites' reports (``PageWorkers``)."""
+    problem_for = functools.partial(stage_problem, catalogue.root)
+    reports = functools.partial(_write_site_reports, catalogue)
+    return PageWorkers(pages, files, processes, problem_for, reports, pages_written)
+
+
+def _write_site_reports(catalogue: Catalogue, pages: SitePages) -> None:
     write_reports(catalogue, pages.renderer)
 
 
@@ -151,9 +163,7 @@ class Plan:
                 self.keys_for,
                 self.page_images(ctx),
             )
-            problem_for = functools.partial(stage_problem, catalogue.root)
-            reports = functools.partial(write_site_reports, catalogue)
-            with PageWorkers(pages, files, processes, problem_for, reports) as workers:
+            with page_workers(catalogue, pages, files, processes) as workers:
                 for site_pages in pages:
                     site = site_pages.site
                     site_pages.write(workers.share)  # while the workers write theirs

@@ -9,21 +9,18 @@ makes the bytes a build afresh makes.
 
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 
 from ..build.context import BuildContext, BuildResult
-from ..build.failures import stage_problem
 from ..build.links import refuse_broken_links
 from ..build.outputs import all_pages, make_site, write_data
-from ..build.pipeline import Plan, write_site_reports
+from ..build.pipeline import Plan, page_workers
 from ..catalogue import Catalogue, ItemReader
 from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
 from ..output.writer import OutputUpdate
 from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
-from ..parallel.rendering import PageWorkers
 from ..parallel.terms import ParallelTerms
 from ..problems import Problem
 from ..search.index import IndexWriter
@@ -231,15 +228,12 @@ class Update:
         is large enough to fork for) while this process writes the indexes.
         """
         out, files, catalogue = self.ctx.out, self.files, self.catalogue
-        problem_for = functools.partial(stage_problem, catalogue.root)
-        reports = functools.partial(write_site_reports, catalogue)
         processes = processes_for(len(catalogue.items))
         with self.update.step() as overlay:
             for site_pages in pages:  # their next files go into the overlay
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
             indexes, written = IndexWriter(ParallelTerms), []
-            workers = PageWorkers(pages, files, processes, problem_for, reports, pages_written=True)
-            with workers:
+            with page_workers(catalogue, pages, files, processes, pages_written=True) as workers:
                 for site_pages in pages:
                     workers.write_reports(site_pages)
                     written.append(write_data(site_pages.renderer, indexes))
