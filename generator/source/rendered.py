@@ -262,6 +262,7 @@ class _ReadingCollector(_TextCollector):
 # "<" that starts no such tag sends the whole fragment to ``HTMLParser``, as does an
 # element whose content ``HTMLParser`` may read as plain text (script and style; newer
 # Pythons add the others). nh3 keeps none of them.
+#
 # After its "<": an end tag's name, or a start tag's name and attributes. (An end tag
 # has no attributes in nh3's form; ``HTMLParser`` would end one at a quoted ">".)
 _TAG = r'(?:/([a-z][a-z0-9]*)|([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*(?:="[^"]*")?)*))>'
