@@ -62,7 +62,7 @@ def test_workers_write_the_bytes_one_process_writes(
 
     monkeypatch.setattr(terms, "joined_terms", logged_terms)
     use_processes(monkeypatch, 3)
-    read_in_processes(monkeypatch, 3)  # and the index's item terms worked out in three
+    read_in_processes(monkeypatch, 3)  # items read in three; the index's terms in two
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     writer_of = dict(line.split()[::-1] for line in writers.read_text().splitlines())
     assert len(set(writer_of.values())) == 3  # the build and two workers rendered
