@@ -20,7 +20,6 @@ from generator.incremental.update import Reuse
 from generator.parallel import processes, reading, terms
 from generator.parallel.reading import ParallelReader
 from generator.problems import Problem
-from generator.search import index
 from generator.site import render
 from generator.site.pages import SitePages
 from generator.source.items import Item
@@ -147,37 +146,20 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
     assert files_of(root / "build") == before
 
 
-def test_a_term_worker_that_dies_is_reported_and_the_output_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("module", "stage", "where"),
+    [
+        (reading, "read_item", "content"),
+        (catalogue, "check_item", "content"),
+        (terms, "joined_terms", "build"),  # the index's item terms
+    ],
+)
+def test_a_reading_checking_or_term_worker_that_dies_is_reported_and_the_output_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: Any, stage: str, where: str
 ) -> None:
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
     before = files_of(root / "build")
-    build_process = os.getpid()
-
-    def killed(source: tuple[str, str]) -> str:
-        if os.getpid() != build_process:
-            os._exit(9)  # as if the system had killed it for memory
-        return index.joined_terms(source)
-
-    monkeypatch.setattr(terms, "joined_terms", killed)
-    read_in_processes(monkeypatch, 2)
-    (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
-    with pytest.raises(BuildRefused) as refused:
-        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
-    (problem,) = refused.value.problems
-    assert problem.code == "B004" and "9" in problem.message
-    assert files_of(root / "build") == before
-
-
-@pytest.mark.parametrize("stage", ["read_item", "check_item"])
-def test_a_reading_or_checking_worker_that_dies_is_reported_and_the_output_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
-) -> None:
-    root = copy_sample(tmp_path / "s")
-    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = files_of(root / "build")
-    module = reading if stage == "read_item" else catalogue
     builder, real = os.getpid(), getattr(module, stage)
 
     def killed(*args: Any) -> object:
@@ -188,10 +170,10 @@ def test_a_reading_or_checking_worker_that_dies_is_reported_and_the_output_kept(
     monkeypatch.setattr(module, stage, killed)
     read_in_processes(monkeypatch, 2)
     (root / "content/external/rules/2026-budget-performance.md").touch()  # not a no-op
-    with pytest.raises(BuildRefused) as refused:
-        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
+    with pytest.raises(BuildRefused) as refused:  # the whole output written again
+        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
     (problem,) = refused.value.problems
-    assert (problem.code, problem.path) == ("B004", "content") and "9" in problem.message
+    assert (problem.code, problem.path) == ("B004", where) and "9" in problem.message
     assert files_of(root / "build") == before
 
 
