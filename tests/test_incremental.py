@@ -178,6 +178,11 @@ def assert_as_fresh_build(root: Path, fresh: Path, what: str = "") -> None:
     assert files_of(root / "build", top=False) == files_of(fresh, top=False), what
 
 
+def disk_full(*args: object) -> None:
+    """What a write does on a full disk: the failure an update must undo."""
+    raise OSError(28, "磁盘已满")
+
+
 @pytest.mark.parametrize("remembered", [False, True], ids=["build", "serve"])
 def test_each_edit_rebuilds_to_the_bytes_of_a_fresh_build(tmp_path: Path, remembered: bool) -> None:
     """As ``catalogue build`` does, remembering selections and listings beside the
@@ -287,9 +292,6 @@ def test_what_a_failed_build_started_is_not_taken_for_the_last_build(
     memory = kept(True)
     root, items = previewed_sample(tmp_path, **memory)
     linked_title(root)
-
-    def disk_full(*args: object) -> None:
-        raise OSError(28, "磁盘已满")
 
     with monkeypatch.context() as patch:
         patch.setattr(update_module, "write_item_pages", disk_full)
@@ -496,12 +498,9 @@ def test_a_report_failing_in_a_worker_puts_the_previous_output_back(
     before = files_of(root / "build")
     body_edit(root)
 
-    def broken(*args: object) -> None:
-        raise OSError(28, "磁盘已满")
-
     with monkeypatch.context() as patch:
         in_workers(patch, tmp_path / "reports.log")
-        patch.setattr(pages, "write_staff_pages", broken)
+        patch.setattr(pages, "write_staff_pages", disk_full)
         with pytest.raises(BuildRefused) as refused:
             preview(root, root / "build", items)
     assert [p.code for p in refused.value.problems] == ["B003"]
@@ -517,12 +516,9 @@ def test_a_failed_update_puts_the_previous_output_back(
     before = files_of(root / "build")
     body_edit(root)
 
-    def broken(*args: object) -> None:
-        raise OSError(28, "磁盘已满")
-
     written: list[float] = []
     with monkeypatch.context() as patch:
-        patch.setattr(IndexWriter, "write", broken)
+        patch.setattr(IndexWriter, "write", disk_full)
         with pytest.raises(BuildRefused) as refused:
             build_catalogue(
                 BuildContext(
