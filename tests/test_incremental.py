@@ -597,6 +597,25 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
     saved.save()  # nothing read, nothing to write
 
 
+def test_no_cache_writes_every_file_again_even_where_the_output_looks_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`catalogue build --no-cache` is what staff run when they distrust the output: a page
+    damaged by hand is written again, though no input changed."""
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
+    built = files_of(root / "build")
+    page = root / "build/public/items/2026-00016.html"
+    page.write_text("损坏", encoding="utf-8")
+    assert build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse()).skipped
+    result = build_catalogue(
+        BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False)
+    )
+    assert not result.skipped
+    assert files_of(root / "build") == built
+
+
 def test_a_same_size_rewrite_with_its_old_mtime_is_still_seen(tmp_path: Path) -> None:
     """Size and modification time can be put back; the change time cannot."""
     root, items = previewed_sample(tmp_path)

@@ -82,7 +82,8 @@ class Reuse(Plan):
         self.fingerprint = input_fingerprint(
             ctx.root.resolve(), ctx.today, ctx.mode, self.stamps, now
         )
-        return up_to_date(ctx.out, self.fingerprint)
+        # Without reuse_output nothing of the output is trusted, its record included.
+        return self.reuse_output and up_to_date(ctx.out, self.fingerprint)
 
     def reader(self, ctx: BuildContext) -> ItemReader:
         if self.items is None:
