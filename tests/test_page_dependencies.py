@@ -14,6 +14,7 @@ copies of the objects that hold it, and the page's key must change with it.
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
 import datetime as dt
 import enum
@@ -153,6 +154,8 @@ class RecordedObject(Recorded):
         state = getattr(target, "__dict__", {})
         if name in state:
             return self._child(("attr", name), state[name])
+        if isinstance(static, types.MemberDescriptorType):  # a field of a slotted class
+            return self._child(("attr", name), getattr(target, name))
         if isinstance(static, functools.cached_property):
             return static.func(self)
         if isinstance(static, types.FunctionType):
@@ -310,10 +313,20 @@ CHANGES: dict[str, Callable[[Any], object]] = {
 
 def with_new_digest(item: Item) -> Item:
     """A copy of ``item`` as if its file had changed."""
-    copy = object.__new__(Item)
-    copy.__dict__.update(item.__dict__)
-    copy.derived = {**item.derived, "page digest": item.page_digest() + "+changed"}
-    return copy
+    duplicate = object.__new__(Item)
+    duplicate.__dict__.update(item.__dict__)
+    duplicate.derived = {**item.derived, "page digest": item.page_digest() + "+changed"}
+    return duplicate
+
+
+def shallow_copy(value: Any) -> Any:
+    """``value`` copied field by field, without running anything of its class (an item
+    pickles some attributes lazily: ``copy.copy`` would go through that)."""
+    if not hasattr(value, "__dict__"):
+        return copy.copy(value)  # slotted: its dataclass copies the slots
+    duplicate = object.__new__(type(value))
+    duplicate.__dict__.update(value.__dict__)
+    return duplicate
 
 
 class Perturbed:
@@ -344,15 +357,14 @@ class Perturbed:
         new = self.replace(getattr(value, arg), rest, change)
         if isinstance(value, tuple):  # a named tuple
             return value._replace(**{arg: new})  # type: ignore[attr-defined]
-        copy = object.__new__(type(value))
-        copy.__dict__.update(value.__dict__)
-        copy.__dict__[arg] = new
+        duplicate = shallow_copy(value)
+        object.__setattr__(duplicate, arg, new)  # frozen dataclasses too
         if isinstance(value, ItemView) and arg in ITEM_FIELDS | BODY_FIELDS:
             if self.links and arg in BODY_FIELDS:
-                self.relinked.append(copy)
+                self.relinked.append(duplicate)
             else:
-                copy.__dict__["item"] = with_new_digest(copy.item)
-        return copy
+                duplicate.item = with_new_digest(duplicate.item)
+        return duplicate
 
 
 class Checker:
