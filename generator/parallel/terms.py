@@ -9,8 +9,11 @@ worker, and kept for it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from ..problems import Problem
-from ..search.index import ItemTerms, joined_terms
+from ..search.index import ItemTerms, item_source, joined_terms
+from ..site.views import ItemView
 from .processes import WorkerDied, map_in_processes, processes_for
 from .rendering import WorkerFailed
 
@@ -24,9 +27,12 @@ UP_TO_ITEMS = 20_000
 class ParallelTerms(ItemTerms):
     """Item terms an index is about to ask for, worked out in a forked worker."""
 
-    def prepare(self, sources: list[tuple[str, str]]) -> None:
-        if not self.keep or len(sources) > UP_TO_ITEMS:
-            return
+    def each(self, views: Sequence[ItemView]) -> Iterator[list[str]]:
+        if self.keep and len(views) <= UP_TO_ITEMS:
+            self._work_out([item_source(view) for view in views])
+        return super().each(views)
+
+    def _work_out(self, sources: list[tuple[str, str]]) -> None:
         missing = self.missing(sources)
         if processes_for(len(missing)) == 1:
             return

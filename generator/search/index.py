@@ -29,6 +29,7 @@ Indexing is linear Python work; an output whose items and texts equal another's
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -37,11 +38,11 @@ import shutil
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..site.searchtext import searchable_parts
+from ..site.searchtext import searchable_parts, searchable_text
 from ..site.views import ItemView, Site
 from . import kiosk
 from .terms import TITLE, text_terms, title_terms
@@ -69,7 +70,7 @@ def read_script(text: str) -> Any:
     return json.loads(text[text.index(",") + 1 : text.rindex(")")])
 
 
-def encode_posting(ids: list[int], count: int) -> str:
+def encode_posting(ids: Sequence[int], count: int) -> str:
     """Ascending ids of ``count`` items: a bitmap (first byte 0) or fixed-width ids
     (first byte the width, 2 or 3 bytes, little-endian), whichever is smaller."""
     width = 2 if count <= 0xFFFF else 3
@@ -90,6 +91,11 @@ def encode_posting(ids: list[int], count: int) -> str:
     return base64.b64encode(data).decode()
 
 
+def item_source(view: ItemView) -> tuple[str, str]:
+    """What an item's index terms are made of: its title and searchable text."""
+    return view.title, searchable_text(view)
+
+
 class ItemTerms:
     """Each item's terms, kept (compactly) for the other outputs that show the item."""
 
@@ -97,9 +103,12 @@ class ItemTerms:
         self.keep = keep  # not for a large catalogue: a few KB per item
         self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
 
-    def prepare(self, sources: list[tuple[str, str]]) -> None:
-        """``of`` is about to be asked for each of ``sources`` (title, text): a hook for
-        working out their terms ahead, all at once (``parallel/terms.py``)."""
+    def each(self, views: Sequence[ItemView]) -> Iterator[list[str]]:
+        """The terms of each of ``views``, in order. Each text is made when its turn
+        comes: an output's texts at once would be hundreds of MB at 100,000 items.
+        ``parallel/terms.py`` works them out ahead instead, where they are few."""
+        for view in views:
+            yield self.of(*item_source(view))
 
     def missing(self, sources: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Those of ``sources`` whose terms are not known yet, each once."""
@@ -142,14 +151,14 @@ def _source_key(title: str, text: str) -> bytes:
     return hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
 
 
-def postings(
-    views: Sequence[ItemView], texts: list[str], item_terms: ItemTerms
-) -> dict[str, list[int]]:
-    """Term → ids of the items whose text (or title) holds it, ascending."""
-    item_terms.prepare([(view.title, text) for view, text in zip(views, texts, strict=True)])
-    found: defaultdict[str, list[int]] = defaultdict(list)
-    for number, (view, text) in enumerate(zip(views, texts, strict=True)):
-        for term in item_terms.of(view.title, text):
+def postings(views: Sequence[ItemView], item_terms: ItemTerms) -> dict[str, array[int]]:
+    """Term → ids of the items whose text (or title) holds it, ascending.
+
+    Arrays of 4-byte ids, not lists of 8-byte pointers: tens of millions of them at
+    100,000 items."""
+    found: defaultdict[str, array[int]] = defaultdict(functools.partial(array, "I"))
+    for number, terms in enumerate(item_terms.each(views)):
+        for term in terms:
             found[term].append(number)
     return found
 
@@ -214,35 +223,37 @@ class IndexWriter:
     def write(self, site: Site) -> None:
         target = site.out / INDEX_DIR
         shutil.rmtree(target, ignore_errors=True)
-        parts = [searchable_parts(view) for view in site.items]
-        fragments = [fragment(v, p) for v, p in zip(site.items, parts, strict=True)]
-        digest = hashlib.sha256(
-            json.dumps([fragments, document_table(site)], ensure_ascii=False).encode()
-        ).hexdigest()
+        digest = index_digest(site)
         same = self.written.get(digest)
         if same is not None and same.is_dir():
             shutil.copytree(same, target, copy_function=_link_or_copy)
         else:
             if self.terms is None:
                 self.terms = self.item_terms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
-            write_index(site, parts, fragments, target, self.terms)
+            write_index(site, target, self.terms)
             self.written[digest] = target
         if site.variant.touch:
             write_pinyin(site, target)
             write_rows(site, target)
 
 
-def write_index(
-    site: Site,
-    parts: list[list[str]],
-    fragments: list[dict[str, object]],
-    target: Path,
-    item_terms: ItemTerms,
-) -> None:
+def index_digest(site: Site) -> str:
+    """A digest of everything ``write_index`` makes of ``site``: outputs with equal
+    digests have equal indexes. Fed item by item: an output's fragments as one text
+    would take hundreds of MB at 100,000 items."""
+    digest = hashlib.sha256(json.dumps(document_table(site), ensure_ascii=False).encode())
+    for view in site.items:
+        data = fragment(view, searchable_parts(view))
+        digest.update(b"\n" + json.dumps(data, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
     count = len(site.items)
-    terms = postings(site.items, ["\n".join(p) for p in parts], item_terms)
-    encoded = {term: encode_posting(ids, count) for term, ids in terms.items()}
-    del terms
+    terms = postings(site.items, item_terms)
+    encoded = {}
+    for term in list(terms):
+        encoded[term] = encode_posting(terms.pop(term), count)  # each list freed as it goes
     size = sum(len(t) + len(e) for t, e in encoded.items())
     shards = max(1, math.ceil(size / SHARD_BYTES))
     grouped: list[dict[str, str]] = [{} for _ in range(shards)]
@@ -252,7 +263,8 @@ def write_index(
     (target / "d").mkdir()
     for n, group in enumerate(grouped):
         _write(target / "t" / f"{n}.js", _script(f"t/{n}", group))
-    for n, data in enumerate(fragments):
+    for n, view in enumerate(site.items):
+        data = fragment(view, searchable_parts(view))
         _write(target / "d" / f"{n}.js", _script(f"d/{n}", data))
     table = document_table(site) | {"shards": shards}
     _write(target / "meta.js", _script("meta", table))
