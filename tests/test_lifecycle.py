@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -37,6 +38,21 @@ def test_working_days_skip_national_day_and_count_the_make_up_saturday() -> None
     assert calendar.workdays_between(D(2025, 10, 10), D(2025, 10, 11)) == 1
     assert calendar.add_workdays(D(2025, 9, 15), 20) == D(2025, 10, 17)
     assert calendar.estimated_years == set()
+
+
+def test_working_days_follow_chinesecalendar_on_every_day_it_has_a_schedule_for() -> None:
+    """The calendar reads chinesecalendar's data itself (its ``is_workday`` is slow)."""
+    calendar = WorkdayCalendar()
+    first, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
+    day = D(first.year, 1, 1)
+    while day.year <= last.year:
+        assert calendar.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+    assert calendar.estimated_years == set()
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(day)  # the year after: estimated, as below
+    assert calendar.is_workday(day) == (day.weekday() < 5)
+    assert calendar.estimated_years == {day.year}
 
 
 def test_years_past_the_calendar_are_estimated_and_reported(repo: Repo) -> None:

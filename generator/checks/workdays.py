@@ -10,26 +10,30 @@ is told which years were estimated, to report them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import chinese_calendar
 
 
-@lru_cache(maxsize=8192)
+@functools.cache
+def _scheduled_years() -> range:
+    """The years chinesecalendar has the published schedule of."""
+    return range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+
+
 def _scheduled_workday(day: dt.date) -> bool | None:
     """Whether ``day`` is a working day by the published schedule; None past its last year.
 
-    Cached because ``chinese_calendar.is_workday`` re-validates the date against the
-    whole holiday table on every call, and the assessment counts the same days for
-    every item and year (hundreds of thousands of calls per build). The schedule is
-    fixed data, so the cache can never go stale; the instance still records the
-    estimated years on each call.
+    ``chinese_calendar.is_workday``'s own rule, on its data: the function re-validates
+    the date against the whole holiday table on every call, and an edit's rebuild asks
+    for tens of thousands of days before its first page.
     """
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
+    if day.year not in _scheduled_years():
         return None
+    return day in chinese_calendar.workdays or (
+        day.weekday() < 5 and day not in chinese_calendar.holidays
+    )
 
 
 @dataclass
@@ -58,7 +62,7 @@ class WorkdayCalendar:
         return days
 
 
-@lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=8192)
 def _add_workdays(start: dt.date, count: int) -> tuple[dt.date, frozenset[int]]:
     """``add_workdays`` and the years it estimated; cached, as the assessment asks it
     for the same items' dates once per year it assesses."""

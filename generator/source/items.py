@@ -149,8 +149,9 @@ _LATER = "_unpickled_when_read"
 class FrontMatter(LazilyUnpickled):
     """The contract's front matter (content-contract.md), one field per key."""
 
-    # Read for every item only when its views are made, after an edit's first pages.
-    lazily = ("keywords", "attachments", "changes", "stages", "approvals", "exemptions", "tables")
+    # Read for every item only when its views are made, after an edit's first pages
+    # (``stages`` and ``changes`` are not: the day's findings read them before).
+    lazily = ("keywords", "attachments", "approvals", "exemptions", "tables")
 
     title: str = option(Str(required=True, max_len=200))
     index_no: str = option(Str(required=True))
