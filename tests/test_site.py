@@ -10,7 +10,9 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+import jinja2
 import pytest
 from conftest import (
     BUILD_DAY,
@@ -27,7 +29,9 @@ from generator.build import BuildContext, BuildRefused, build_catalogue
 from generator.catalogue import load_catalogue
 from generator.incremental import fingerprint
 from generator.incremental.update import Reuse
+from generator.output.writer import write_text
 from generator.search.kiosk import pinyin_keys
+from generator.site import render
 from generator.site.pages import Pagination
 from generator.site.views import item_url
 
@@ -362,3 +366,30 @@ def test_build_writes_nothing_outside_its_output(
         "public",
     ]
     assert (tmp_path / "out/public/search/meta.js").is_file()
+
+
+def test_the_register_is_written_as_rendered_and_equals_the_page_rendered_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The register lists every item (100 MB at 100,000 items): it is written piece by
+    piece as rendered, never held whole, and its bytes are those of a whole rendering."""
+    root = copy_sample(tmp_path / "s")
+    rendered_whole: list[str] = []
+    whole = jinja2.Template.render
+
+    def render_whole(template: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        rendered_whole.append(str(template.name))
+        return whole(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render_whole)
+    build_catalogue(BuildContext(root, tmp_path / "streamed", BUILD_DAY))
+    assert "register.html" not in rendered_whole
+    assert "item.html" in rendered_whole
+    streamed = files_of(tmp_path / "streamed", top=False)
+    assert streamed["intranet/register.html"].count(b"<tr") > 50
+
+    monkeypatch.setattr(
+        render, "write_pieces", lambda path, pieces: write_text(path, "".join(pieces))
+    )
+    build_catalogue(BuildContext(root, tmp_path / "whole", BUILD_DAY))
+    assert files_of(tmp_path / "whole", top=False) == streamed

@@ -202,7 +202,8 @@ def write_staff_pages(renderer: Renderer, catalogue: Catalogue) -> None:
     site = renderer.site
     shown = {v.index_no for v in site.items}
     rows = register_rows(catalogue, shown)
-    renderer.write_page(REGISTER, "register.html", rows=rows, filters=RegisterFilters.of(rows))
+    filters = RegisterFilters.of(rows)
+    renderer.write_page(REGISTER, "register.html", streamed=True, rows=rows, filters=filters)
     renderer.write_page(REQUESTS, "requests.html", **request_page(catalogue, site.today))
     for row in rows:
         renderer.write_page(row.form_url, "approval-form.html", row=row)
