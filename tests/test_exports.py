@@ -281,3 +281,18 @@ def test_exports_are_byte_reproducible(site: Site, tmp_path: Path) -> None:
     site.out = tmp_path / "again"
     write_exports(site)
     assert {name: (site.out / name).read_bytes() for name in FILES} == first
+
+
+@pytest.mark.parametrize("shown", ["three items", "none"])
+def test_catalogue_json_written_record_by_record_is_what_json_dumps_writes(
+    site: Site, shown: str
+) -> None:
+    """catalogue.json is written a record at a time (90 MB at 100,000 items), yet reads
+    as ``json.dumps(…, indent=2)`` of its data, as it did when made whole."""
+    if shown == "none":
+        site = Site(site.config, PUBLIC, [], site.today, site.out, ["index.html"])
+    write_exports(site)
+    text = (site.out / "catalogue.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert len(data["items"]) == len(site.items)
+    assert text == json.dumps(data, ensure_ascii=False, indent=2) + "\n"

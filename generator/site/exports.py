@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..output.writer import write_bytes, write_text
+from ..output.writer import write_bytes, write_pieces, write_text
 from .views import ItemView, Site
 
 FEED_FILE = "feed.xml"
@@ -53,8 +54,8 @@ def write_exports(site: Site) -> None:
     """Write feed.xml, sitemap.xml, catalogue.json, catalogue.csv and robots.txt into ``site.out``."""
     write_bytes(site.out / FEED_FILE, feed_xml(site))
     write_bytes(site.out / SITEMAP_FILE, sitemap_xml(site))
-    write_text(site.out / JSON_FILE, catalogue_json(site))
-    write_bytes(site.out / CSV_FILE, catalogue_csv(site))
+    write_pieces(site.out / JSON_FILE, catalogue_json(site))
+    write_catalogue_csv(site, site.out / CSV_FILE)
     write_text(site.out / ROBOTS_FILE, robots_txt(site))
 
 
@@ -163,15 +164,17 @@ def item_record(site: Site, view: ItemView) -> dict[str, Any]:
     }
 
 
-def catalogue_json(site: Site) -> str:
+def catalogue_json(site: Site) -> Iterator[str]:
+    """catalogue.json, as ``json.dumps(…, indent=2)`` writes it, one item's record at a
+    time: the whole text and every record at once took 0.3 GB at 100,000 items."""
     org = site.config.organisation
-    data = {
-        "organisation": org.name,
-        "code": org.code,
-        "generated": site.today.isoformat(),
-        "items": [item_record(site, view) for view in site.items],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    head = {"organisation": org.name, "code": org.code, "generated": site.today.isoformat()}
+    yield json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}")
+    yield ',\n  "items": ['
+    for number, view in enumerate(site.items):
+        record = json.dumps(item_record(site, view), ensure_ascii=False, indent=2)
+        yield ("," if number else "") + "\n    " + record.replace("\n", "\n    ")
+    yield "\n  ]\n}\n" if site.items else "]\n}\n"
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -186,32 +189,34 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def catalogue_csv(site: Site) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)  # default dialect: quoted as needed, \r\n line endings
-    writer.writerow(CSV_COLUMNS)
-    for view in site.items:
-        writer.writerow(
-            csv_cell(cell)
-            for cell in (
-                view.index_no,
-                view.title,
-                view.category_name,
-                view.owner_name,
-                view.doc_no or "",
-                "；".join(view.keywords),
-                _date(view.written) or "",
-                _date(view.published) or "",
-                _date(view.expires) or "",
-                view.validity_label,
-                view.refresh_label,
-                view.summary,
-                len(view.attachments),
-                absolute(site, view.url),
-            )
-        )
+def write_catalogue_csv(site: Site, path: Path) -> None:
+    """catalogue.csv, a row at a time (44 MB at 100,000 items)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     # Excel guesses a legacy code page for UTF-8 without a BOM and garbles the Chinese.
-    return buffer.getvalue().encode("utf-8-sig")
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)  # default dialect: quoted as needed, \r\n line endings
+        writer.writerow(CSV_COLUMNS)
+        for view in site.items:
+            writer.writerow(csv_cell(cell) for cell in _csv_row(site, view))
+
+
+def _csv_row(site: Site, view: ItemView) -> tuple[object, ...]:
+    return (
+        view.index_no,
+        view.title,
+        view.category_name,
+        view.owner_name,
+        view.doc_no or "",
+        "；".join(view.keywords),
+        _date(view.written) or "",
+        _date(view.published) or "",
+        _date(view.expires) or "",
+        view.validity_label,
+        view.refresh_label,
+        view.summary,
+        len(view.attachments),
+        absolute(site, view.url),
+    )
 
 
 def robots_txt(site: Site) -> str:
