@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +43,18 @@ def test_workers_write_the_bytes_one_process_writes(
     use_processes(monkeypatch, 1)
     build_catalogue(BuildContext(root, tmp_path / "one", BUILD_DAY), Reuse())
     writers = tmp_path / "writers.log"
-    real_write = render.write_text
 
-    def logged(path: Path, text: str) -> None:
-        with writers.open("a") as log:  # forked workers cannot report through a list
-            staged = path.relative_to(tmp_path).parts[1:]  # under the build's staging folder
-            log.write(f"{os.getpid()} {Path(*staged).as_posix()}\n")
-        real_write(path, text)
+    def logged(write: Callable[[Path, Any], None]) -> Callable[[Path, Any], None]:
+        def write_logged(path: Path, text: Any) -> None:
+            with writers.open("a") as log:  # forked workers cannot report through a list
+                staged = path.relative_to(tmp_path).parts[1:]  # under the build's staging folder
+                log.write(f"{os.getpid()} {Path(*staged).as_posix()}\n")
+            write(path, text)
 
-    monkeypatch.setattr(render, "write_text", logged)
+        return write_logged
+
+    monkeypatch.setattr(render, "write_text", logged(render.write_text))
+    monkeypatch.setattr(render, "write_pieces", logged(render.write_pieces))  # the register
     termers = tmp_path / "termers.log"
     real_terms = terms.joined_terms
 

@@ -253,7 +253,7 @@ def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
     terms = postings(site.items, item_terms)
     encoded = {}
     for term in list(terms):
-        encoded[term] = encode_posting(terms.pop(term), count)  # each list freed as it goes
+        encoded[term] = encode_posting(terms.pop(term), count)  # each array freed as it goes
     size = sum(len(t) + len(e) for t, e in encoded.items())
     shards = max(1, math.ceil(size / SHARD_BYTES))
     grouped: list[dict[str, str]] = [{} for _ in range(shards)]
