@@ -7,11 +7,13 @@ accepts and the measurement neither misses a peak nor slows what it measures.
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample
 from sitetext import files_of
 
 from generator.catalogue import load_catalogue
@@ -283,3 +285,23 @@ def test_earlier_outputs_are_set_aside_until_every_run_is_over(
 
 def _cross_device(self: Path, target: Path) -> Path:
     raise OSError(18, "Invalid cross-device link")
+
+
+def test_memory_stages_prints_each_stage_and_the_peak(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "s")
+    script = REPO / "bench" / "memory_stages.py"
+    run = subprocess.run(
+        [sys.executable, str(script), str(root), str(tmp_path / "out"), "--today", "2026-11-26"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    stages = [line for line in lines if "largest" in line]
+    assert any("已读取并校验" in line for line in stages)
+    assert sum("  search index" in line for line in stages) == 3  # one per output
+    assert sum("  reports" in line for line in stages) == 3
+    assert lines[-1].startswith("peak resident set (ru_maxrss): ")
+    assert int(lines[-1].split()[-2]) > 0
+    assert (tmp_path / "out" / "public" / "index.html").is_file()
