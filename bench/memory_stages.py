@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from generator.build import context, outputs, pipeline  # noqa: E402
 from generator.cli import main  # noqa: E402
+from generator.incremental.fingerprint import INPUTS_FILE  # noqa: E402
 from generator.incremental.itemcache import CACHE_FILE  # noqa: E402
 from generator.search.index import IndexWriter  # noqa: E402
 from generator.site import exports  # noqa: E402
@@ -80,6 +81,8 @@ def run() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--today", default="2026-11-26")
     args = parser.parse_args()
+    if args.out.exists() and not (args.out / INPUTS_FILE).is_file():
+        parser.error(f"{args.out} exists and is not a build's output: not removing it")
     shutil.rmtree(args.out, ignore_errors=True)
     (args.corpus / CACHE_FILE).unlink(missing_ok=True)  # a cold build: every item read
     sampler = Sampler()

@@ -49,6 +49,7 @@ def test_working_days_follow_chinesecalendar_on_every_day_it_has_a_schedule_for(
         assert calendar.is_workday(day) == chinese_calendar.is_workday(day), day
         day += dt.timedelta(days=1)
     assert calendar.estimated_years == set()
+    assert not calendar.is_workday(dt.datetime(2025, 10, 1, 9))  # a time of day: its date
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(day)  # the year after: estimated, as below
     assert calendar.is_workday(day) == (day.weekday() < 5)

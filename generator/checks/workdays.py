@@ -29,6 +29,8 @@ def _scheduled_workday(day: dt.date) -> bool | None:
     the date against the whole holiday table on every call, and an edit's rebuild asks
     for tens of thousands of days before its first page.
     """
+    if isinstance(day, dt.datetime):  # a date to the schedule, as the package makes it
+        day = day.date()
     if day.year not in _scheduled_years():
         return None
     return day in chinese_calendar.workdays or (
