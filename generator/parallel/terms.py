@@ -28,9 +28,11 @@ class ParallelTerms(ItemTerms):
     """Item terms an index is about to ask for, worked out in a forked worker."""
 
     def each(self, views: Sequence[ItemView]) -> Iterator[list[str]]:
-        if self.keep and len(views) <= UP_TO_ITEMS:
-            self._work_out([item_source(view) for view in views])
-        return super().each(views)
+        if not self.keep or len(views) > UP_TO_ITEMS:
+            return super().each(views)
+        sources = [item_source(view) for view in views]  # made once, for both passes
+        self._work_out(sources)
+        return (self.of(title, text) for title, text in sources)
 
     def _work_out(self, sources: list[tuple[str, str]]) -> None:
         missing = self.missing(sources)
