@@ -21,6 +21,7 @@ BRACKET_LIMIT = 64  # "[" and "(" open at once in one paragraph: nested or never
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _CLOSER = {"]": "[", ")": "("}
+_BRACKET = re.compile(r"[][()]")
 
 
 def block_depth(line: str) -> int:
@@ -65,7 +66,7 @@ def structure_problems(item: Item) -> Iterator[Problem]:
         if bracketed:
             continue
         most = len(open_brackets)
-        for char in line:
+        for char in _BRACKET.findall(line):  # a few of a line's characters, if any
             if char == "[" or char == "(":
                 open_brackets.append(char)
                 most = max(most, len(open_brackets))
