@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
-from generator.site.markup import _BodyConverter, relative_url, render_body
+from generator.site.markup import LinkResolver, _BodyConverter, relative_url, render_body
 from generator.source.rendered import (
     _INVISIBLE,
     _NO_FORMAT,
@@ -109,17 +111,25 @@ def test_bodies_do_not_share_state(tmp_path: Path) -> None:
     assert '<h2 id="章">' in later  # ids are unique per body, not per instance
 
 
-def _with_markdowns_own_inline_stage() -> _BodyConverter:
-    converter = _BodyConverter(external=True)
-    converter.md.treeprocessors.register(InlineProcessor(converter.md), "inline", 20)
-    return converter
+class _StockConverter(_BodyConverter):
+    """Markdown's own inline stage and toc extension in place of the quick ones."""
+
+    def __init__(self) -> None:
+        super().__init__(external=True)
+        self.md.treeprocessors.register(InlineProcessor(self.md), "inline", 20)
+        (toc,) = [e for e in self.md.registeredExtensions if isinstance(e, TocExtension)]
+        self.md.treeprocessors.register(TocTreeprocessor(self.md, toc.getConfigs()), "toc", 5)
+
+    def convert(self, body: str, folder: Path, resolve: LinkResolver) -> str:
+        self.rewriter.folder, self.rewriter.resolve = folder, resolve
+        return self.md.reset().convert(body)
 
 
 def _convert(converter: _BodyConverter, body: str) -> str:
     return converter.convert(body, Path("/nowhere"), lambda _: "x.html")
 
 
-QUICK, OWN = _BodyConverter(external=True), _with_markdowns_own_inline_stage()
+QUICK, OWN = _BodyConverter(external=True), _StockConverter()
 # Something each inline pattern matches, with characters they look for and prose.
 MATCHED = {
     "backtick": "`代码`",
@@ -147,6 +157,8 @@ PIECES = [
     "预算",
     "a",
     "1",
+    "[TOC]",
+    "\n\n## 章\n\n",
 ]
 MARKDOWNISH = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
@@ -172,6 +184,23 @@ def test_passing_over_plain_texts_changes_no_inline_pattern() -> None:
 @settings(max_examples=400, deadline=None)
 @given(MARKDOWNISH)
 def test_passing_over_plain_texts_changes_no_markdown(body: str) -> None:
+    assert _convert(QUICK, body) == _convert(OWN, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[TOC]\n\n## 章\n\n### 节\n\n## 章",
+        "[TO\x02C]\n\n## 章",  # Markdown drops the control character, leaving the marker
+        "\\[TOC]\n\n## 章",
+        "&#91;TOC]\n\n## 章",
+        "## 章\n\n正文里的 [TOC] 不是标记。",
+        "## 一\n\n## 二",
+    ],
+)
+def test_the_contents_list_comes_where_markdowns_own_toc_puts_it(body: str) -> None:
+    """The toc stage looks for its marker only where the body has its text
+    (rendered.QuickToc); headings and contents lists are Markdown's own."""
     assert _convert(QUICK, body) == _convert(OWN, body)
 
 

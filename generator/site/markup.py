@@ -18,10 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
-from ..source.rendered import QuickInline, extensions
+from ..source.rendered import QuickInline, converted, extensions
 from ..source.sanitize import sanitize
 
 # (file the link points at) → URL relative to the page, or None to drop the link.
@@ -96,20 +95,11 @@ class _BodyConverter:
         assert links.rewriter is not None
         self.rewriter = links.rewriter
         self.md.treeprocessors.register(QuickInline(self.md), "inline", 20)
-        self.toc = cast(TocTreeprocessor, self.md.treeprocessors["toc"])
-        self.toc_marker = self.toc.marker  # "[TOC]": where an author wants a contents list
 
     def convert(self, body: str, folder: Path, resolve: LinkResolver) -> str:
         self.rewriter.folder, self.rewriter.resolve = folder, resolve
-        # The toc extension walks every element looking for a paragraph that is just
-        # the marker; the marker can only be there if the body has its text (escaped
-        # or entity-encoded brackets stay placeholders at that stage; Markdown's
-        # NormalizeWhitespace drops the placeholder delimiters from the source first,
-        # so this does too), so skip the walk.
-        text = body.replace(markdown.util.STX, "").replace(markdown.util.ETX, "")
-        self.toc.marker = self.toc_marker if self.toc_marker in text else ""
         try:
-            return self.md.reset().convert(body)
+            return converted(self.md, body)
         finally:
             self.rewriter.resolve = lambda _: None  # keep no build's resolver alive
 

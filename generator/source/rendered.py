@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from markdown.extensions import Extension
@@ -31,7 +31,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.treeprocessors import InlineProcessor
 
 from .items import LazilyUnpickled
@@ -55,8 +55,46 @@ def extensions() -> list[Extension]:
         MarkdownInHtmlExtension(),
         SaneListExtension(),
         # slugify_unicode keeps Chinese characters, so heading anchors stay readable.
-        TocExtension(permalink="¶", permalink_title="本节链接", slugify=slugify_unicode),
+        QuickTocExtension(permalink="¶", permalink_title="本节链接", slugify=slugify_unicode),
     ]
+
+
+class QuickToc(TocTreeprocessor):
+    """The toc extension, looking for its marker only in a body that holds its text.
+
+    For every body the extension walks every element for a paragraph that is just
+    the marker, then builds, prettifies and serialises a contents list (``md.toc``,
+    which nothing here reads): a tenth of the time of converting a typical body.
+    Headings get their ids and permalinks as before."""
+
+    def __init__(self, md: markdown.Markdown, config: dict[str, Any]) -> None:
+        super().__init__(md, config)
+        self.asked = self.marker  # "[TOC]": where an author wants a contents list
+
+    def expect(self, body: str) -> None:
+        """Get ready for ``body``. The marker can only be in its tree if the body has
+        its text: escaped or entity-encoded brackets stay placeholders at that stage,
+        and Markdown's NormalizeWhitespace drops the placeholders' delimiters from the
+        source first, so this does too."""
+        text = body.replace(markdown.util.STX, "").replace(markdown.util.ETX, "")
+        self.marker = self.asked if self.asked and self.asked in text else ""
+
+    def build_toc_div(self, toc_list: list[Any]) -> ET.Element:
+        if not self.marker:
+            return ET.Element("div")  # placed nowhere, read by no one
+        return super().build_toc_div(toc_list)
+
+
+class QuickTocExtension(TocExtension):
+    TreeProcessorClass = QuickToc
+
+
+def converted(md: markdown.Markdown, body: str) -> str:
+    """``md``'s HTML of ``body``: one instance, reset, converts every body in turn."""
+    toc = md.treeprocessors["toc"]
+    assert isinstance(toc, QuickToc)  # ``extensions()`` made it
+    toc.expect(body)
+    return md.reset().convert(body)
 
 
 # What each inline pattern of these extensions needs in a text before it can match:
@@ -216,7 +254,7 @@ def _markdown_html(body: str) -> str:
     if md is None:
         md = _local.md = markdown.Markdown(extensions=extensions(), output_format="html")
         md.treeprocessors.register(QuickInline(md), "inline", 20)
-    return md.reset().convert(body)
+    return converted(md, body)
 
 
 def body_html(body: str) -> str:
