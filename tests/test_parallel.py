@@ -14,6 +14,7 @@ from sitetext import files_of
 
 from generator import catalogue
 from generator.build import BuildContext, BuildRefused, build_catalogue, pipeline
+from generator.build.outputs import make_site
 from generator.catalogue import load_catalogue
 from generator.incremental import fingerprint
 from generator.incremental.itemcache import ItemCache
@@ -21,8 +22,11 @@ from generator.incremental.update import Reuse
 from generator.parallel import processes, reading, terms
 from generator.parallel.reading import ParallelReader
 from generator.problems import Problem
+from generator.search import index
+from generator.search.index import ItemTerms, Postings
 from generator.site import render
 from generator.site.pages import SitePages
+from generator.site.select import VARIANTS
 from generator.source.items import Item
 
 ITEM_TEMPLATE = "themes/default/templates/item.html"
@@ -56,14 +60,14 @@ def test_workers_write_the_bytes_one_process_writes(
     monkeypatch.setattr(render, "write_text", logged(render.write_text))
     monkeypatch.setattr(render, "write_pieces", logged(render.write_pieces))  # the register
     termers = tmp_path / "termers.log"
-    real_terms = terms.joined_terms
+    real_postings = terms.share_postings
 
-    def logged_terms(source: tuple[str, str]) -> str:
+    def logged_postings(*args: Any) -> object:
         with termers.open("a") as log:
             log.write(f"{os.getpid()}\n")
-        return real_terms(source)
+        return real_postings(*args)
 
-    monkeypatch.setattr(terms, "joined_terms", logged_terms)
+    monkeypatch.setattr(terms, "share_postings", logged_postings)
     use_processes(monkeypatch, 3)
     read_in_processes(monkeypatch, 3)  # items read in three; the index's terms in two
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
@@ -155,7 +159,7 @@ def test_a_worker_that_dies_is_reported_and_the_output_kept(
     [
         (reading, "read_item", "content"),
         (catalogue, "check_item", "content"),
-        (terms, "joined_terms", "build"),  # the index's item terms
+        (terms, "share_postings", "build"),  # the index's postings
     ],
 )
 def test_a_reading_checking_or_term_worker_that_dies_is_reported_and_the_output_kept(
@@ -240,3 +244,28 @@ def test_items_read_by_workers_equal_items_read_alone(
     for other in (together, cached):
         assert other.items == alone.items and other.problems == alone.problems
     assert len(alone.items) == len(list((root / "content").rglob("*.md")))
+
+
+def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = load_catalogue(copy_sample(tmp_path / "s"))
+    views = make_site(catalogue, VARIANTS[0], BUILD_DAY, tmp_path / "out").items
+    alone, reversed_alone = ItemTerms().postings(views), ItemTerms().postings(views[::-1])
+    read_in_processes(monkeypatch, 2)
+    sharers = tmp_path / "sharers.log"
+    real_postings = terms.share_postings
+
+    def logged_postings(*args: Any) -> tuple[Postings, dict[bytes, str]]:
+        with sharers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real_postings(*args)
+
+    monkeypatch.setattr(terms, "share_postings", logged_postings)
+    shared = terms.ParallelTerms()
+    assert shared.postings(views) == alone
+    assert len(set(sharers.read_text().split())) == 2  # a worker worked out a share
+    # The worker's terms came back: another output showing these items, in another
+    # order, works out none of them again (in either process).
+    monkeypatch.setattr(index, "terms_of", lambda title, text: pytest.fail(title))
+    assert shared.postings(views[::-1]) == reversed_alone

@@ -8,6 +8,7 @@ of what it touches, so very large catalogues stay in one process.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import threading
@@ -78,17 +79,25 @@ def stop(workers: Sequence[Worker]) -> None:
 def map_in_processes(
     function: Callable[[In], Out], inputs: Sequence[In], most: int = MAX_WORKERS
 ) -> list[Out]:
-    """``[function(x) for x in inputs]``, in shares: the first in this process, the
-    others in forked workers (``processes_for``, at most ``most`` processes in all)
-    that send their results back."""
+    """``[function(x) for x in inputs]``, in shares over forked workers (``map_shares``)."""
+    shares = map_shares(functools.partial(_map, function), inputs, most)
+    return [out for share in shares for out in share]
+
+
+def map_shares(
+    function: Callable[[Sequence[In]], Out], inputs: Sequence[In], most: int = MAX_WORKERS
+) -> list[Out]:
+    """``function`` of each share of ``inputs`` (consecutive runs, in order): the
+    first in this process, the others in forked workers (``processes_for``, at most
+    ``most`` processes in all) that send their results back."""
     count = min(processes_for(len(inputs)), most)
     if count == 1:
-        return [function(x) for x in inputs]
+        return [function(inputs)]
     size = -(-len(inputs) // count)
     shares = [inputs[i : i + size] for i in range(0, len(inputs), size)]
-    workers = [fork(_map_share, function, share) for share in shares[1:]]
+    workers = [fork(_share, function, share) for share in shares[1:]]
     try:
-        results = [function(x) for x in shares[0]]
+        results = [function(shares[0])]
         for process, connection in workers:
             try:
                 kind, payload = connection.recv()
@@ -96,15 +105,21 @@ def map_in_processes(
                 raise WorkerDied(process) from None
             if kind != "done":
                 raise RuntimeError(payload)
-            results += payload
+            results.append(payload)
         return results
     finally:
         stop(workers)
 
 
-def _map_share(function: Callable[[In], Out], share: Sequence[In], connection: Connection) -> None:
+def _map(function: Callable[[In], Out], share: Sequence[In]) -> list[Out]:
+    return [function(x) for x in share]
+
+
+def _share(
+    function: Callable[[Sequence[In]], Out], share: Sequence[In], connection: Connection
+) -> None:
     try:
-        connection.send(("done", [function(x) for x in share]))
+        connection.send(("done", function(share)))
     except BaseException:
         connection.send(("bug", traceback.format_exc()))
     finally:

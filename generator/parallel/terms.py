@@ -1,20 +1,23 @@
-"""Working out an output's item terms on two cores, before its index is written.
+"""Working out an output's postings on two cores, before its index is written.
 
-The index (``search/index.py``) asks for each item's terms in turn: at 10,000 items
-a third of its time, in the build process, while the other core writes reports
-(a build afresh) or has nothing to do (an update, once its reports are written).
-Here the terms it will ask for are worked out at once, half of them in a forked
-worker, and kept for it.
+The index (``search/index.py``) maps each term to the items holding it: at 10,000
+items most of its time, in the build process, once the other core has written the
+reports (a build afresh) or at once (an update). Here each of two processes works
+out the terms and postings of a consecutive share of the items, and the build joins
+them: a share's ids all come before the next share's, so each term's ids stay in
+ascending order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+import itertools
+from collections.abc import Sequence
 
 from ..problems import Problem
-from ..search.index import ItemTerms, item_source, joined_terms
+from ..search.index import ItemTerms, Postings
 from ..site.views import ItemView
-from .processes import WorkerDied, map_in_processes, processes_for
+from .processes import WorkerDied, map_shares
 from .rendering import WorkerFailed
 
 # The page workers live until the indexes are written, so these run beside them: one
@@ -23,22 +26,44 @@ from .rendering import WorkerFailed
 # 543265d, without it).
 UP_TO_ITEMS = 20_000
 
+Learned = dict[bytes, str]  # the terms a share worked out, as ``ItemTerms.known`` keeps them
+
 
 class ParallelTerms(ItemTerms):
-    """Item terms an index is about to ask for, worked out in a forked worker."""
+    """Postings of an output's items, worked out in shares, one in a forked worker."""
 
-    def each(self, views: Sequence[ItemView]) -> Iterator[list[str]]:
+    def postings(self, views: Sequence[ItemView]) -> Postings:
         if not self.keep or len(views) > UP_TO_ITEMS:
-            return super().each(views)
-        sources = [item_source(view) for view in views]  # made once, for both passes
-        self._work_out(sources)
-        return (self.of(title, text) for title, text in sources)
-
-    def _work_out(self, sources: list[tuple[str, str]]) -> None:
-        missing = self.missing(sources)
-        if processes_for(len(missing)) == 1:
-            return
+            return super().postings(views)
+        share = functools.partial(share_postings, self)  # looked up now: tests watch it
         try:
-            self.learn(missing, map_in_processes(joined_terms, missing, most=2))
+            parts = map_shares(share, list(enumerate(views)), most=2)
         except WorkerDied as died:
             raise WorkerFailed(Problem.make("B004", "build", 1, how=died.how)) from None
+        for _, learned in parts:
+            self.known.update(learned)  # for the other outputs that show these items
+        return joined([found for found, _ in parts])
+
+
+def share_postings(
+    terms: ItemTerms, numbered: Sequence[tuple[int, ItemView]]
+) -> tuple[Postings, Learned]:
+    """The postings of a share of an output's items (with their ids), and the terms
+    the share worked out, which a worker's copy of ``terms`` would keep to itself."""
+    before = len(terms.known)
+    found = dict(terms.numbered_postings(numbered))
+    # What ``of`` added to ``known``: its last keys, as a dict keeps them in order.
+    return found, dict(itertools.islice(terms.known.items(), before, None))
+
+
+def joined(parts: list[Postings]) -> Postings:
+    """The postings of consecutive shares as one: each term's ids in share order."""
+    found, *rest = parts
+    for part in rest:
+        for term, ids in part.items():
+            earlier = found.get(term)
+            if earlier is None:
+                found[term] = ids
+            else:
+                earlier.extend(ids)
+    return found

@@ -38,7 +38,7 @@ import shutil
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,8 @@ INDEX_DIR = "search"
 SHARD_BYTES = 16_000  # postings per term shard: a query loads one or two per word
 KEEP_TERMS_UP_TO = 40_000  # items; above, each output reads its items' terms again
 KEYWORD_SUGGESTIONS = 400  # the most used keywords, offered when nothing is found
+
+Postings = dict[str, "array[int]"]  # term → ascending ids of the items holding it
 
 
 def term_shard(term: str, shards: int) -> int:
@@ -103,26 +105,22 @@ class ItemTerms:
         self.keep = keep  # not for a large catalogue: a few KB per item
         self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
 
-    def each(self, views: Sequence[ItemView]) -> Iterator[list[str]]:
-        """The terms of each of ``views``, in order. Each text is made when its turn
-        comes: an output's texts at once would be hundreds of MB at 100,000 items.
-        ``parallel/terms.py`` works them out ahead instead, where they are few."""
-        for view in views:
-            yield self.of(*item_source(view))
+    def postings(self, views: Sequence[ItemView]) -> Postings:
+        """Term → ids of ``views`` (numbered in order) whose text or title holds it,
+        ascending. ``parallel/terms.py`` works out shares of them on other cores."""
+        return self.numbered_postings(enumerate(views))
 
-    def missing(self, sources: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Those of ``sources`` whose terms are not known yet, each once."""
-        unknown: dict[bytes, tuple[str, str]] = {}
-        for title, text in sources:
-            key = _source_key(title, text)
-            if key not in self.known:
-                unknown.setdefault(key, (title, text))
-        return list(unknown.values())
+    def numbered_postings(self, numbered: Iterable[tuple[int, ItemView]]) -> Postings:
+        """``postings`` of the views given with their ids, in ascending order.
 
-    def learn(self, sources: list[tuple[str, str]], terms: list[str]) -> None:
-        """Keep ``terms`` (each as ``joined_terms`` makes them) of ``sources``."""
-        for (title, text), joined in zip(sources, terms, strict=True):
-            self.known[_source_key(title, text)] = joined
+        Each text is made when its turn comes: an output's texts at once would be
+        hundreds of MB at 100,000 items. Ids are arrays of 4-byte numbers, not lists of
+        8-byte pointers: tens of millions of them at 100,000 items."""
+        found: defaultdict[str, array[int]] = defaultdict(functools.partial(array, "I"))
+        for number, view in numbered:
+            for term in self.of(*item_source(view)):
+                found[term].append(number)
+        return found
 
     def of(self, title: str, text: str) -> list[str]:
         if not self.keep:
@@ -132,6 +130,7 @@ class ItemTerms:
         if known is not None:
             return known.split("\x00")
         terms = terms_of(title, text)
+        # NUL-separated: no term holds a control character but the title markers.
         self.known[key] = "\x00".join(terms)
         return terms
 
@@ -141,26 +140,8 @@ def terms_of(title: str, text: str) -> list[str]:
     return [*text_terms(text), *title_terms(title)]
 
 
-def joined_terms(source: tuple[str, str]) -> str:
-    """The terms of ``source`` (title, text), NUL-separated: no term holds a
-    control character but the title markers."""
-    return "\x00".join(terms_of(*source))
-
-
 def _source_key(title: str, text: str) -> bytes:
     return hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
-
-
-def postings(views: Sequence[ItemView], item_terms: ItemTerms) -> dict[str, array[int]]:
-    """Term → ids of the items whose text (or title) holds it, ascending.
-
-    Arrays of 4-byte ids, not lists of 8-byte pointers: tens of millions of them at
-    100,000 items."""
-    found: defaultdict[str, array[int]] = defaultdict(functools.partial(array, "I"))
-    for number, terms in enumerate(item_terms.each(views)):
-        for term in terms:
-            found[term].append(number)
-    return found
 
 
 def document_table(site: Site) -> dict[str, object]:
@@ -250,7 +231,7 @@ def index_digest(site: Site) -> str:
 
 def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
     count = len(site.items)
-    terms = postings(site.items, item_terms)
+    terms = item_terms.postings(site.items)
     encoded = {}
     for term in list(terms):
         encoded[term] = encode_posting(terms.pop(term), count)  # each array freed as it goes
