@@ -1,11 +1,9 @@
 """Working out an output's postings on two cores, before its index is written.
 
-The index (``search/index.py``) maps each term to the items holding it: at 10,000
-items most of its time, in the build process, once the other core has written the
-reports (a build afresh) or at once (an update). Here each of two processes works
-out the terms and postings of a consecutive share of the items, and the build joins
-them: a share's ids all come before the next share's, so each term's ids stay in
-ascending order.
+The index (``search/index.py``) maps each term to the items holding it: most of an
+index's time at 10,000 items. Here each of two processes works out the terms and
+postings of a consecutive share of the items, and the build joins them: a share's
+ids all come before the next share's, so each term's ids stay in ascending order.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def _bmp_first(codes: list[int]) -> str:
 
     ``re`` looks a character up in a class of BMP characters in one step, but goes
     through the ranges one by one once a class holds any beyond it: for the
-    hundreds of ranges of punctuation, half the time of making an item's terms."""
+    hundreds of ranges of punctuation, half the time of normalising a text."""
     bmp = [code for code in codes if code <= 0xFFFF]
     beyond = [code for code in codes if code > 0xFFFF]
     if not beyond:
