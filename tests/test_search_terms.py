@@ -1,11 +1,16 @@
-"""The form a search reads text in, checked against Unicode's own categories."""
+"""The form a search reads text in, and the posting lists it looks terms up in."""
 
 from __future__ import annotations
 
+import base64
+import random
 import re
 import sys
 import unicodedata
 
+import pytest
+
+from generator.search.index import encode_posting
 from generator.search.terms import normalise
 
 
@@ -28,3 +33,20 @@ def test_every_code_point_is_kept_dropped_or_made_a_separator_by_its_category() 
     assert [normalise(c) for c in everything] == [by_categories(c) for c in everything]
     text = "".join(everything)
     assert normalise(text) == by_categories(text)
+
+
+@pytest.mark.parametrize("count", [1, 7, 8, 9, 64, 1000, 70_001])
+def test_a_posting_lists_exactly_its_ids_as_a_bitmap_or_as_fixed_width_ids(count: int) -> None:
+    rng = random.Random(count)
+    for size in {0, 1, 2, count // 40, count // 3, count}:
+        ids = sorted(rng.sample(range(count), min(size, count)))
+        data = base64.b64decode(encode_posting(ids, count))
+        if data[0] == 0:  # a bit per item
+            assert len(data) == 1 + (count + 7) // 8
+            found = [i for i in range(count) if data[1 + (i >> 3)] >> (i & 7) & 1]
+        else:  # the width, then the ids, little-endian
+            width = data[0]
+            assert width == (2 if count <= 0xFFFF else 3)
+            chunks = range(1, len(data), width)
+            found = [int.from_bytes(data[k : k + width], "little") for k in chunks]
+        assert found == ids
