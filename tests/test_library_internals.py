@@ -16,22 +16,25 @@ import inspect
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pypinyin
 import pytest
 import yaml
 from conftest import REPO
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from generator.cli import click_zh
 from generator.search.kiosk import pinyin_keys
 from generator.site.markup import _BodyConverter
 from generator.source import yamlsource
-from generator.source.rendered import QuickInline
+from generator.source.rendered import QuickInline, QuickToc
 
 # Library (as pyproject.toml names it) → why its version is capped.
 HOOKED = {
-    "markdown": "site/markup.py overrides InlineProcessor.__handleInline",
+    "markdown": "source/rendered.py overrides InlineProcessor.__handleInline and the toc "
+    "stage's build_toc_div and marker",
     "click": "cli/click_zh.py rebinds the gettext names of click's modules",
     "pyyaml": "source/yamlsource.py loads through yaml._yaml.CParser",
     "pypinyin": "search/kiosk.py segments as pypinyin.core.Pinyin does",
@@ -83,6 +86,35 @@ def test_markdown_still_calls_the_private_method_the_quick_inline_stage_override
     assert "财政预算" in texts, (
         "Markdown no longer calls InlineProcessor.__handleInline for each text: "
         "rendered.QuickInline passes over nothing"
+    )
+
+
+def test_markdown_s_toc_stage_still_builds_its_list_where_quick_toc_steps_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    converter = _BodyConverter(external=True)
+    stage = converter.md.treeprocessors["toc"]
+    assert isinstance(stage, QuickToc), "the quick toc stage no longer replaces Markdown's"
+    built: list[object] = []
+    real = TocTreeprocessor.build_toc_div
+
+    def spy(self: TocTreeprocessor, tokens: list[Any]) -> object:
+        built.append(tokens)
+        return real(self, tokens)
+
+    monkeypatch.setattr(TocTreeprocessor, "build_toc_div", spy)
+    html = converter.convert("[TOC]\n\n## 章", Path(), lambda _: None)
+    assert built and '<div class="toc">' in html, (
+        "Markdown's toc stage no longer builds its list with build_toc_div: "
+        "rendered.QuickToc builds every contents list again (bodies render as before, "
+        "a tenth slower)"
+    )
+    monkeypatch.undo()
+    stage.marker = ""
+    html = converter.md.reset().convert("[TOC]\n\n## 章")
+    assert '<div class="toc">' not in html and "<p>[TOC]</p>" in html, (
+        "Markdown's toc stage no longer reads its marker from self.marker: "
+        "rendered.QuickToc.expect cannot tell it where to look"
     )
 
 
