@@ -119,6 +119,9 @@ class _StockConverter(_BodyConverter):
         self.md.treeprocessors.register(InlineProcessor(self.md), "inline", 20)
         (toc,) = [e for e in self.md.registeredExtensions if isinstance(e, TocExtension)]
         self.md.treeprocessors.register(TocTreeprocessor(self.md, toc.getConfigs()), "toc", 5)
+        # Registered again after it, as the site's converter has it: equal priorities run
+        # in the order they were registered.
+        self.md.treeprocessors.register(self.rewriter, "catalogue-links", 5)
 
     def convert(self, body: str, folder: Path, resolve: LinkResolver) -> str:
         self.rewriter.folder, self.rewriter.resolve = folder, resolve

@@ -133,7 +133,7 @@ class ItemTerms:
         for number, view in numbered:
             for term in self.of(*item_source(view)):
                 found[term].append(number)
-        return found
+        return dict(found)  # a missing term is no one's: not an empty list made on asking
 
     def of(self, title: str, text: str) -> list[str]:
         if not self.keep:
