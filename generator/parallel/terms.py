@@ -21,8 +21,8 @@ from .rendering import WorkerFailed
 # The page workers live until the indexes are written, so these run beside them: one
 # process more than ``processes.MAX_WORKERS``, and only where that one's copy-on-write
 # memory is small. It reads its share's views and sends back their postings and terms:
-# at 10,000 items the build's peak was 736 MiB (compare.py at 48c8b8c; 694 MiB at
-# dff5b64, when it sent back terms alone).
+# at 10,000 items the build's peak was 736 and 804 MiB in two runs of compare.py
+# (48c8b8c, 20d0e10; 694 MiB at dff5b64, when it sent back terms alone).
 UP_TO_ITEMS = 20_000
 
 Learned = dict[bytes, str]  # the terms a share worked out, as ``ItemTerms.known`` keeps them
