@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import threading
 from collections.abc import Callable
@@ -252,11 +251,7 @@ def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kep
 ) -> None:
     catalogue = load_catalogue(copy_sample(tmp_path / "s"))
     views = make_site(catalogue, VARIANTS[0], BUILD_DAY, tmp_path / "out").items
-    folders = {name: tmp_path / name for name in ("alone", "reversed", "shared", "again")}
-    for folder in folders.values():
-        folder.mkdir()
-    alone = ItemTerms().postings(views, folders["alone"])
-    reversed_alone = ItemTerms().postings(views[::-1], folders["reversed"])
+    alone, reversed_alone = ItemTerms().postings(views), ItemTerms().postings(views[::-1])
     read_in_processes(monkeypatch, 2)
     sharers = tmp_path / "sharers.log"
     real_postings = terms.share_postings
@@ -268,37 +263,9 @@ def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kep
 
     monkeypatch.setattr(terms, "share_postings", logged_postings)
     shared = terms.ParallelTerms()
-    assert shared.postings(views, folders["shared"]) == alone
+    assert shared.postings(views) == alone
     assert len(set(sharers.read_text().split())) == 2  # a worker worked out a share
-    assert files_of(folders["shared"]) == files_of(folders["alone"])  # and its fragments
-    assert len(list(folders["shared"].iterdir())) == len(views)
     # The worker's terms came back: another output showing these items, in another
     # order, works out none of them again (in either process).
     monkeypatch.setattr(index, "terms_of", lambda title, text: pytest.fail(title))
-    assert shared.postings(views[::-1], folders["again"]) == reversed_alone
-    assert files_of(folders["again"]) == files_of(folders["reversed"])
-
-
-def test_a_full_disk_in_a_term_worker_is_the_builds_own_coded_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The term workers write fragments: their OSError comes back as itself (B003),
-    not as a worker's traceback, and the output is kept."""
-    root = copy_sample(tmp_path / "s")
-    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse())
-    before = files_of(root / "build")
-    builder, real_write = os.getpid(), index._write
-
-    def full(path: Path, text: str) -> None:
-        if os.getpid() != builder and path.parent.name == "d":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        real_write(path, text)
-
-    monkeypatch.setattr(index, "_write", full)
-    read_in_processes(monkeypatch, 2)
-    with pytest.raises(BuildRefused) as refused:
-        build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
-    (problem,) = refused.value.problems
-    assert problem.code == "B003" and os.strerror(errno.ENOSPC) in problem.message
-    assert problem.path.endswith(".js") and "/search/d/" in problem.path
-    assert files_of(root / "build") == before
+    assert shared.postings(views[::-1]) == reversed_alone

@@ -89,9 +89,7 @@ def map_shares(
 ) -> list[Out]:
     """``function`` of each share of ``inputs`` (consecutive runs, in order): the
     first in this process, the others in forked workers (``processes_for``, at most
-    ``most`` processes in all) that send their results back. An ``OSError`` in a
-    worker is raised here as itself; anything else as a ``RuntimeError`` with its
-    trace (a bug)."""
+    ``most`` processes in all) that send their results back."""
     count = min(processes_for(len(inputs)), most)
     if count == 1:
         return [function(inputs)]
@@ -105,8 +103,6 @@ def map_shares(
                 kind, payload = connection.recv()
             except EOFError:
                 raise WorkerDied(process) from None
-            if kind == "raised":
-                raise payload
             if kind != "done":
                 raise RuntimeError(payload)
             results.append(payload)
@@ -124,8 +120,6 @@ def _share(
 ) -> None:
     try:
         connection.send(("done", function(share)))
-    except OSError as error:  # a full disk, say: the caller's own error, as if raised there
-        connection.send(("raised", error))
     except BaseException:
         connection.send(("bug", traceback.format_exc()))
     finally:

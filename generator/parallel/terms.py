@@ -1,10 +1,9 @@
 """Working out an output's postings on two cores, before its index is written.
 
-The index (``search/index.py``) maps each term to the items holding it, and writes
-each item's fragment on the way: most of an index's time at 10,000 items. Here each
-of two processes does that for a consecutive share of the items, and the build joins
-their postings: a share's ids all come before the next share's, so each term's ids
-stay in ascending order.
+The index (``search/index.py``) maps each term to the items holding it: most of an
+index's time at 10,000 items. Here each of two processes works out the terms and
+postings of a consecutive share of the items, and the build joins them: a share's
+ids all come before the next share's, so each term's ids stay in ascending order.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from pathlib import Path
 
 from ..problems import Problem
 from ..search.index import ItemTerms, Postings
@@ -33,10 +31,10 @@ Learned = dict[bytes, str]  # the terms a share worked out, as ``ItemTerms.known
 class ParallelTerms(ItemTerms):
     """Postings of an output's items, worked out in shares, one in a forked worker."""
 
-    def postings(self, views: Sequence[ItemView], fragments: Path) -> Postings:
+    def postings(self, views: Sequence[ItemView]) -> Postings:
         if not self.keep or len(views) > UP_TO_ITEMS:
-            return super().postings(views, fragments)
-        share = functools.partial(share_postings, self, fragments)  # looked up now: tests watch it
+            return super().postings(views)
+        share = functools.partial(share_postings, self)  # looked up now: tests watch it
         try:
             parts = map_shares(share, list(enumerate(views)), most=2)
         except WorkerDied as died:
@@ -47,13 +45,12 @@ class ParallelTerms(ItemTerms):
 
 
 def share_postings(
-    terms: ItemTerms, fragments: Path, numbered: Sequence[tuple[int, ItemView]]
+    terms: ItemTerms, numbered: Sequence[tuple[int, ItemView]]
 ) -> tuple[Postings, Learned]:
-    """The postings of a share of an output's items (with their ids), their fragments
-    written into ``fragments``, and the terms the share worked out, which a worker's
-    copy of ``terms`` would keep to itself."""
+    """The postings of a share of an output's items (with their ids), and the terms
+    the share worked out, which a worker's copy of ``terms`` would keep to itself."""
     before = len(terms.known)
-    found = terms.numbered_postings(numbered, fragments)
+    found = terms.numbered_postings(numbered)
     # What ``of`` added to ``known``: its last keys, as a dict keeps them in order.
     return found, dict(itertools.islice(terms.known.items(), before, None))
 

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..site.searchtext import searchable_parts, text_of
+from ..site.searchtext import searchable_parts, searchable_text
 from ..site.views import ItemView, Site
 from . import kiosk
 from .terms import TITLE, text_terms, title_terms
@@ -106,6 +106,11 @@ def _bitmap(ids: Sequence[int], size: int) -> bytes:
     return packed.to_bytes(size, "little")
 
 
+def item_source(view: ItemView) -> tuple[str, str]:
+    """What an item's index terms are made of: its title and searchable text."""
+    return view.title, searchable_text(view)
+
+
 class ItemTerms:
     """Each item's terms, kept (compactly) for the other outputs that show the item."""
 
@@ -113,16 +118,12 @@ class ItemTerms:
         self.keep = keep  # not for a large catalogue: a few KB per item
         self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
 
-    def postings(self, views: Sequence[ItemView], fragments: Path) -> Postings:
+    def postings(self, views: Sequence[ItemView]) -> Postings:
         """Term → ids of ``views`` (numbered in order) whose text or title holds it,
-        ascending; each view's fragment is written into ``fragments`` on the way, from
-        the same searchable parts. ``parallel/terms.py`` does shares of them on other
-        cores."""
-        return self.numbered_postings(enumerate(views), fragments)
+        ascending. ``parallel/terms.py`` works out shares of them on other cores."""
+        return self.numbered_postings(enumerate(views))
 
-    def numbered_postings(
-        self, numbered: Iterable[tuple[int, ItemView]], fragments: Path
-    ) -> Postings:
+    def numbered_postings(self, numbered: Iterable[tuple[int, ItemView]]) -> Postings:
         """``postings`` of the views given with their ids, in ascending order.
 
         Each text is made when its turn comes: an output's texts at once would be
@@ -130,9 +131,7 @@ class ItemTerms:
         8-byte pointers: tens of millions of them at 100,000 items."""
         found: defaultdict[str, array[int]] = defaultdict(functools.partial(array, "I"))
         for number, view in numbered:
-            parts = searchable_parts(view)
-            _write(fragments / f"{number}.js", _script(f"d/{number}", fragment(view, parts)))
-            for term in self.of(view.title, text_of(parts)):
+            for term in self.of(*item_source(view)):
                 found[term].append(number)
         return dict(found)  # a missing term is no one's: not an empty list made on asking
 
@@ -245,9 +244,7 @@ def index_digest(site: Site) -> str:
 
 def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
     count = len(site.items)
-    (target / "t").mkdir(parents=True)
-    (target / "d").mkdir()
-    terms = item_terms.postings(site.items, target / "d")
+    terms = item_terms.postings(site.items)
     encoded = {}
     for term in list(terms):
         encoded[term] = encode_posting(terms.pop(term), count)  # each array freed as it goes
@@ -256,8 +253,13 @@ def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
     grouped: list[dict[str, str]] = [{} for _ in range(shards)]
     for term in sorted(encoded):
         grouped[term_shard(term, shards)][term] = encoded[term]
+    (target / "t").mkdir(parents=True)
+    (target / "d").mkdir()
     for n, group in enumerate(grouped):
         _write(target / "t" / f"{n}.js", _script(f"t/{n}", group))
+    for n, view in enumerate(site.items):
+        data = fragment(view, searchable_parts(view))
+        _write(target / "d" / f"{n}.js", _script(f"d/{n}", data))
     table = document_table(site) | {"shards": shards}
     _write(target / "meta.js", _script("meta", table))
 

@@ -7,12 +7,7 @@ from .views import ItemView
 
 def searchable_text(view: ItemView) -> str:
     """Everything a visitor reads on an item page, which a search should find."""
-    return text_of(searchable_parts(view))
-
-
-def text_of(parts: list[str]) -> str:
-    """The searchable text made of its parts (which the index's fragments keep apart)."""
-    return "\n".join(parts)
+    return "\n".join(searchable_parts(view))
 
 
 def searchable_parts(view: ItemView) -> list[str]:
