@@ -29,7 +29,6 @@ Indexing is linear Python work; an output whose items and texts equal another's
 from __future__ import annotations
 
 import base64
-import collections
 import functools
 import hashlib
 import itertools
@@ -39,7 +38,7 @@ import os
 import shutil
 import zlib
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -99,7 +98,7 @@ def _bitmap(ids: Sequence[int], size: int) -> bytes:
     (``map``, no Python step per id), and every eighth byte is then shifted into its bit
     of the packed bytes, all at once, as one large integer."""
     flags = bytearray(8 * size)
-    collections.deque(map(flags.__setitem__, ids, itertools.repeat(1)), maxlen=0)
+    deque(map(flags.__setitem__, ids, itertools.repeat(1)), maxlen=0)
     packed = 0
     for bit in range(8):
         packed |= int.from_bytes(flags[bit::8], "little") << bit

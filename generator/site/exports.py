@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..output.writer import write_bytes, write_pieces, write_text
+from ..output.writer import created, write_bytes, write_pieces, write_text
 from .views import ItemView, Site
 
 FEED_FILE = "feed.xml"
@@ -191,9 +191,8 @@ def csv_cell(value: object) -> object:
 
 def write_catalogue_csv(site: Site, path: Path) -> None:
     """catalogue.csv, a row at a time (44 MB at 100,000 items)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Excel guesses a legacy code page for UTF-8 without a BOM and garbles the Chinese.
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
+    with created(path, encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)  # default dialect: quoted as needed, \r\n line endings
         writer.writerow(CSV_COLUMNS)
         for view in site.items:
