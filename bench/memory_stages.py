@@ -2,8 +2,9 @@
 
 Runs `catalogue build` in this process (no earlier output, no item cache) and prints,
 at each of the build's stage lines and around each output's reports, exports and
-search index, the largest resident set since the line before and the set now; at
-the end the process's peak (`ru_maxrss`). A sampling thread reads the resident set
+search index, the largest resident set since the line before and the set now; then
+the same for the end of the build (its records and the item cache saved), and the
+process's peak (`ru_maxrss`). A sampling thread reads the resident set
 every 50 ms; while it runs the build uses one process, as it does anyway above 40,000
 items (`parallel/processes.py`).
 
@@ -95,6 +96,7 @@ def run() -> None:
     try:
         main(build, standalone_mode=False)
     finally:
+        sampler.lap("end (the build records and the item cache saved)")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(f"peak resident set (ru_maxrss): {peak} MiB", flush=True)
 

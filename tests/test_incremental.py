@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import re
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,10 +31,11 @@ from generator.incremental.lastbuild import LastBuild, remembered_file
 from generator.incremental.sealed import MAC_SIZE, MAGIC
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
+from generator.output.files import Manifest, OutputFiles
 from generator.output.writer import OutputUpdate
 from generator.parallel import processes, reading
 from generator.search import kiosk
-from generator.search.index import IndexWriter
+from generator.search.index import INDEX_DIR, IndexFiles, IndexWriter, read_script
 from generator.site import pages
 from generator.site import views as views_module
 from generator.site.select import VARIANTS
@@ -358,6 +361,71 @@ def test_an_edit_writes_only_the_pages_that_show_the_item(
     assert 3 <= result.written < 60
 
 
+def test_an_edit_rewrites_only_the_index_files_whose_text_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index holds a file per item: an edit writes its own item's, not every one."""
+    root, items = previewed_sample(tmp_path)
+    update = noting_writes(monkeypatch)
+    body_edit(root)
+    preview(root, root / "build", items)
+    for variant in VARIANTS:
+        folder = root / "build" / variant.name / INDEX_DIR
+        assert len(list((folder / "d").iterdir())) > 40
+        fragments = [p for p in update.written() if p.startswith(f"{variant.name}/search/d/")]
+        assert len(fragments) == 1, variant.name
+        data = read_script((root / "build" / fragments[0]).read_text(encoding="utf-8"))
+        assert data["url"] == "items/2026-00016.html" and "第 一 条" in "\n".join(data["parts"])
+        assert f"{variant.name}/search/meta.js" not in update.written()  # facets unchanged
+        # spaces are no part of a term: the edit changed no item's terms, so no shard
+        assert not any(p.startswith(f"{variant.name}/search/t/") for p in update.written())
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def test_an_index_equal_to_another_outputs_links_the_files_that_output_kept(
+    tmp_path: Path,
+) -> None:
+    """The kiosk's index links the public site's files where the two show the same items.
+    In the sample they differ; once an edit makes them equal, the kiosk's files come
+    from those the public site wrote now, or kept from the last build."""
+    root, items = previewed_sample(tmp_path)
+    for name in ("kiosk-guide", "mailbox-upgrade"):
+        rel = f"content/external/other/2026-{name}.md"
+        text = (root / rel).read_text(encoding="utf-8")
+        channel = re.search(r"^channels: .*$", text, re.MULTILINE)
+        assert channel is not None
+        replace_in(root, rel, channel.group(0), "channels: [website, kiosk]")
+    preview(root, root / "build", items)
+    public, kiosk = (root / "build" / v / INDEX_DIR for v in ("public", "kiosk"))
+    assert files_of(public, top=False).items() <= files_of(kiosk, top=False).items()
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def test_a_linked_index_file_the_other_output_kept_comes_from_the_output(
+    tmp_path: Path,
+) -> None:
+    """The public site's file is unchanged (not written now), the kiosk's was different:
+    the kiosk's file is linked from the public site's in the output the update changes."""
+    out, overlay = tmp_path / "out", tmp_path / "overlay"
+
+    def output(name: str, folder: Path) -> Any:
+        return SimpleNamespace(out=folder / name, variant=SimpleNamespace(name=name))
+
+    keyed = OutputFiles("b", None)
+    for name, text in (("public", "甲"), ("kiosk", "乙")):  # what the last build wrote
+        IndexFiles(output(name, out), keyed).write("d/0.js", text)
+    files = OutputFiles("b", Manifest("b", keyed.manifest.files))
+    public, kiosk = (
+        IndexFiles(output("public", overlay), files),
+        IndexFiles(output("kiosk", overlay), files),
+    )
+    public.write("d/0.js", "甲")
+    kiosk.link(public, previous=out)
+    assert not (overlay / "public").exists()
+    assert (overlay / "kiosk/search/d/0.js").read_text(encoding="utf-8") == "甲"
+    assert files.changed() == ["kiosk/search/d/0.js"]
+
+
 def test_unchanged_items_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -567,7 +635,7 @@ def test_an_update_undone_after_several_steps_restores_every_file(tmp_path: Path
     with update.step() as overlay:
         (overlay.folder / "search").mkdir()
         (overlay.folder / "search/new.js").write_text("new", encoding="utf-8")
-        overlay.whole, overlay.gone = {"search"}, ["gone.html"]
+        overlay.gone = ["search/old.js", "gone.html"]
     assert (out / "items/a.html").read_text(encoding="utf-8") == "a3"
     assert sorted(p.name for p in (out / "search").iterdir()) == ["new.js"]
     assert not (out / "gone.html").exists()

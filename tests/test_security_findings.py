@@ -549,7 +549,7 @@ def stop_here():
         time.sleep(0.1)
 
 if point == "indexing":
-    IndexWriter.write = lambda self, site: stop_here()
+    IndexWriter.write = lambda self, site, files: stop_here()
 else:
     stage_done = BuildContext.stage_done
     def stage_done_then_stop(self, text):

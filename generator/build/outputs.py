@@ -66,15 +66,17 @@ def all_pages(
     return pages
 
 
-def write_data(renderer: Renderer, indexes: IndexWriter) -> str | None:
-    """Open-data exports and the search index, made from every item of the output;
-    returns the index folder if it was written (whole: it replaces the earlier one)."""
+def write_data(renderer: Renderer, indexes: IndexWriter) -> None:
+    """Open-data exports and the search index, made from every item of the output.
+
+    The index is made only if what it is made of changed, and then writes only the
+    files whose text changed; its folder's entry in the ledger keys what it is made of."""
     site, files = renderer.site, renderer.files
     key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
     name = site.variant.name
     if site.variant.exports and files.record_all([f"{name}/{f}" for f in EXPORT_FILES], key):
         write_exports(site)
     if files.record(f"{name}/{INDEX_DIR}/", key):
-        indexes.write(site)
-        return f"{name}/{INDEX_DIR}"
-    return None
+        indexes.write(site, files)
+    else:
+        files.keep_under(f"{name}/{INDEX_DIR}/")

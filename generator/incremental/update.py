@@ -233,12 +233,11 @@ class Update:
         with self.update.step() as overlay:
             for site_pages in pages:  # their next files go into the overlay
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
-            indexes, written = IndexWriter(ParallelTerms), []
+            indexes = IndexWriter(ParallelTerms, previous=out)
             with page_workers(catalogue, pages, files, processes, pages_written=True) as workers:
                 for site_pages in pages:
                     workers.write_reports(site_pages)
-                    written.append(write_data(site_pages.renderer, indexes))
-            overlay.whole = {w for w in written if w}
+                    write_data(site_pages.renderer, indexes)
             overlay.gone = files.gone()
         self.check_links()
         self.plan.record(files, pages, out)

@@ -102,6 +102,13 @@ class OutputFiles:
         """Record one key for files made together; returns whether they must be (re)written."""
         return any([self.record(path, key) for path in paths])
 
+    def keep_under(self, folder: str) -> None:
+        """Keep every file the previous build recorded in ``folder`` (ending with "/"),
+        as it is: they are not made again, and are not gone."""
+        for path, key in self.previous.items():
+            if path.startswith(folder) and path not in self.manifest.files:
+                self.manifest.files[path] = key
+
     def gone(self) -> list[str]:
         """Files of the previous build this build no longer makes."""
         return sorted(set(self.previous) - set(self.manifest.files))

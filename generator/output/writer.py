@@ -154,7 +154,6 @@ class Overlay:
 
     folder: Path
     gone: list[str] = field(default_factory=list)  # to remove; a folder ends with "/"
-    whole: set[str] = field(default_factory=set)  # folders that replace the old one whole
 
 
 class OutputUpdate:
@@ -190,7 +189,7 @@ class OutputUpdate:
             for path in overlay.gone:
                 self._set_aside(path.rstrip("/"))
                 self._remove_emptied(path.rstrip("/"))
-            self._move_in(overlay.folder, overlay.whole)
+            self._move_in(overlay.folder)
         finally:
             shutil.rmtree(overlay.folder, ignore_errors=True)
 
@@ -239,16 +238,16 @@ class OutputUpdate:
         os.replace(source, target)
         self._moved.append(relative)
 
-    def _move_in(self, folder: Path, whole: set[str], prefix: str = "") -> None:
-        """Move ``folder``'s files into the output; ``whole`` folders replace their namesakes."""
+    def _move_in(self, folder: Path, prefix: str = "") -> None:
+        """Move ``folder``'s files into the output."""
         for entry in sorted(folder.iterdir()):
             relative = prefix + entry.name
             destination = self.out / relative
-            if entry.is_dir() and relative not in whole:
+            if entry.is_dir():
                 if not destination.is_dir():
                     destination.mkdir()
                     self._added[relative] = None
-                self._move_in(entry, whole, relative + "/")
+                self._move_in(entry, relative + "/")
                 continue
             self._set_aside(relative)
             os.replace(entry, destination)

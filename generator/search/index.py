@@ -43,6 +43,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..output.files import OutputFiles
+from ..output.writer import write_bytes
 from ..site.searchtext import searchable_parts, searchable_text
 from ..site.views import ItemView, Site
 from . import kiosk
@@ -202,32 +204,76 @@ def fragment(view: ItemView, parts: list[str]) -> dict[str, object]:
     }
 
 
+class IndexFiles:
+    """The files of one output's index, each written only where the output does not
+    hold its text already: an edit changes the shards and the edited item's fragment,
+    not the thousands of other fragments. Each file's key is a digest of its text."""
+
+    def __init__(self, site: Site, files: OutputFiles) -> None:
+        self.folder = site.out / INDEX_DIR
+        self.prefix = f"{site.variant.name}/{INDEX_DIR}/"
+        self.files = files
+        self.made: dict[str, tuple[str, bool]] = {}  # file → its key, written by this build
+
+    def write(self, relative: str, text: str) -> None:
+        data = text.encode("utf-8")
+        key = hashlib.blake2b(data, digest_size=16).hexdigest()
+        written = self.files.record(self.prefix + relative, key)
+        if written:
+            write_bytes(self.folder / relative, data)
+        self.made[relative] = (key, written)
+
+    def link(self, same: IndexFiles, previous: Path | None) -> None:
+        """Make the files ``same`` made (another output's equal index), by hard links.
+
+        A file ``same`` did not write this build is where the output held it:
+        ``previous``, the output an update changes."""
+        folders: set[Path] = set()
+        for relative, (key, written) in same.made.items():
+            linked = self.files.record(self.prefix + relative, key)
+            if linked:
+                if written:
+                    source = same.folder / relative
+                else:
+                    assert previous is not None, "a build afresh writes every file"
+                    source = previous / (same.prefix + relative)
+                target = self.folder / relative
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                _link_or_copy(source, target)
+            self.made[relative] = (key, linked)
+
+
 class IndexWriter:
     """Writes output indexes; an output equal to one already written links its files.
 
-    ``item_terms`` makes the store of item terms that the outputs share.
+    ``item_terms`` makes the store of item terms that the outputs share; ``previous``
+    is the output an update changes, where the files it keeps are.
     """
 
-    def __init__(self, item_terms: type[ItemTerms] = ItemTerms) -> None:
-        self.written: dict[str, Path] = {}  # digest of (items, texts) → index folder
+    def __init__(
+        self, item_terms: type[ItemTerms] = ItemTerms, previous: Path | None = None
+    ) -> None:
+        self.written: dict[str, IndexFiles] = {}  # digest of (items, texts) → its files
         self.item_terms = item_terms
         self.terms: ItemTerms | None = None
+        self.previous = previous
 
-    def write(self, site: Site) -> None:
-        target = site.out / INDEX_DIR
-        shutil.rmtree(target, ignore_errors=True)
+    def write(self, site: Site, files: OutputFiles) -> None:
+        index = IndexFiles(site, files)
         digest = index_digest(site)
         same = self.written.get(digest)
-        if same is not None and same.is_dir():
-            shutil.copytree(same, target, copy_function=_link_or_copy)
+        if same is not None:
+            index.link(same, self.previous)
         else:
             if self.terms is None:
                 self.terms = self.item_terms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
-            write_index(site, target, self.terms)
-            self.written[digest] = target
+            write_index(site, index, self.terms)
+            self.written[digest] = index
         if site.variant.touch:
-            write_pinyin(site, target)
-            write_rows(site, target)
+            write_pinyin(site, index)
+            write_rows(site, index)
 
 
 def index_digest(site: Site) -> str:
@@ -241,7 +287,7 @@ def index_digest(site: Site) -> str:
     return digest.hexdigest()
 
 
-def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
+def write_index(site: Site, index: IndexFiles, item_terms: ItemTerms) -> None:
     count = len(site.items)
     terms = item_terms.postings(site.items)
     encoded = {}
@@ -252,18 +298,16 @@ def write_index(site: Site, target: Path, item_terms: ItemTerms) -> None:
     grouped: list[dict[str, str]] = [{} for _ in range(shards)]
     for term in sorted(encoded):
         grouped[term_shard(term, shards)][term] = encoded[term]
-    (target / "t").mkdir(parents=True)
-    (target / "d").mkdir()
     for n, group in enumerate(grouped):
-        _write(target / "t" / f"{n}.js", _script(f"t/{n}", group))
+        index.write(f"t/{n}.js", _script(f"t/{n}", group))
     for n, view in enumerate(site.items):
         data = fragment(view, searchable_parts(view))
-        _write(target / "d" / f"{n}.js", _script(f"d/{n}", data))
+        index.write(f"d/{n}.js", _script(f"d/{n}", data))
     table = document_table(site) | {"shards": shards}
-    _write(target / "meta.js", _script("meta", table))
+    index.write("meta.js", _script("meta", table))
 
 
-def write_pinyin(site: Site, target: Path) -> None:
+def write_pinyin(site: Site, index: IndexFiles) -> None:
     """Each item's pinyin initials and full pinyin of its title and keywords, a line each."""
     lines = []
     for view in site.items:
@@ -271,25 +315,21 @@ def write_pinyin(site: Site, target: Path) -> None:
             "pinyin keys", lambda v=view: kiosk.pinyin_keys(" ".join([v.title, *v.keywords]))
         )
         lines.append(f"{initials}\t{full}")
-    _write(target / "pinyin.js", _script("pinyin", "\n".join(lines)))
+    index.write("pinyin.js", _script("pinyin", "\n".join(lines)))
 
 
-def write_rows(site: Site, target: Path) -> None:
+def write_rows(site: Site, index: IndexFiles) -> None:
     """Each item's link, title and date, a line each (a tab or line end in a title becomes
     a space; the index reads both as separators)."""
     one_line = str.maketrans("\t\r\n", "   ")
     lines = [
         "\t".join([v.url, v.title.translate(one_line), v.published.isoformat()]) for v in site.items
     ]
-    _write(target / "rows.js", _script("rows", "\n".join(lines)))
+    index.write("rows.js", _script("rows", "\n".join(lines)))
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def _link_or_copy(source: str, target: str) -> None:
+def _link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
-    except OSError:
+    except OSError:  # a file system without hard links
         shutil.copyfile(source, target)
