@@ -24,17 +24,18 @@ from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue, pipeline
 from generator.catalogue import Catalogue, load_catalogue
-from generator.incremental import fingerprint, itemcache
+from generator.incremental import fingerprint, itemcache, sealed
 from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import LastBuild, remembered_file
-from generator.incremental.sealed import MAC_SIZE, MAGIC
+from generator.incremental.sealed import MAC_SIZE, MAGIC, write_sealed
+from generator.incremental.termcache import KeptTerms
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
 from generator.output.files import Manifest, OutputFiles
 from generator.output.writer import OutputUpdate
 from generator.parallel import processes, reading
-from generator.search import kiosk
+from generator.search import index, kiosk
 from generator.search.index import INDEX_DIR, IndexFiles, IndexWriter, read_script
 from generator.site import pages
 from generator.site import views as views_module
@@ -457,6 +458,65 @@ def test_the_kiosk_index_converts_only_edited_titles_to_pinyin(
     assert len(converted) == 1 and converted[0].startswith("修订：")
     index = (root / "build/kiosk/search/pinyin.js").read_text(encoding="utf-8")
     assert '"xd' in index or "\\nxd" in index  # 修订 → xd, in front of the rest of the title's keys
+
+
+def built_keeping_terms(root: Path, out: Path | None = None) -> None:
+    """``catalogue build`` of ``root``: the item cache and the index terms kept."""
+    items = ItemCache.load(root)
+    build_catalogue(BuildContext(root, out or root / "build", BUILD_DAY), Reuse(items=items))
+    items.save()
+
+
+def test_an_edit_works_out_the_index_terms_of_the_edited_item_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "s")
+    built_keeping_terms(root)
+    made = calls_to(monkeypatch, index, "terms_of", lambda title, text: title)
+    replace_in(root, RULE, "title: ", "title: 修订：")
+    Repo(root, fresh=False).approve(
+        root / RULE, steps=(("initial", "钱立新"), ("leader", "林志远")), date=dt.date(2026, 5, 12)
+    )
+    built_keeping_terms(root)
+    assert len(made) == 1 and made[0].startswith("修订：")  # one text, shown by every output
+    monkeypatch.undo()
+    build_catalogue(BuildContext(root, tmp_path / "fresh", BUILD_DAY), Reuse(reuse_output=False))
+    assert files_of(root / "build", top=False) == files_of(tmp_path / "fresh", top=False)
+
+
+def test_index_terms_that_another_user_kept_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms from a file that this user's builds did not seal would make the search find
+    what no page says (or miss what one does): they are worked out again."""
+    root = copy_sample(tmp_path / "s")
+    built_keeping_terms(root)
+    kept = KeptTerms(root)
+    known = kept.load()
+    assert known
+    with monkeypatch.context() as other_user:
+        other_user.setattr(sealed, "sealing_key", lambda: b"\x01" * 32)
+        write_sealed(kept.file, [kept.header, dict.fromkeys(known, "毒")])
+    made = calls_to(monkeypatch, index, "terms_of", lambda title, text: title)
+    shutil.rmtree(root / "build")
+    built_keeping_terms(root)
+    assert len(made) == len(known)
+    shards = (root / "build/public/search/t").iterdir()
+    assert not any("毒" in shard.read_text(encoding="utf-8") for shard in shards)
+    assert kept.load().keys() == known.keys() and "毒" not in kept.load().values()
+
+
+def test_no_cache_neither_reads_nor_keeps_index_terms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unexpected(*args: object) -> None:
+        raise AssertionError("the kept terms were used")
+
+    monkeypatch.setattr(KeptTerms, "load", unexpected)
+    monkeypatch.setattr(KeptTerms, "save", unexpected)
+    root = copy_sample(tmp_path / "s")
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
+    assert (root / "build/public/search/meta.js").is_file()
 
 
 def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from generator.parallel import processes, reading, terms
 from generator.parallel.reading import ParallelReader
 from generator.problems import Problem
 from generator.search import index
-from generator.search.index import ItemTerms, Postings
+from generator.search.index import ItemTerms, Known, Postings
 from generator.site import render
 from generator.site.pages import SitePages
 from generator.site.select import VARIANTS
@@ -251,12 +251,13 @@ def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kep
 ) -> None:
     catalogue = load_catalogue(copy_sample(tmp_path / "s"))
     views = make_site(catalogue, VARIANTS[0], BUILD_DAY, tmp_path / "out").items
-    alone, reversed_alone = ItemTerms().postings(views), ItemTerms().postings(views[::-1])
+    one = ItemTerms()
+    alone, reversed_alone = one.postings(views), ItemTerms().postings(views[::-1])
     read_in_processes(monkeypatch, 2)
     sharers = tmp_path / "sharers.log"
     real_postings = terms.share_postings
 
-    def logged_postings(*args: Any) -> tuple[Postings, dict[bytes, str]]:
+    def logged_postings(*args: Any) -> tuple[Postings, Known, set[bytes]]:
         with sharers.open("a") as log:
             log.write(f"{os.getpid()}\n")
         return real_postings(*args)
@@ -265,6 +266,7 @@ def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kep
     shared = terms.ParallelTerms()
     assert shared.postings(views) == alone
     assert len(set(sharers.read_text().split())) == 2  # a worker worked out a share
+    assert shared.used == one.used and len(one.used) == len(views)  # what a saved store keeps
     # The worker's terms came back: another output showing these items, in another
     # order, works out none of them again (in either process).
     monkeypatch.setattr(index, "terms_of", lambda title, text: pytest.fail(title))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 from ..catalogue import Catalogue, CatalogUnusable, ItemReader, load_catalogue
@@ -24,7 +25,7 @@ from ..parallel.reading import ParallelReader
 from ..parallel.rendering import PageWorkers, WorkerFailed
 from ..parallel.terms import ParallelTerms
 from ..problems import Problem, errors
-from ..search.index import IndexWriter
+from ..search.index import IndexWriter, ItemTerms
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_reports
 from ..site.render import no_keys
@@ -137,6 +138,11 @@ class Plan:
         """How the kiosk's PDF pages are rendered: afresh, every one."""
         return PageImages()
 
+    def item_terms(self, ctx: BuildContext) -> Callable[[bool], ItemTerms]:
+        """What makes the store of item terms the indexes share (told whether to keep
+        them): here an empty one, the terms worked out on every core."""
+        return ParallelTerms
+
     def write(self, catalogue: Catalogue, ctx: BuildContext, result: BuildResult) -> None:
         files = self.files(catalogue, ctx)
         self.write_afresh(catalogue, ctx, result, files, self.views(catalogue, ctx))
@@ -174,7 +180,7 @@ class Plan:
                     )
                     result.counts[site.variant.label] = len(site.items)
                 ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
-                indexes = IndexWriter(ParallelTerms)
+                indexes = IndexWriter(self.item_terms(ctx))
                 for site_pages in pages:
                     workers.write_reports(site_pages)  # in a worker, while earlier data is written
                     write_data(site_pages.renderer, indexes)

@@ -10,6 +10,7 @@ makes the bytes a build afresh makes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..build.context import BuildContext, BuildResult
@@ -23,7 +24,7 @@ from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
 from ..parallel.terms import ParallelTerms
 from ..problems import Problem
-from ..search.index import IndexWriter
+from ..search.index import IndexWriter, ItemTerms
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_item_pages
 from ..site.render import theme_dir
@@ -42,6 +43,7 @@ from .itemcache import ItemCache, Stamp, file_stamps
 from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
 from .pageimages import SealedPageImages
+from .termcache import KeptTerms
 from .viewcache import ViewCache
 
 EDITED_FIRST = 20  # up to this many edited items get their pages written ahead of the rest
@@ -72,6 +74,8 @@ class Reuse(Plan):
         self.fingerprint: str | None = None
         self.stamps: dict[str, Stamp] = {}
         self.previous = False  # ``out`` held a build with a manifest of its files
+        self.kept_terms: KeptTerms | None = None
+        self.terms: ItemTerms | None = None  # what this build's indexes used
 
     def up_to_date(self, ctx: BuildContext) -> bool:
         """Compares the inputs' fingerprint with the output's, keeping what it stat'ed
@@ -90,6 +94,20 @@ class Reuse(Plan):
             return ParallelReader()
         self.items.stamps = self.stamps  # read by the load that follows, then dropped
         return self.items
+
+    def item_terms(self, ctx: BuildContext) -> Callable[[bool], ItemTerms]:
+        """A store of item terms holding those the last build kept (termcache.py), read
+        when an index first needs them; saved by ``finish``. None with --no-cache."""
+        if not self.reuse_output:
+            return ParallelTerms
+        self.kept_terms = KeptTerms(ctx.root)
+
+        def kept(keep: bool) -> ItemTerms:
+            assert self.kept_terms is not None
+            self.terms = ParallelTerms(keep, self.kept_terms.load() if keep else None)
+            return self.terms
+
+        return kept
 
     def page_images(self, ctx: BuildContext) -> PageImages:
         """PDF pages kept by their digest, unless the build keeps no cache (--no-cache)."""
@@ -131,6 +149,8 @@ class Reuse(Plan):
         """The output is in place: remember it for the next build."""
         if self.saves_last and self.last is not None:
             self.last.save(ctx.root, ctx.out)
+        if self.kept_terms is not None and self.terms is not None and self.terms.keep:
+            self.kept_terms.save(self.terms)
         record_warnings(ctx.out, result.problems)
         record_inputs(ctx.out, self.fingerprint)
         if in_progress(ctx.out):  # an update's: every file and record is now written
@@ -233,7 +253,7 @@ class Update:
         with self.update.step() as overlay:
             for site_pages in pages:  # their next files go into the overlay
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
-            indexes = IndexWriter(ParallelTerms, previous=out)
+            indexes = IndexWriter(self.plan.item_terms(self.ctx), previous=out)
             with page_workers(catalogue, pages, files, processes, pages_written=True) as workers:
                 for site_pages in pages:
                     workers.write_reports(site_pages)

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Sequence
 
 from ..problems import Problem
-from ..search.index import ItemTerms, Postings
+from ..search.index import ItemTerms, Known, Postings
 from ..site.views import ItemView
 from .processes import WorkerDied, map_shares
 from .rendering import WorkerFailed
@@ -24,8 +24,6 @@ from .rendering import WorkerFailed
 # at 10,000 items the build's peak was 736 and 804 MiB in two runs of compare.py
 # (48c8b8c, 20d0e10; 694 MiB at dff5b64, when it sent back terms alone).
 UP_TO_ITEMS = 20_000
-
-Learned = dict[bytes, str]  # the terms a share worked out, as ``ItemTerms.known`` keeps them
 
 
 class ParallelTerms(ItemTerms):
@@ -39,20 +37,22 @@ class ParallelTerms(ItemTerms):
             parts = map_shares(share, list(enumerate(views)), most=2)
         except WorkerDied as died:
             raise WorkerFailed(Problem.make("B004", "build", 1, how=died.how)) from None
-        for _, learned in parts:
+        for _, learned, used in parts:
             self.known.update(learned)  # for the other outputs that show these items
-        return joined([found for found, _ in parts])
+            self.used |= used
+        return joined([found for found, _, _ in parts])
 
 
 def share_postings(
     terms: ItemTerms, numbered: Sequence[tuple[int, ItemView]]
-) -> tuple[Postings, Learned]:
-    """The postings of a share of an output's items (with their ids), and the terms
-    the share worked out, which a worker's copy of ``terms`` would keep to itself."""
+) -> tuple[Postings, Known, set[bytes]]:
+    """The postings of a share of an output's items (with their ids), the terms the
+    share worked out and the keys of the texts used: a worker's copy of ``terms``
+    would keep both to itself."""
     before = len(terms.known)
     found = terms.numbered_postings(numbered)
     # What ``of`` added to ``known``: its last keys, as a dict keeps them in order.
-    return found, dict(itertools.islice(terms.known.items(), before, None))
+    return found, dict(itertools.islice(terms.known.items(), before, None)), terms.used
 
 
 def joined(parts: list[Postings]) -> Postings:

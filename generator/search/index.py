@@ -39,7 +39,7 @@ import shutil
 import zlib
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +112,19 @@ def item_source(view: ItemView) -> tuple[str, str]:
     return view.title, searchable_text(view)
 
 
-class ItemTerms:
-    """Each item's terms, kept (compactly) for the other outputs that show the item."""
+Known = dict[bytes, str]  # digest of an item's title and text → its terms, NUL-separated
 
-    def __init__(self, keep: bool = True) -> None:
+
+class ItemTerms:
+    """Each item's terms, kept (compactly) for the other outputs that show the item.
+
+    ``known`` may hold terms an earlier build worked out (incremental/termcache.py);
+    ``used`` tells which of them this build asked for."""
+
+    def __init__(self, keep: bool = True, known: Known | None = None) -> None:
         self.keep = keep  # not for a large catalogue: a few KB per item
-        self.known: dict[bytes, str] = {}  # digest of title and text → terms, NUL-separated
+        self.known: Known = {} if known is None else known
+        self.used: set[bytes] = set()
 
     def postings(self, views: Sequence[ItemView]) -> Postings:
         """Term → ids of ``views`` (numbered in order) whose text or title holds it,
@@ -140,6 +147,7 @@ class ItemTerms:
         if not self.keep:
             return terms_of(title, text)
         key = _source_key(title, text)
+        self.used.add(key)
         known = self.known.get(key)
         if known is not None:
             return known.split("\x00")
@@ -248,12 +256,13 @@ class IndexFiles:
 class IndexWriter:
     """Writes output indexes; an output equal to one already written links its files.
 
-    ``item_terms`` makes the store of item terms that the outputs share; ``previous``
-    is the output an update changes, where the files it keeps are.
+    ``item_terms`` makes the store of item terms that the outputs share (told whether
+    to keep them); ``previous`` is the output an update changes, where the files it
+    keeps are.
     """
 
     def __init__(
-        self, item_terms: type[ItemTerms] = ItemTerms, previous: Path | None = None
+        self, item_terms: Callable[[bool], ItemTerms] = ItemTerms, previous: Path | None = None
     ) -> None:
         self.written: dict[str, IndexFiles] = {}  # digest of (items, texts) → its files
         self.item_terms = item_terms
@@ -268,7 +277,7 @@ class IndexWriter:
             index.link(same, self.previous)
         else:
             if self.terms is None:
-                self.terms = self.item_terms(keep=len(site.items) <= KEEP_TERMS_UP_TO)
+                self.terms = self.item_terms(len(site.items) <= KEEP_TERMS_UP_TO)
             write_index(site, index, self.terms)
             self.written[digest] = index
         if site.variant.touch:

@@ -1,0 +1,57 @@
+"""Each item text's index terms, kept between builds for the next build's indexes.
+
+An index needs the terms of every item it shows, and an edit changes a few items'
+texts: at 10,000 items, working out every item's terms again took about 5 s of an
+edit build's 14 (bench/README.md, "Build cost"). ``search.index.ItemTerms`` keys terms
+by a digest of the title and text they were made of, so a kept entry is used only
+for the same text. The file keeps the entries the last build used and is sealed
+like every cache (sealed.py): terms from a file anyone else wrote would make the
+search find what the pages do not say. A new generator version starts afresh.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from ..parallel.collector import paused_collector
+from ..search.index import ItemTerms, Known
+from .sealed import opened_sealed, write_sealed
+from .sources import generator_digest
+
+CACHE_FILE = Path(".cache/catalogue/terms.pickle")  # under the catalogue's root
+
+
+class KeptTerms:
+    """The terms file of the catalogue at ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.file = self.root / CACHE_FILE
+        self.header = {"root": str(self.root), "version": generator_digest()}
+        self.loaded: set[bytes] = set()  # the keys the file held when loaded
+
+    def load(self) -> Known:
+        """The terms the last build used; none if the file is missing, stale or foreign."""
+        try:
+            with paused_collector(), opened_sealed(self.file) as stream:
+                if pickle.load(stream) != self.header:
+                    return {}
+                known = pickle.load(stream)
+        except Exception:  # missing, truncated, foreign or unsealed: worked out again
+            return {}
+        if not isinstance(known, dict):
+            return {}
+        self.loaded = set(known)
+        return known
+
+    def save(self, terms: ItemTerms) -> None:
+        """Keep the terms ``terms`` was asked for (those of texts since changed go)."""
+        kept = {key: terms.known[key] for key in terms.used if key in terms.known}
+        if kept.keys() == self.loaded:
+            return  # the file holds them already
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_sealed(self.file, [self.header, kept])
+        except OSError:  # a read-only checkout: the next build works them out again
+            pass
