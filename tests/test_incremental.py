@@ -402,6 +402,14 @@ def test_an_index_equal_to_another_outputs_links_the_files_that_output_kept(
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
+def test_the_ledger_of_files_written_a_file_at_a_time_reads_back_whole(tmp_path: Path) -> None:
+    files = {"public/items/a.html": "1", 'kiosk/"引号"\\\n.js': "2", "intranet/search/": "3"}
+    Manifest("构建", files).save(tmp_path)
+    assert Manifest.load(tmp_path) == Manifest("构建", files)
+    Manifest("empty").save(tmp_path)
+    assert Manifest.load(tmp_path) == Manifest("empty")
+
+
 def test_a_linked_index_file_the_other_output_kept_comes_from_the_output(
     tmp_path: Path,
 ) -> None:

@@ -67,9 +67,28 @@ class Manifest:
         return cls(str(data.get("build", "")), dict(data.get("files", {})))
 
     def save(self, out: Path) -> None:
-        data = {"format": MANIFEST_FORMAT, "build": self.build, "files": self.files}
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0)
-        (out / MANIFEST_FILE).write_text(text, encoding="utf-8")
+        """Write the manifest a file at a time: hundreds of thousands of files at 100,000
+        items, which as one JSON text (and the pieces it is joined from) took more memory
+        than any other moment of the build's end."""
+        with (out / MANIFEST_FILE).open("w", encoding="utf-8") as stream:
+            head = {"format": MANIFEST_FORMAT, "build": self.build}
+            stream.write(json.dumps(head)[:-1] + ', "files": {')
+            separator = "\n"
+            for path, key in self.files.items():
+                stream.write(
+                    f"{separator}{json.dumps(path, ensure_ascii=False)}: {json.dumps(key)}"
+                )
+                separator = ",\n"
+            stream.write("\n}}\n")
+
+    def recorded_under(self, folder: str) -> list[tuple[str, str]]:
+        """The files in ``folder`` (ending with "/"), each with its key, as recorded; not
+        the folder's own entry (``build.outputs.write_data`` keys an index's inputs so)."""
+        return [
+            (path, key)
+            for path, key in self.files.items()
+            if path.startswith(folder) and path != folder
+        ]
 
 
 class OutputFiles:
@@ -108,6 +127,10 @@ class OutputFiles:
         for path, key in self.previous.items():
             if path.startswith(folder) and path not in self.manifest.files:
                 self.manifest.files[path] = key
+
+    def changed_since(self, path: str) -> bool:
+        """Did this build record another key for ``path`` than the previous build's?"""
+        return self.previous.get(path) != self.manifest.files.get(path)
 
     def gone(self) -> list[str]:
         """Files of the previous build this build no longer makes."""

@@ -221,15 +221,12 @@ class IndexFiles:
         self.folder = site.out / INDEX_DIR
         self.prefix = f"{site.variant.name}/{INDEX_DIR}/"
         self.files = files
-        self.made: dict[str, tuple[str, bool]] = {}  # file → its key, written by this build
 
     def write(self, relative: str, text: str) -> None:
         data = text.encode("utf-8")
         key = hashlib.blake2b(data, digest_size=16).hexdigest()
-        written = self.files.record(self.prefix + relative, key)
-        if written:
+        if self.files.record(self.prefix + relative, key):
             write_bytes(self.folder / relative, data)
-        self.made[relative] = (key, written)
 
     def link(self, same: IndexFiles, previous: Path | None) -> None:
         """Make the files ``same`` made (another output's equal index), by hard links.
@@ -237,20 +234,20 @@ class IndexFiles:
         A file ``same`` did not write this build is where the output held it:
         ``previous``, the output an update changes."""
         folders: set[Path] = set()
-        for relative, (key, written) in same.made.items():
-            linked = self.files.record(self.prefix + relative, key)
-            if linked:
-                if written:
-                    source = same.folder / relative
-                else:
-                    assert previous is not None, "a build afresh writes every file"
-                    source = previous / (same.prefix + relative)
-                target = self.folder / relative
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                _link_or_copy(source, target)
-            self.made[relative] = (key, linked)
+        for path, key in self.files.manifest.recorded_under(same.prefix):
+            relative = path[len(same.prefix) :]
+            if not self.files.record(self.prefix + relative, key):
+                continue
+            if self.files.changed_since(path):  # written by ``same`` now
+                source = same.folder / relative
+            else:
+                assert previous is not None, "a build afresh writes every file"
+                source = previous / path
+            target = self.folder / relative
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            _link_or_copy(source, target)
 
 
 class IndexWriter:
