@@ -12,6 +12,7 @@ import os
 import pickle
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +29,7 @@ from generator.incremental import fingerprint, itemcache, sealed
 from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import LastBuild, remembered_file
-from generator.incremental.sealed import MAC_SIZE, MAGIC, write_sealed
+from generator.incremental.sealed import MAC_SIZE, MAGIC, unpickled, write_sealed
 from generator.incremental.termcache import KeptTerms
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
@@ -563,6 +564,20 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
     assert header["root"] == str(root) and header["chunks"] == -(-len(first.entries) // 7)
 
 
+def test_a_sealed_cache_keeps_no_utf8_copy_of_the_texts_it_saved(tmp_path: Path) -> None:
+    """Pickle keeps each string's UTF-8 form inside it for as long as it lives: saving
+    the item cache doubled every item text kept for the rest of the process."""
+    long_text = "预算公开" * 100
+    texts = [long_text, long_text + "\ud800", "决算", "ascii" * 100]  # a lone surrogate too
+    size = sys.getsizeof(long_text)
+    write_sealed(tmp_path / "cache", [{"texts": texts}])
+    assert sys.getsizeof(long_text) == size
+    with sealed.opened_sealed(tmp_path / "cache") as stream:
+        assert unpickled(stream) == {"texts": texts}
+    pickle.dumps(long_text)  # what the cache did before
+    assert sys.getsizeof(long_text) > size
+
+
 def test_a_saved_item_unpickles_what_few_items_need_only_when_read(tmp_path: Path) -> None:
     """Loading the saved cache went mostly to front matter line maps, which only a
     new check or a problem's line reads, and to lists in the front matter (approvals,
@@ -725,7 +740,7 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
     def unexpected(*args: object) -> None:
         raise AssertionError("the item cache was read")
 
-    monkeypatch.setattr(itemcache.pickle, "load", unexpected)
+    monkeypatch.setattr(itemcache, "unpickled", unexpected)
     saved = ItemCache.load(root)
     assert build_catalogue(
         BuildContext(root, root / "build", BUILD_DAY), Reuse(items=saved)

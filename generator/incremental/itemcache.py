@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from ..source.trust import trust_context
-from .sealed import opened_sealed, write_sealed
+from .sealed import opened_sealed, unpickled, write_sealed
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
@@ -210,7 +209,7 @@ class ItemCache(ItemReader):
         entries: dict[str, CachedItem] = {}
         try:  # unpickling many small objects is several times faster without collections
             with paused_collector(), opened_sealed(self._saved) as stream:
-                header = pickle.load(stream)  # written by ``save``; sealed.py
+                header = unpickled(stream)  # written by ``save``; sealed.py
                 if not (
                     isinstance(header, dict)
                     and header.get("root") == str(self.root)
@@ -218,7 +217,7 @@ class ItemCache(ItemReader):
                 ):
                     return {}
                 for _ in range(header["chunks"]):
-                    entries.update(pickle.load(stream))
+                    entries.update(unpickled(stream))
         except Exception:  # a missing, truncated, foreign or unsealed cache is not used
             return {}
         return entries

@@ -12,13 +12,12 @@ everything it reads from the file is checked against the catalogue first.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..parallel.collector import paused_collector
 from .edits import Listings
-from .sealed import opened_sealed, write_sealed
+from .sealed import opened_sealed, unpickled, write_sealed
 from .viewcache import ViewCache
 
 REMEMBERED_DIR = Path(".cache/catalogue/last-build")  # under the catalogue's root
@@ -43,7 +42,7 @@ class LastBuild:
         """What the build that made ``out`` remembered, or nothing."""
         try:  # unpickling many small objects is several times faster without collections
             with paused_collector(), opened_sealed(remembered_file(root, out)) as stream:
-                last = pickle.load(stream)  # written by ``save``; sealed.py
+                last = unpickled(stream)  # written by ``save``; sealed.py
         except Exception:  # a missing, truncated, foreign or unsealed file is not used
             return cls()
         return last if isinstance(last, cls) else cls()

@@ -10,11 +10,10 @@ does not verify is rendered again.
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 from ..site.documents import PAGE_WIDTH, PageImages, RenderedPdf
-from .sealed import opened_sealed, write_sealed
+from .sealed import opened_sealed, unpickled, write_sealed
 
 CACHE_DIR = Path(".cache/catalogue/pdf-pages")  # under the catalogue's root
 VERSION = 1
@@ -32,10 +31,10 @@ class SealedPageImages(PageImages):
     def known(self, digest: str, limit: int) -> RenderedPdf | None:
         try:
             with opened_sealed(self._file(digest, limit)) as stream:
-                header = pickle.load(stream)
+                header = unpickled(stream)
                 if header != {"version": VERSION, "pdf": digest, "limit": limit}:
                     return None
-                count, images = pickle.load(stream)
+                count, images = unpickled(stream)
         except Exception:  # missing, truncated, foreign or unsealed: render again
             return None
         if not (isinstance(count, int) and all(isinstance(i, bytes) for i in images)):

@@ -11,12 +11,11 @@ search find what the pages do not say. A new generator version starts afresh.
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 from ..parallel.collector import paused_collector
 from ..search.index import ItemTerms, Known
-from .sealed import opened_sealed, write_sealed
+from .sealed import opened_sealed, unpickled, write_sealed
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/terms.pickle")  # under the catalogue's root
@@ -35,9 +34,9 @@ class KeptTerms:
         """The terms the last build used; none if the file is missing, stale or foreign."""
         try:
             with paused_collector(), opened_sealed(self.file) as stream:
-                if pickle.load(stream) != self.header:
+                if unpickled(stream) != self.header:
                     return {}
-                known = pickle.load(stream)
+                known = unpickled(stream)
         except Exception:  # missing, truncated, foreign or unsealed: worked out again
             return {}
         if not isinstance(known, dict):
