@@ -126,8 +126,8 @@ def write_sealed(path: Path, parts: Iterable[object]) -> bool:
 @contextlib.contextmanager
 def opened_sealed(path: Path) -> Iterator[BinaryIO]:
     """``path`` opened at its first pickle (read each with ``unpickled``), once its seal
-    is verified; raises
-    ``ValueError`` for a file not sealed by this user, ``OSError`` for a missing one."""
+    is verified; raises ``ValueError`` for a file not sealed by this user, ``OSError``
+    for a missing one."""
     key = sealing_key()
     if key is None:
         raise ValueError("no sealing key")

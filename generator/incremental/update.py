@@ -97,7 +97,8 @@ class Reuse(Plan):
 
     def item_terms(self, ctx: BuildContext) -> Callable[[bool], ItemTerms]:
         """A store of item terms holding those the last build kept (termcache.py), read
-        when an index first needs them; saved by ``finish``. None with --no-cache."""
+        when an index first needs them and saved by ``finish``; with --no-cache, an
+        empty one, as a build afresh has."""
         if not self.reuse_output:
             return ParallelTerms
         self.kept_terms = KeptTerms(ctx.root)
