@@ -72,7 +72,8 @@ class Manifest:
         """Write the manifest a few thousand files at a time, a file a line: at 100,000
         items it lists over 600,000, which as one JSON text held the text and every
         piece it was joined from at once, at the end of the build, when its memory peaks."""
-        entries = iter(self.files.items())
+        # In path order: processes rendering in parallel record their files in another.
+        entries = ((path, self.files[path]) for path in sorted(self.files))
         with (out / MANIFEST_FILE).open("w", encoding="utf-8") as stream:
             head = json.dumps({"format": MANIFEST_FORMAT, "build": self.build})
             stream.write(head[:-1] + ', "files": {')
