@@ -411,6 +411,25 @@ def test_the_ledger_of_files_written_a_file_at_a_time_reads_back_whole(tmp_path:
     assert Manifest.load(tmp_path) == Manifest("empty")
 
 
+def test_an_update_makes_again_index_files_gone_from_the_output_or_linked_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """The ledger says what the output holds; the output may have lost a file since, or
+    hold a link in its place (to a file outside it, which a deploy would publish)."""
+    root, items = previewed_sample(tmp_path)
+    build = root / "build"
+    shutil.rmtree(build / "public/search")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密", encoding="utf-8")
+    fragment = build / "kiosk/search/d/3.js"
+    fragment.unlink()
+    fragment.symlink_to(secret)
+    body_edit(root)
+    preview(root, build, items)
+    assert not [p for p in build.rglob("*") if p.is_symlink()]
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
 def test_a_linked_index_file_the_other_output_kept_comes_from_the_output(
     tmp_path: Path,
 ) -> None:
@@ -426,11 +445,11 @@ def test_a_linked_index_file_the_other_output_kept_comes_from_the_output(
         IndexFiles(output(name, out), keyed).write("d/0.js", text)
     files = OutputFiles("b", Manifest("b", keyed.manifest.files))
     public, kiosk = (
-        IndexFiles(output("public", overlay), files),
-        IndexFiles(output("kiosk", overlay), files),
+        IndexFiles(output("public", overlay), files, previous=out),
+        IndexFiles(output("kiosk", overlay), files, previous=out),
     )
     public.write("d/0.js", "甲")
-    kiosk.link(public, previous=out)
+    kiosk.link(public)
     assert not (overlay / "public").exists()
     assert (overlay / "kiosk/search/d/0.js").read_text(encoding="utf-8") == "甲"
     assert files.changed() == ["kiosk/search/d/0.js"]
@@ -505,7 +524,8 @@ def test_index_terms_that_another_user_kept_are_not_used(
     assert known
     with monkeypatch.context() as other_user:
         other_user.setattr(sealed, "sealing_key", lambda: b"\x01" * 32)
-        write_sealed(kept.file, [kept.header, dict.fromkeys(known, "毒")])
+        poisoned = dict.fromkeys(known, "毒")
+        write_sealed(kept.file, [{"build": kept.header, "chunks": 1}, poisoned])
     made = calls_to(monkeypatch, index, "terms_of", lambda title, text: title)
     shutil.rmtree(root / "build")
     built_keeping_terms(root)

@@ -78,8 +78,9 @@ class _Sealing:
 # keeps that form inside the string for as long as it lives: saving the item cache at the
 # end of a build kept a UTF-8 copy of every item's Chinese text (44 MiB at 10,000 items,
 # 13 MiB written this way, by tracemalloc), the moment the 100,000-item build's memory
-# peaks. Long non-ASCII strings are therefore written as their UTF-8 bytes, each made and
-# freed in turn; loading the item cache took as long either way (0.21-0.28 s).
+# peaks. Long non-ASCII strings are therefore written as their UTF-8 bytes, which the
+# pickler keeps only until its part is written (so large caches are written in parts);
+# loading the item cache took as long either way (0.21-0.28 s).
 TEXT_AS_BYTES = 256  # characters: longer ones hold nearly all of those bytes
 
 

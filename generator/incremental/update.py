@@ -24,7 +24,7 @@ from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
 from ..parallel.terms import ParallelTerms
 from ..problems import Problem
-from ..search.index import IndexWriter, ItemTerms
+from ..search.index import INDEX_DIR, IndexWriter, ItemTerms
 from ..site.documents import PageImages
 from ..site.pages import BodyCache, SitePages, write_item_pages
 from ..site.render import theme_dir
@@ -150,12 +150,12 @@ class Reuse(Plan):
         """The output is in place: remember it for the next build."""
         if self.saves_last and self.last is not None:
             self.last.save(ctx.root, ctx.out)
-        if self.kept_terms is not None and self.terms is not None and self.terms.keep:
-            self.kept_terms.save(self.terms)
         record_warnings(ctx.out, result.problems)
         record_inputs(ctx.out, self.fingerprint)
         if in_progress(ctx.out):  # an update's: every file and record is now written
             mark_in_progress(ctx.out, False)
+        if self.kept_terms is not None and self.terms is not None and self.terms.keep:
+            self.kept_terms.save(self.terms)  # for the next build: the output is complete
 
 
 class Update:
@@ -266,9 +266,9 @@ class Update:
     def check_links(self) -> None:
         """The public site's links, in the pages this update wrote: a page left as it was
         kept its links, and the files they lead to are still there unless one is gone."""
-        public = f"{PUBLIC.name}/"
-        if any(p.startswith(public) for p in self.files.gone()):
-            pages = None  # every page: one may link to the file gone
+        public, index = f"{PUBLIC.name}/", f"{PUBLIC.name}/{INDEX_DIR}/"
+        if any(p.startswith(public) and not p.startswith(index) for p in self.files.gone()):
+            pages = None  # every page: one may link to the file gone (never to the index)
         else:
             changed = (p[len(public) :] for p in self.files.changed() if p.startswith(public))
             pages = [p for p in changed if p.endswith(".html")]

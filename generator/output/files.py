@@ -131,10 +131,6 @@ class OutputFiles:
             if path.startswith(folder) and path not in self.manifest.files:
                 self.manifest.files[path] = key
 
-    def changed_since(self, path: str) -> bool:
-        """Did this build record another key for ``path`` than the previous build's?"""
-        return self.previous.get(path) != self.manifest.files.get(path)
-
     def gone(self) -> list[str]:
         """Files of the previous build this build no longer makes."""
         return sorted(set(self.previous) - set(self.manifest.files))

@@ -36,6 +36,7 @@ import json
 import math
 import os
 import shutil
+import stat
 import zlib
 from array import array
 from collections import defaultdict, deque
@@ -215,39 +216,52 @@ def fragment(view: ItemView, parts: list[str]) -> dict[str, object]:
 class IndexFiles:
     """The files of one output's index, each written only where the output does not
     hold its text already: an edit changes the shards and the edited item's fragment,
-    not the thousands of other fragments. Each file's key is a digest of its text."""
+    not the thousands of other fragments. Each file's key is a digest of its text.
 
-    def __init__(self, site: Site, files: OutputFiles) -> None:
+    ``previous`` is the output an update changes: a file the ledger says it holds is
+    written again if it is missing there or no plain file (a link to elsewhere)."""
+
+    def __init__(self, site: Site, files: OutputFiles, previous: Path | None = None) -> None:
         self.folder = site.out / INDEX_DIR
         self.prefix = f"{site.variant.name}/{INDEX_DIR}/"
         self.files = files
+        self.previous = previous
 
     def write(self, relative: str, text: str) -> None:
         data = text.encode("utf-8")
         key = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if self.files.record(self.prefix + relative, key):
+        if self._due(self.prefix + relative, key):
             write_bytes(self.folder / relative, data)
 
-    def link(self, same: IndexFiles, previous: Path | None) -> None:
-        """Make the files ``same`` made (another output's equal index), by hard links.
-
-        A file ``same`` did not write this build is where the output held it:
-        ``previous``, the output an update changes."""
+    def link(self, same: IndexFiles) -> None:
+        """Make the files ``same`` made (another output's equal index), by hard links:
+        to those ``same`` wrote now, or else to those the output holds."""
         folders: set[Path] = set()
         for path, key in self.files.manifest.recorded_under(same.prefix):
             relative = path[len(same.prefix) :]
-            if not self.files.record(self.prefix + relative, key):
+            if not self._due(self.prefix + relative, key):
                 continue
-            if self.files.changed_since(path):  # written by ``same`` now
-                source = same.folder / relative
-            else:
-                assert previous is not None, "a build afresh writes every file"
-                source = previous / path
+            source = same.folder / relative
+            if self.previous is not None and not source.exists():
+                source = self.previous / path  # a plain file: ``same`` checked it
             target = self.folder / relative
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             _link_or_copy(source, target)
+
+    def _due(self, path: str, key: str) -> bool:
+        """Record ``path``'s key; must the file be made (again)?"""
+        return self.files.record(path, key) or not _plain_file(self.previous, path)
+
+
+def _plain_file(folder: Path | None, path: str) -> bool:
+    if folder is None:
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(folder / path).st_mode)
+    except OSError:
+        return False
 
 
 class IndexWriter:
@@ -267,11 +281,11 @@ class IndexWriter:
         self.previous = previous
 
     def write(self, site: Site, files: OutputFiles) -> None:
-        index = IndexFiles(site, files)
+        index = IndexFiles(site, files, self.previous)
         digest = index_digest(site)
         same = self.written.get(digest)
         if same is not None:
-            index.link(same, self.previous)
+            index.link(same)
         else:
             if self.terms is None:
                 self.terms = self.item_terms(len(site.items) <= KEEP_TERMS_UP_TO)
