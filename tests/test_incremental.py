@@ -428,6 +428,11 @@ def test_an_update_makes_again_index_files_gone_from_the_output_or_linked_elsewh
     preview(root, build, items)
     assert not [p for p in build.rglob("*") if p.is_symlink()]
     assert_as_fresh_build(root, tmp_path / "fresh")
+    # An edit the public site does not show: its index is kept, unless it is gone.
+    shutil.rmtree(build / "public/search")
+    internal_title(root)
+    preview(root, build, items)
+    assert_as_fresh_build(root, tmp_path / "fresh-internal")
 
 
 def test_a_linked_index_file_the_other_output_kept_comes_from_the_output(

@@ -69,14 +69,15 @@ def all_pages(
 def write_data(renderer: Renderer, indexes: IndexWriter) -> None:
     """Open-data exports and the search index, made from every item of the output.
 
-    The index is made only if what it is made of changed, and then writes only the
-    files whose text changed; its folder's entry in the ledger keys what it is made of."""
+    The index is made only if what it is made of changed (or the output lost it), and
+    then writes only the files whose text changed; its folder's entry in the ledger keys
+    what it is made of."""
     site, files = renderer.site, renderer.files
     key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
     name = site.variant.name
     if site.variant.exports and files.record_all([f"{name}/{f}" for f in EXPORT_FILES], key):
         write_exports(site)
-    if files.record(f"{name}/{INDEX_DIR}/", key):
+    if files.record(f"{name}/{INDEX_DIR}/", key) or not indexes.held(site):
         indexes.write(site, files)
     else:
         files.keep_under(f"{name}/{INDEX_DIR}/")

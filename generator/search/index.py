@@ -280,6 +280,10 @@ class IndexWriter:
         self.terms: ItemTerms | None = None
         self.previous = previous
 
+    def held(self, site: Site) -> bool:
+        """Does the output an update changes still hold ``site``'s index (its table)?"""
+        return _plain_file(self.previous, f"{site.variant.name}/{INDEX_DIR}/meta.js")
+
     def write(self, site: Site, files: OutputFiles) -> None:
         index = IndexFiles(site, files, self.previous)
         digest = index_digest(site)
