@@ -530,7 +530,7 @@ def test_index_terms_that_another_user_kept_are_not_used(
     with monkeypatch.context() as other_user:
         other_user.setattr(sealed, "sealing_key", lambda: b"\x01" * 32)
         poisoned = dict.fromkeys(known, "毒")
-        write_sealed(kept.file, [{"build": kept.header, "chunks": 1}, poisoned])
+        write_sealed(kept.file, [{**kept.header, "chunks": 1}, poisoned])
     made = calls_to(monkeypatch, index, "terms_of", lambda title, text: title)
     shutil.rmtree(root / "build")
     built_keeping_terms(root)
@@ -765,7 +765,7 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
     def unexpected(*args: object) -> None:
         raise AssertionError("the item cache was read")
 
-    monkeypatch.setattr(itemcache, "unpickled", unexpected)
+    monkeypatch.setattr(itemcache, "read_sealed_entries", unexpected)
     saved = ItemCache.load(root)
     assert build_catalogue(
         BuildContext(root, root / "build", BUILD_DAY), Reuse(items=saved)

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue import ItemReader, Read
-from ..parallel.collector import paused_collector
 from ..parallel.reading import check_items, read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from ..source.trust import trust_context
-from .sealed import opened_sealed, unpickled, write_sealed
+from .sealed import read_sealed_entries, write_sealed_entries
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
@@ -206,34 +205,18 @@ class ItemCache(ItemReader):
     def _read_saved(self) -> dict[str, CachedItem]:
         """The saved entries, or none if the file is missing or stale."""
         assert self._saved is not None
-        entries: dict[str, CachedItem] = {}
-        try:  # unpickling many small objects is several times faster without collections
-            with paused_collector(), opened_sealed(self._saved) as stream:
-                header = unpickled(stream)  # written by ``save``; sealed.py
-                if not (
-                    isinstance(header, dict)
-                    and header.get("root") == str(self.root)
-                    and header.get("version") == self.version
-                ):
-                    return {}
-                for _ in range(header["chunks"]):
-                    entries.update(unpickled(stream))
-        except Exception:  # a missing, truncated, foreign or unsealed cache is not used
-            return {}
-        return entries
+        return read_sealed_entries(self._saved, self._header())
 
     def save(self) -> None:
-        """Write the entries in chunks, each pickled on its own: a pickler keeps every
-        object it has written alive until it ends, which for 100,000 items held
-        hundreds of MB at the end of the build, when its memory is at its largest."""
+        """Write the entries, in chunks (``sealed.write_sealed_entries``)."""
         if self._entries is None:
             return  # never read, so the saved file is still what it holds
         target = self.root / CACHE_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
-        entries = list(self.entries.items())
-        chunks = [entries[i : i + SAVED_CHUNK] for i in range(0, len(entries), SAVED_CHUNK)]
-        header = {"root": str(self.root), "version": self.version, "chunks": len(chunks)}
-        write_sealed(target, [header, *chunks])
+        write_sealed_entries(target, self._header(), list(self.entries.items()), SAVED_CHUNK)
+
+    def _header(self) -> dict[str, str]:
+        return {"root": str(self.root), "version": self.version}
 
 
 def check_context(root: Path, files: list[str]) -> str:

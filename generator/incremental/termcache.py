@@ -11,12 +11,10 @@ search find what the pages do not say. A new generator version starts afresh.
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
-from ..parallel.collector import paused_collector
 from ..search.index import ItemTerms, Known
-from .sealed import opened_sealed, unpickled, write_sealed
+from .sealed import read_sealed_entries, write_sealed_entries
 from .sources import generator_digest
 
 CACHE_FILE = Path(".cache/catalogue/terms.pickle")  # under the catalogue's root
@@ -34,30 +32,17 @@ class KeptTerms:
 
     def load(self) -> Known:
         """The terms the last build used; none if the file is missing, stale or foreign."""
-        try:
-            with paused_collector(), opened_sealed(self.file) as stream:
-                header = unpickled(stream)
-                if not isinstance(header, dict) or header.get("build") != self.header:
-                    return {}
-                known: Known = {}
-                for _ in range(header["chunks"]):
-                    known.update(unpickled(stream))
-        except Exception:  # missing, truncated, foreign or unsealed: worked out again
-            return {}
+        known: Known = read_sealed_entries(self.file, self.header)
         self.loaded = set(known)
         return known
 
     def save(self, terms: ItemTerms) -> None:
         """Keep the terms ``terms`` was asked for (those of texts since changed go)."""
-        kept = [key for key in terms.used if key in terms.known]
-        if self.loaded.issuperset(kept) and len(kept) == len(self.loaded):
+        kept = [(key, terms.known[key]) for key in terms.used if key in terms.known]
+        if len(kept) == len(self.loaded) and all(key in self.loaded for key, _ in kept):
             return  # the file holds them already
-        # In chunks, each pickled on its own: a pickler keeps what it wrote until it ends.
-        chunks = [kept[i : i + SAVED_CHUNK] for i in range(0, len(kept), SAVED_CHUNK)]
-        header = {"build": self.header, "chunks": len(chunks)}
-        parts = ({key: terms.known[key] for key in chunk} for chunk in chunks)
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_sealed(self.file, itertools.chain([header], parts))
+            write_sealed_entries(self.file, self.header, kept, SAVED_CHUNK)
         except OSError:  # a read-only checkout: the next build works them out again
             pass
