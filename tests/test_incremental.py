@@ -29,7 +29,14 @@ from generator.incremental import fingerprint, itemcache, sealed
 from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import LastBuild, remembered_file
-from generator.incremental.sealed import MAC_SIZE, MAGIC, unpickled, write_sealed
+from generator.incremental.postingcache import KeptPostings
+from generator.incremental.sealed import (
+    MAC_SIZE,
+    MAGIC,
+    unpickled,
+    write_sealed,
+    write_sealed_entries,
+)
 from generator.incremental.termcache import KeptTerms
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
@@ -533,6 +540,7 @@ def test_index_terms_that_another_user_kept_are_not_used(
         write_sealed(kept.file, [{**kept.header, "chunks": 1}, poisoned])
     made = calls_to(monkeypatch, index, "terms_of", lambda title, text: title)
     shutil.rmtree(root / "build")
+    KeptPostings(root).file.unlink()  # else the kept postings need no terms at all
     built_keeping_terms(root)
     assert len(made) == len(known)
     shards = (root / "build/public/search/t").iterdir()
@@ -546,11 +554,55 @@ def test_no_cache_neither_reads_nor_keeps_index_terms(
     def unexpected(*args: object) -> None:
         raise AssertionError("the kept terms were used")
 
-    monkeypatch.setattr(KeptTerms, "load", unexpected)
-    monkeypatch.setattr(KeptTerms, "save", unexpected)
+    for kept in (KeptTerms, KeptPostings):
+        monkeypatch.setattr(kept, "load", unexpected)
+        monkeypatch.setattr(kept, "save", unexpected)
     root = copy_sample(tmp_path / "s")
     build_catalogue(BuildContext(root, root / "build", BUILD_DAY), Reuse(reuse_output=False))
     assert (root / "build/public/search/meta.js").is_file()
+
+
+def test_an_edit_in_place_changes_the_kept_postings_of_the_terms_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postings follow from the item texts in id order: where every item keeps its
+    place, the last build's postings are changed where the edited texts' terms changed;
+    where items come or go, every id after them moves and all are made afresh."""
+    root, items = previewed_sample(tmp_path)
+    made_afresh = calls_to(monkeypatch, index, "encode_postings", lambda postings, count: count)
+    replace_in(root, RULE, "第一条", "第一条（修订）新增条款𠮷")  # terms gained and lost
+    replace_in(root, PERSONNEL, "title: ", "title: 修订：")  # the intranet's alone
+    preview(root, root / "build", items)
+    assert made_afresh == []
+    public = read_script((root / "build/public/search/meta.js").read_text(encoding="utf-8"))
+    shards = (root / "build/public/search/t").iterdir()
+    assert any('"𠮷"' in shard.read_text(encoding="utf-8") for shard in shards)
+    assert_as_fresh_build(root, tmp_path / "fresh-edit")
+    new_item(root)
+    preview(root, root / "build", items)
+    assert public["count"] + 1 in made_afresh
+    assert_as_fresh_build(root, tmp_path / "fresh-new")
+
+
+def test_postings_that_another_user_kept_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postings from a file that this user's builds did not seal would make the search
+    find what no page says: they are made afresh."""
+    root, items = previewed_sample(tmp_path)
+    kept = KeptPostings(root)
+    last = kept.load()
+    assert {"public", "intranet"} <= last.keys()
+    poisoned = {name: (order, {"毒": "AA=="}) for name, (order, _) in last.items()}
+    with monkeypatch.context() as other_user:
+        other_user.setattr(sealed, "sealing_key", lambda: b"\x01" * 32)
+        write_sealed_entries(kept.file, kept.header, list(poisoned.items()), 1)
+    body_edit(root)
+    preview(root, root / "build", items)
+    shards = (root / "build/public/search/t").iterdir()
+    assert not any("毒" in shard.read_text(encoding="utf-8") for shard in shards)
+    assert_as_fresh_build(root, tmp_path / "fresh")
+    assert "毒" not in kept.load()["public"][1]
 
 
 def test_a_changed_attachment_still_makes_approvals_stale(tmp_path: Path) -> None:

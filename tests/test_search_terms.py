@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from generator.search.index import encode_posting
+from generator.search.index import decode_posting, encode_posting
 from generator.search.terms import normalise
 
 
@@ -40,7 +40,9 @@ def test_a_posting_lists_exactly_its_ids_as_a_bitmap_or_as_fixed_width_ids(count
     rng = random.Random(count)
     for size in {0, 1, 2, count // 40, count // 3, count}:
         ids = sorted(rng.sample(range(count), min(size, count)))
-        data = base64.b64decode(encode_posting(ids, count))
+        encoded = encode_posting(ids, count)
+        assert decode_posting(encoded) == ids  # what an update changes a posting with
+        data = base64.b64decode(encoded)
         if data[0] == 0:  # a bit per item
             assert len(data) == 1 + (count + 7) // 8
             found = [i for i in range(count) if data[1 + (i >> 3)] >> (i & 7) & 1]

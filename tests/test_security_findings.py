@@ -39,6 +39,7 @@ from generator.incremental.fingerprint import input_fingerprint
 from generator.incremental.itemcache import CACHE_FILE, file_stamps
 from generator.incremental.lastbuild import remembered_file
 from generator.incremental.pagecache import build_digest
+from generator.incremental.postingcache import CACHE_FILE as POSTINGS_FILE
 from generator.incremental.sealed import MAC_SIZE, MAGIC, tracked_by_git, write_sealed
 from generator.incremental.termcache import CACHE_FILE as TERMS_FILE
 from generator.incremental.update import Reuse
@@ -127,7 +128,7 @@ def _git(root: Path, *args: str) -> None:
 
 
 def test_caches_never_run_code_that_this_users_builds_did_not_write(tmp_path: Path) -> None:
-    """The item cache, the last build's record and the index terms are pickles: one
+    """The item cache, the last build's record, the index terms and postings are pickles: one
     that somebody else wrote (committed with ``git add -f``, or from a shared artifact)
     ran code on the next build. Only files sealed with this user's key are unpickled, never one that
     git tracks, and nothing a build keeps for the next lies in the output."""
@@ -138,8 +139,10 @@ def test_caches_never_run_code_that_this_users_builds_did_not_write(tmp_path: Pa
         runner.invoke(main, ["--root", str(root), "build", "--today", "2026-11-26"]).exit_code == 0
     )
     assert not [p for p in out.rglob("*") if p.suffix == ".pickle"]
-    cache, record, terms = root / CACHE_FILE, remembered_file(root, out), root / TERMS_FILE
-    assert cache.is_file() and record.is_file() and terms.is_file()  # beside the content
+    cache, record = root / CACHE_FILE, remembered_file(root, out)
+    terms, postings = root / TERMS_FILE, root / POSTINGS_FILE
+    kept = (cache, record, terms, postings)
+    assert all(path.is_file() for path in kept)  # beside the content
     marker = tmp_path / "code-ran"
     payload = pickle.dumps(_Payload(marker))
     forged = [
@@ -148,8 +151,8 @@ def test_caches_never_run_code_that_this_users_builds_did_not_write(tmp_path: Pa
         MAGIC + hmac.new(b"k" * 32, payload, hashlib.sha256).digest() + payload,  # wrong key
     ]
     for bad in forged:
-        for kept in (cache, record, terms):
-            kept.write_bytes(bad)
+        for path in kept:
+            path.write_bytes(bad)
         (root / RULE).write_text((root / RULE).read_text(encoding="utf-8") + "\n", encoding="utf-8")
         result = runner.invoke(main, ["--root", str(root), "build", "--today", "2026-11-26"])
         assert result.exit_code == 0, result.output

@@ -43,6 +43,7 @@ from .itemcache import ItemCache, Stamp, file_stamps
 from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
 from .pageimages import SealedPageImages
+from .postingcache import KeptPostings, UpdatedTerms
 from .termcache import KeptTerms
 from .viewcache import ViewCache
 
@@ -75,7 +76,8 @@ class Reuse(Plan):
         self.stamps: dict[str, Stamp] = {}
         self.previous = False  # ``out`` held a build with a manifest of its files
         self.kept_terms: KeptTerms | None = None
-        self.terms: ItemTerms | None = None  # what this build's indexes used
+        self.kept_postings: KeptPostings | None = None
+        self.terms: UpdatedTerms | None = None  # what this build's indexes used
 
     def up_to_date(self, ctx: BuildContext) -> bool:
         """Compares the inputs' fingerprint with the output's, keeping what it stat'ed
@@ -96,16 +98,18 @@ class Reuse(Plan):
         return self.items
 
     def item_terms(self, ctx: BuildContext) -> Callable[[bool], ItemTerms]:
-        """A store of item terms holding those the last build kept (termcache.py), read
-        when an index first needs them and saved by ``finish``; with --no-cache, an
-        empty one, as a build afresh has."""
+        """A store of item terms holding the terms and postings the last build kept
+        (termcache.py, postingcache.py), read when an index first needs them and saved
+        by ``finish``; with --no-cache, an empty one, as a build afresh has."""
         if not self.reuse_output:
             return ParallelTerms
-        self.kept_terms = KeptTerms(ctx.root)
+        self.kept_terms, self.kept_postings = KeptTerms(ctx.root), KeptPostings(ctx.root)
 
         def kept(keep: bool) -> ItemTerms:
-            assert self.kept_terms is not None
-            self.terms = ParallelTerms(keep, self.kept_terms.load() if keep else None)
+            assert self.kept_terms is not None and self.kept_postings is not None
+            if not keep:
+                return ParallelTerms(False)
+            self.terms = UpdatedTerms(self.kept_terms.load(), self.kept_postings.load())
             return self.terms
 
         return kept
@@ -154,8 +158,10 @@ class Reuse(Plan):
         record_inputs(ctx.out, self.fingerprint)
         if in_progress(ctx.out):  # an update's: every file and record is now written
             mark_in_progress(ctx.out, False)
-        if self.kept_terms is not None and self.terms is not None and self.terms.keep:
-            self.kept_terms.save(self.terms)  # for the next build: the output is complete
+        if self.terms is not None:  # for the next build: the output is complete
+            assert self.kept_terms is not None and self.kept_postings is not None
+            self.kept_terms.save(self.terms)
+            self.kept_postings.save(self.terms.to_keep())
 
 
 class Update:

@@ -57,6 +57,7 @@ KEEP_TERMS_UP_TO = 40_000  # items; above, each output reads its items' terms ag
 KEYWORD_SUGGESTIONS = 400  # the most used keywords, offered when nothing is found
 
 Postings = dict[str, "array[int]"]  # term → ascending ids of the items holding it
+Encoded = dict[str, str]  # term → its posting, as ``encode_posting`` writes it
 
 
 def term_shard(term: str, shards: int) -> int:
@@ -94,6 +95,25 @@ def encode_posting(ids: Sequence[int], count: int) -> str:
     return base64.b64encode(data).decode()
 
 
+def decode_posting(encoded: str) -> list[int]:
+    """The ascending ids ``encode_posting`` wrote into ``encoded``."""
+    data = base64.b64decode(encoded)
+    if data[0] == 0:
+        bits = data[1:]
+        return [8 * n + k for n, byte in enumerate(bits) if byte for k in range(8) if byte >> k & 1]
+    if data[0] == 2:
+        return array("H", data[1:]).tolist()
+    return [int.from_bytes(data[k : k + 3], "little") for k in range(1, len(data), 3)]
+
+
+def encode_postings(postings: Postings, count: int) -> Encoded:
+    """Every posting of ``postings`` encoded, each array freed as it goes."""
+    encoded = {}
+    for term in list(postings):
+        encoded[term] = encode_posting(postings.pop(term), count)
+    return encoded
+
+
 def _bitmap(ids: Sequence[int], size: int) -> bytes:
     """``size`` bytes with bit ``i & 7`` of byte ``i >> 3`` set for each of ``ids``.
 
@@ -113,6 +133,7 @@ def item_source(view: ItemView) -> tuple[str, str]:
     return view.title, searchable_text(view)
 
 
+SOURCE_KEY_SIZE = 16  # bytes of ``source_key``
 Known = dict[bytes, str]  # digest of an item's title and text → its terms, NUL-separated
 
 
@@ -126,6 +147,11 @@ class ItemTerms:
         self.keep = keep  # not for a large catalogue: a few KB per item
         self.known: Known = {} if known is None else known
         self.used: set[bytes] = set()
+
+    def encoded_postings(self, name: str, views: Sequence[ItemView]) -> Encoded:
+        """The postings of ``views``, the items of output ``name``, encoded (an update
+        changes those the last build made: incremental/postingcache.py)."""
+        return encode_postings(self.postings(views), len(views))
 
     def postings(self, views: Sequence[ItemView]) -> Postings:
         """Term → ids of ``views`` (numbered in order) whose text or title holds it,
@@ -147,7 +173,7 @@ class ItemTerms:
     def of(self, title: str, text: str) -> list[str]:
         if not self.keep:
             return terms_of(title, text)
-        key = _source_key(title, text)
+        key = source_key(title, text)
         self.used.add(key)
         known = self.known.get(key)
         if known is not None:
@@ -163,8 +189,9 @@ def terms_of(title: str, text: str) -> list[str]:
     return [*text_terms(text), *title_terms(title)]
 
 
-def _source_key(title: str, text: str) -> bytes:
-    return hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).digest()
+def source_key(title: str, text: str) -> bytes:
+    """The digest that keys the terms of an item's title and text."""
+    return hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=SOURCE_KEY_SIZE).digest()
 
 
 def document_table(site: Site) -> dict[str, object]:
@@ -312,11 +339,7 @@ def index_digest(site: Site) -> str:
 
 
 def write_index(site: Site, index: IndexFiles, item_terms: ItemTerms) -> None:
-    count = len(site.items)
-    terms = item_terms.postings(site.items)
-    encoded = {}
-    for term in list(terms):
-        encoded[term] = encode_posting(terms.pop(term), count)  # each array freed as it goes
+    encoded = item_terms.encoded_postings(site.variant.name, site.items)
     size = sum(len(t) + len(e) for t, e in encoded.items())
     shards = max(1, math.ceil(size / SHARD_BYTES))
     grouped: list[dict[str, str]] = [{} for _ in range(shards)]
