@@ -66,18 +66,26 @@ def all_pages(
     return pages
 
 
-def write_data(renderer: Renderer, indexes: IndexWriter) -> None:
-    """Open-data exports and the search index, made from every item of the output.
-
-    The index is made only if what it is made of changed (or the output lost it), and
-    then writes only the files whose text changed; its folder's entry in the ledger keys
-    what it is made of."""
+def write_search_index(renderer: Renderer, indexes: IndexWriter) -> None:
+    """The output's search index, made only if its items changed (or the output lost it),
+    and then writing only the files whose text changed; its folder's entry in the ledger
+    keys the items it is made of. It needs none of the reports, so it is written while
+    a worker writes them."""
     site, files = renderer.site, renderer.files
-    key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
-    name = site.variant.name
-    if site.variant.exports and files.record_all([f"{name}/{f}" for f in EXPORT_FILES], key):
-        write_exports(site)
-    if files.record(f"{name}/{INDEX_DIR}/", key) or not indexes.held(site):
+    folder = f"{site.variant.name}/{INDEX_DIR}/"
+    key = renderer.keys.key("index", "", {"items": site.items})
+    if files.record(folder, key) or not indexes.held(site):
         indexes.write(site, files)
     else:
-        files.keep_under(f"{name}/{INDEX_DIR}/")
+        files.keep_under(folder)
+
+
+def write_open_data(renderer: Renderer) -> None:
+    """The open-data exports (feed, sitemap, catalogue), of every item and page of the
+    output, its reports' too."""
+    site, files = renderer.site, renderer.files
+    if not site.variant.exports:
+        return
+    key = renderer.keys.key("data", "", {"items": site.items, "pages": site.pages})
+    if files.record_all([f"{site.variant.name}/{f}" for f in EXPORT_FILES], key):
+        write_exports(site)

@@ -34,7 +34,7 @@ from ..site.views import Views
 from .context import BuildContext, BuildRefused, BuildResult
 from .failures import stage_problem
 from .links import refuse_broken_links
-from .outputs import all_pages, write_data
+from .outputs import all_pages, write_open_data, write_search_index
 
 
 def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
@@ -64,6 +64,15 @@ def build_catalogue(ctx: BuildContext, plan: Plan | None = None) -> BuildResult:
     plan.finish(ctx, result)
     result.seconds = ctx.elapsed()
     return result
+
+
+def write_data(pages: list[SitePages], workers: PageWorkers, indexes: IndexWriter) -> None:
+    """Each output's search index and open data, while a worker writes its reports: the
+    index needs none of them, so it is written before waiting for them."""
+    for site_pages in pages:
+        write_search_index(site_pages.renderer, indexes)
+        workers.write_reports(site_pages)  # the pages they add go into the exports
+        write_open_data(site_pages.renderer)
 
 
 def page_workers(
@@ -180,10 +189,7 @@ class Plan:
                     )
                     result.counts[site.variant.label] = len(site.items)
                 ctx.stage_done(f"页面已写入：{len(files.changed())} 个文件有变化")
-                indexes = IndexWriter(self.item_terms(ctx))
-                for site_pages in pages:
-                    workers.write_reports(site_pages)  # in a worker, while earlier data is written
-                    write_data(site_pages.renderer, indexes)
+                write_data(pages, workers, IndexWriter(self.item_terms(ctx)))
             refuse_broken_links(ctx, stage / PUBLIC.name, catalogue.config.site.base_url)
             ctx.stage_done("搜索索引已生成")
             self.record(files, pages, stage)

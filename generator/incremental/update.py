@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..build.context import BuildContext, BuildResult
 from ..build.links import refuse_broken_links
-from ..build.outputs import all_pages, make_site, write_data
-from ..build.pipeline import Plan, page_workers
+from ..build.outputs import all_pages, make_site
+from ..build.pipeline import Plan, page_workers, write_data
 from ..catalogue import Catalogue, ItemReader
 from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
 from ..output.writer import OutputUpdate
@@ -262,9 +262,7 @@ class Update:
                 site_pages.site.out = overlay.folder / site_pages.site.variant.name
             indexes = IndexWriter(self.plan.item_terms(self.ctx), previous=out)
             with page_workers(catalogue, pages, files, processes, pages_written=True) as workers:
-                for site_pages in pages:
-                    workers.write_reports(site_pages)
-                    write_data(site_pages.renderer, indexes)
+                write_data(pages, workers, indexes)
             overlay.gone = files.gone()
         self.check_links()
         self.plan.record(files, pages, out)

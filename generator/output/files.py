@@ -86,7 +86,7 @@ class Manifest:
 
     def recorded_under(self, folder: str) -> list[tuple[str, str]]:
         """The files in ``folder`` (ending with "/"), each with its key, as recorded; not
-        the folder's own entry (``build.outputs.write_data`` keys an index's inputs so)."""
+        the folder's own entry (``build.outputs.write_search_index`` keys an index's items so)."""
         return [
             (path, key)
             for path, key in self.files.items()
