@@ -25,7 +25,7 @@ from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue, pipeline
 from generator.catalogue import Catalogue, load_catalogue
-from generator.incremental import fingerprint, itemcache, sealed
+from generator.incremental import fingerprint, itemcache, postingcache, sealed
 from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import LastBuild, remembered_file
@@ -570,14 +570,28 @@ def test_an_edit_in_place_changes_the_kept_postings_of_the_terms_it_changed(
     where items come or go, every id after them moves and all are made afresh."""
     root, items = previewed_sample(tmp_path)
     made_afresh = calls_to(monkeypatch, index, "encode_postings", lambda postings, count: count)
-    replace_in(root, RULE, "第一条", "第一条（修订）新增条款𠮷")  # terms gained and lost
+
+    def shards_hold(text: str) -> bool:
+        shards = (root / "build/public/search/t").iterdir()
+        return any(text in shard.read_text(encoding="utf-8") for shard in shards)
+
+    replace_in(root, RULE, "第一条", "第一条（修订）𠮷")  # terms gained (𠮷: no other item's)
     replace_in(root, PERSONNEL, "title: ", "title: 修订：")  # the intranet's alone
     preview(root, root / "build", items)
-    assert made_afresh == []
-    public = read_script((root / "build/public/search/meta.js").read_text(encoding="utf-8"))
-    shards = (root / "build/public/search/t").iterdir()
-    assert any('"𠮷"' in shard.read_text(encoding="utf-8") for shard in shards)
+    assert made_afresh == [] and shards_hold('"𠮷"')
     assert_as_fresh_build(root, tmp_path / "fresh-edit")
+    made_afresh.clear()  # by that fresh build
+    replace_in(root, RULE, "（修订）𠮷", "")  # and lost: 𠮷's posting goes
+    preview(root, root / "build", items)
+    assert made_afresh == [] and not shards_hold("𠮷")
+    assert_as_fresh_build(root, tmp_path / "fresh-undone")
+    made_afresh.clear()
+    monkeypatch.setattr(postingcache, "TERMS_CHANGED_UP_TO", 0)  # more than that changed
+    replace_in(root, RULE, "第一条", "第一条甲")
+    preview(root, root / "build", items)
+    assert made_afresh and not shards_hold("𠮷")
+    public = read_script((root / "build/public/search/meta.js").read_text(encoding="utf-8"))
+    made_afresh.clear()
     new_item(root)
     preview(root, root / "build", items)
     assert public["count"] + 1 in made_afresh

@@ -67,10 +67,10 @@ def all_pages(
 
 
 def write_search_index(renderer: Renderer, indexes: IndexWriter) -> None:
-    """The output's search index, made only if its items changed (or the output lost it),
-    and then writing only the files whose text changed; its folder's entry in the ledger
-    keys the items it is made of. It needs none of the reports, so it is written while
-    a worker writes them."""
+    """The output's search index, made only if its items or the build's inputs (catalog.yaml,
+    theme, day: the keys' build digest) changed, or the output lost it, and then writing
+    only the files whose text changed; its folder's entry in the ledger holds that key.
+    It needs none of the reports, so it is written while a worker writes them."""
     site, files = renderer.site, renderer.files
     folder = f"{site.variant.name}/{INDEX_DIR}/"
     key = renderer.keys.key("index", "", {"items": site.items})

@@ -43,7 +43,7 @@ from .itemcache import ItemCache, Stamp, file_stamps
 from .lastbuild import LastBuild
 from .pagecache import PageKeys, build_digest
 from .pageimages import SealedPageImages
-from .postingcache import KeptPostings, UpdatedTerms
+from .postingcache import KeptPostings, TermsAndKeptPostings
 from .termcache import KeptTerms
 from .viewcache import ViewCache
 
@@ -77,7 +77,7 @@ class Reuse(Plan):
         self.previous = False  # ``out`` held a build with a manifest of its files
         self.kept_terms: KeptTerms | None = None
         self.kept_postings: KeptPostings | None = None
-        self.terms: UpdatedTerms | None = None  # what this build's indexes used
+        self.terms: TermsAndKeptPostings | None = None  # what this build's indexes used
 
     def up_to_date(self, ctx: BuildContext) -> bool:
         """Compares the inputs' fingerprint with the output's, keeping what it stat'ed
@@ -109,7 +109,7 @@ class Reuse(Plan):
             assert self.kept_terms is not None and self.kept_postings is not None
             if not keep:
                 return ParallelTerms(False)
-            self.terms = UpdatedTerms(self.kept_terms.load(), self.kept_postings.load())
+            self.terms = TermsAndKeptPostings(self.kept_terms.load(), self.kept_postings.load())
             return self.terms
 
         return kept
@@ -161,7 +161,8 @@ class Reuse(Plan):
         if self.terms is not None:  # for the next build: the output is complete
             assert self.kept_terms is not None and self.kept_postings is not None
             self.kept_terms.save(self.terms)
-            self.kept_postings.save(self.terms.to_keep())
+            if self.terms.made:  # else the file holds them already
+                self.kept_postings.save(self.terms.to_keep())
 
 
 class Update:

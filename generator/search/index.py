@@ -98,9 +98,9 @@ def encode_posting(ids: Sequence[int], count: int) -> str:
 def decode_posting(encoded: str) -> list[int]:
     """The ascending ids ``encode_posting`` wrote into ``encoded``."""
     data = base64.b64decode(encoded)
-    if data[0] == 0:
-        bits = data[1:]
-        return [8 * n + k for n, byte in enumerate(bits) if byte for k in range(8) if byte >> k & 1]
+    if data[0] == 0:  # each byte spread into eight flags, then the ids of those set
+        flags = b"".join(map(_FLAGS.__getitem__, data[1:]))
+        return list(itertools.compress(range(len(flags)), flags))
     if data[0] == 2:
         return array("H", data[1:]).tolist()
     return [int.from_bytes(data[k : k + 3], "little") for k in range(1, len(data), 3)]
@@ -112,6 +112,9 @@ def encode_postings(postings: Postings, count: int) -> Encoded:
     for term in list(postings):
         encoded[term] = encode_posting(postings.pop(term), count)
     return encoded
+
+
+_FLAGS = [bytes(byte >> bit & 1 for bit in range(8)) for byte in range(256)]
 
 
 def _bitmap(ids: Sequence[int], size: int) -> bytes:
