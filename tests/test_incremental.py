@@ -537,10 +537,10 @@ def test_index_terms_that_another_user_kept_are_not_used(
     with monkeypatch.context() as other_user:
         other_user.setattr(sealed, "sealing_key", lambda: b"\x01" * 32)
         poisoned = dict.fromkeys(known, "毒")
-        write_sealed(kept.file, [{**kept.header, "chunks": 1}, poisoned])
+        write_sealed(kept.sealed.file, [{**kept.sealed.header, "chunks": 1}, poisoned])
     made = calls_to(monkeypatch, index, "terms_of", lambda title, text: title)
     shutil.rmtree(root / "build")
-    KeptPostings(root).file.unlink()  # else the kept postings need no terms at all
+    KeptPostings(root).sealed.file.unlink()  # else the kept postings need no terms at all
     built_keeping_terms(root)
     assert len(made) == len(known)
     shards = (root / "build/public/search/t").iterdir()
@@ -610,7 +610,7 @@ def test_postings_that_another_user_kept_are_not_used(
     poisoned = {name: (order, {"毒": "AA=="}) for name, (order, _) in last.items()}
     with monkeypatch.context() as other_user:
         other_user.setattr(sealed, "sealing_key", lambda: b"\x01" * 32)
-        write_sealed_entries(kept.file, kept.header, list(poisoned.items()), 1)
+        write_sealed_entries(kept.sealed.file, kept.sealed.header, list(poisoned.items()), 1)
     body_edit(root)
     preview(root, root / "build", items)
     shards = (root / "build/public/search/t").iterdir()

@@ -71,7 +71,7 @@ def test_workers_write_the_bytes_one_process_writes(
     monkeypatch.setattr(terms, "share_postings", logged_postings)
     use_processes(monkeypatch, 3)
     read_in_processes(monkeypatch, 3)  # items read in three; the index's terms in two
-    KeptPostings(root).file.unlink()  # else the first build's postings leave none to make
+    KeptPostings(root).sealed.file.unlink()  # else the first build's postings leave none to make
     build_catalogue(BuildContext(root, tmp_path / "three", BUILD_DAY), Reuse())
     writer_of = dict(line.split()[::-1] for line in writers.read_text().splitlines())
     assert len(set(writer_of.values())) == 3  # the build and two workers rendered

@@ -31,8 +31,7 @@ from ..search.index import (
     source_key,
 )
 from ..site.views import ItemView
-from .sealed import read_sealed_entries, write_sealed_entries
-from .sources import generator_digest
+from .sealed import KeptEntries
 
 CACHE_FILE = Path(".cache/catalogue/postings.pickle")  # under the catalogue's root
 # Beyond this many changed terms, making every posting afresh is quicker. A posting
@@ -47,20 +46,15 @@ class KeptPostings:
     """The postings file of the catalogue at ``root``."""
 
     def __init__(self, root: Path) -> None:
-        self.file = root.resolve() / CACHE_FILE
-        self.header = {"root": str(root.resolve()), "version": generator_digest()}
+        self.sealed = KeptEntries(root, CACHE_FILE, 1)  # an output's postings at a time
 
     def load(self) -> Kept:
         """The postings the last build made; none if the file is missing, stale or foreign."""
-        kept: Kept = read_sealed_entries(self.file, self.header)
+        kept: Kept = self.sealed.load()
         return kept
 
     def save(self, kept: Kept) -> None:
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_sealed_entries(self.file, self.header, list(kept.items()), 1)
-        except OSError:  # a read-only checkout: the next build makes them again
-            pass
+        self.sealed.save(list(kept.items()))
 
 
 class TermsAndKeptPostings(ParallelTerms):

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..parallel.collector import paused_collector
+from .sources import generator_digest
 
 MAGIC = b"catalogue-sealed-1\n"
 MAC_SIZE = hashlib.sha256().digest_size
@@ -191,3 +192,25 @@ def tracked_by_git(path: Path) -> bool:
     except OSError:  # no git on this machine: nothing can be tracked
         return False
     return found.returncode == 0
+
+
+class KeptEntries:
+    """A sealed file of entries (``write_sealed_entries``) that builds keep for the next,
+    at ``relative`` under the catalogue's ``root``: one written for another root or by
+    another version of the generator is not used."""
+
+    def __init__(self, root: Path, relative: Path, chunk: int) -> None:
+        self.file = root.resolve() / relative
+        self.header = {"root": str(root.resolve()), "version": generator_digest()}
+        self.chunk = chunk
+
+    def load(self) -> dict[Any, Any]:
+        """The entries; none if the file is missing, stale or foreign."""
+        return read_sealed_entries(self.file, self.header)
+
+    def save(self, entries: Sequence[tuple[Any, Any]]) -> None:
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_sealed_entries(self.file, self.header, entries, self.chunk)
+        except OSError:  # a read-only checkout: the next build works them out again
+            pass

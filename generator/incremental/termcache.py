@@ -14,8 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..search.index import ItemTerms, Known
-from .sealed import read_sealed_entries, write_sealed_entries
-from .sources import generator_digest
+from .sealed import KeptEntries
 
 CACHE_FILE = Path(".cache/catalogue/terms.pickle")  # under the catalogue's root
 SAVED_CHUNK = 1_000  # texts' terms pickled together
@@ -25,14 +24,12 @@ class KeptTerms:
     """The terms file of the catalogue at ``root``."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-        self.file = self.root / CACHE_FILE
-        self.header = {"root": str(self.root), "version": generator_digest()}
+        self.sealed = KeptEntries(root, CACHE_FILE, SAVED_CHUNK)
         self.loaded: set[bytes] = set()  # the keys the file held when loaded
 
     def load(self) -> Known:
         """The terms the last build used; none if the file is missing, stale or foreign."""
-        known: Known = read_sealed_entries(self.file, self.header)
+        known: Known = self.sealed.load()
         self.loaded = set(known)
         return known
 
@@ -41,8 +38,4 @@ class KeptTerms:
         kept = [(key, terms.known[key]) for key in terms.used if key in terms.known]
         if len(kept) == len(self.loaded) and all(key in self.loaded for key, _ in kept):
             return  # the file holds them already
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_sealed_entries(self.file, self.header, kept, SAVED_CHUNK)
-        except OSError:  # a read-only checkout: the next build works them out again
-            pass
+        self.sealed.save(kept)
