@@ -193,8 +193,7 @@ class Update:
             ahead = False
             if views.changed and len(views.changed) <= EDITED_FIRST:
                 ahead = self.write_edits_first(views)
-            pages = self.write_pages(views, ahead)
-            self.write_indexes_and_data(pages)
+            self.write_the_rest(views, ahead)
         except BaseException:
             self.update.undo()
             raise
@@ -225,48 +224,51 @@ class Update:
             ctx.pages_done(self.result, "显示修改条目的列表页已写入")
         return ahead
 
-    def write_pages(self, views: ViewCache, ahead: bool) -> list[SitePages]:
-        """Every other changed page."""
-        catalogue, ctx, files = self.catalogue, self.ctx, self.files
-        writes = files.writes
-        with self.update.step() as overlay:
+    def write_the_rest(self, views: ViewCache, ahead: bool) -> None:
+        """Every other changed page, then the search indexes, reports and exports where
+        an item changed, each step moved in as it succeeds; then the record.
+
+        As in a build afresh, the reports are written in a worker (where the catalogue
+        is large enough to fork for): it starts as the pages do, writing into the last
+        step, while this process writes the pages and then the indexes.
+        """
+        out, files, catalogue, ctx = self.ctx.out, self.files, self.catalogue, self.ctx
+        processes = processes_for(len(catalogue.items))
+        with self.update.step() as data:
             pages = all_pages(
                 catalogue,
                 ctx.today,
-                overlay.folder,
+                data.folder,
                 views,
                 files,
                 self.bodies,
                 PageKeys,
                 self.plan.page_images(ctx),
             )
+            with page_workers(catalogue, pages, files, processes, pages_written=True) as workers:
+                self.write_pages(pages, ahead)
+                indexes = IndexWriter(self.plan.item_terms(ctx), previous=out)
+                write_data(pages, workers, indexes)
+            data.gone = files.gone()
+        self.check_links()
+        self.plan.record(files, pages, out)
+
+    def write_pages(self, pages: list[SitePages], ahead: bool) -> None:
+        """Every other changed page, in a step of its own (the worker writes the
+        reports into the step after it)."""
+        files, writes = self.files, self.files.writes
+        with self.update.step() as overlay:
             for site_pages in pages:
+                site = site_pages.site
+                last_step, site.out = site.out, overlay.folder / site.variant.name
                 site_pages.write()
                 site_pages.forget_listings()
-                self.result.counts[site_pages.site.variant.label] = len(site_pages.site.items)
+                site.out = last_step
+                self.result.counts[site.variant.label] = len(site.items)
             # The output is about to change: what it was made of no longer holds.
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]
         if files.writes > writes or not ahead:
-            ctx.pages_done(self.result, f"页面已写入：{len(files.changed())} 个文件有变化")
-        return pages
-
-    def write_indexes_and_data(self, pages: list[SitePages]) -> None:
-        """The search indexes, reports and exports, where an item changed; then the record.
-
-        As in a build afresh, the reports are written in a worker (where the catalogue
-        is large enough to fork for) while this process writes the indexes.
-        """
-        out, files, catalogue = self.ctx.out, self.files, self.catalogue
-        processes = processes_for(len(catalogue.items))
-        with self.update.step() as overlay:
-            for site_pages in pages:  # their next files go into the overlay
-                site_pages.site.out = overlay.folder / site_pages.site.variant.name
-            indexes = IndexWriter(self.plan.item_terms(self.ctx), previous=out)
-            with page_workers(catalogue, pages, files, processes, pages_written=True) as workers:
-                write_data(pages, workers, indexes)
-            overlay.gone = files.gone()
-        self.check_links()
-        self.plan.record(files, pages, out)
+            self.ctx.pages_done(self.result, f"页面已写入：{len(files.changed())} 个文件有变化")
 
     def check_links(self) -> None:
         """The public site's links, in the pages this update wrote: a page left as it was
