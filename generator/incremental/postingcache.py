@@ -9,7 +9,8 @@ about 3 s of a 9 s edit build (bench/README.md, "Build cost").
 The file keeps, per output, the digests of its texts in id order and its encoded
 postings. Where the digests differ only in place, the kept terms (termcache.py) say
 what the old texts held and at most ``TERMS_CHANGED_UP_TO`` terms changed, those terms'
-postings are changed; otherwise (a new item moves every older one) all are made afresh. The result is what a build afresh makes, byte for byte: the same ids go
+postings are changed; otherwise (a new item moves every older one) all are made
+afresh. The result is what a build afresh makes, byte for byte: the same ids go
 through the same ``encode_posting``. Sealed like every cache (sealed.py): postings
 from a file anyone else wrote would make the search find what the pages do not say.
 """
