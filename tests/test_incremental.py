@@ -733,6 +733,28 @@ def test_an_update_writes_its_reports_in_a_worker_to_a_fresh_builds_bytes(
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
+@pytest.mark.parametrize("workers", [False, True])
+def test_an_updates_reports_are_moved_in_with_its_indexes_after_its_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    """The worker writing an update's reports starts with its pages but writes into the
+    last step: until the indexes are in, the register still shows the last build."""
+    root, items = previewed_sample(tmp_path)
+    if workers:
+        in_workers(monkeypatch, tmp_path / "reports.log")
+    register = root / "build/intranet/register.html"
+    seen: list[bool] = []
+
+    def pages_written(result: BuildResult) -> None:
+        seen.append("修订：2026年度干部轮岗" in register.read_text(encoding="utf-8"))
+
+    internal_title(root)
+    preview(root, root / "build", items, on_pages=pages_written)
+    assert len(seen) >= 2 and not any(seen)  # the edited pages, then every changed page
+    assert "修订：2026年度干部轮岗" in register.read_text(encoding="utf-8")
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
 def test_a_report_failing_in_a_worker_puts_the_previous_output_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -260,10 +260,12 @@ class Update:
         with self.update.step() as overlay:
             for site_pages in pages:
                 site = site_pages.site
-                last_step, site.out = site.out, overlay.folder / site.variant.name
-                site_pages.write()
-                site_pages.forget_listings()
-                site.out = last_step
+                data_folder, site.out = site.out, overlay.folder / site.variant.name
+                try:
+                    site_pages.write()
+                    site_pages.forget_listings()
+                finally:
+                    site.out = data_folder  # where the reports, indexes and exports go
                 self.result.counts[site.variant.label] = len(site.items)
             # The output is about to change: what it was made of no longer holds.
             overlay.gone = [MANIFEST_FILE, INPUTS_FILE]

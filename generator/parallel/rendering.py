@@ -9,9 +9,10 @@ of it is written, with the keys of the files it wrote.
 Then the workers write the sites' reports (the staff pages take as long as an
 index) while the build process writes the indexes and exports: each site's
 reports go to one worker, which sends back the pages they listed, since the
-sitemap and the data's key count them. An update (incremental/update.py) has
-written its pages already, so its workers only write the reports. When to
-fork: processes.py.
+sitemap and the data's key count them. An update (incremental/update.py) writes
+its changed pages in the build process, so its workers only write the reports,
+starting as the pages do; the build adds the pages a worker listed after its own.
+When to fork: processes.py.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class PageWorkers:
     ``files``. ``problem_for`` turns an exception raised in a worker into the
     problem to report (None: a bug, reported with its trace). ``reports`` writes
     a site's reports, in a worker where there is one (``write_reports``).
-    ``pages_written``: the sites' pages are written already, workers write only
-    reports.
+    ``pages_written``: the build process writes the sites' pages (an update's),
+    workers write only reports.
     """
 
     def __init__(
