@@ -28,8 +28,7 @@ from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from ..source.trust import trust_context
-from .sealed import read_sealed_entries, write_sealed_entries
-from .sources import generator_digest
+from .sealed import KeptEntries, write_sealed_entries
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
 SAVED_CHUNK = 1_000  # entries pickled together (``ItemCache.save``)
@@ -97,12 +96,11 @@ def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
 class ItemCache(ItemReader):
     """A reader (catalogue.py) that keeps what it read and checked for the next load."""
 
-    def __init__(self, root: Path, saved: Path | None = None) -> None:
-        """An empty cache, or the one ``saved`` in a file, read when first needed."""
+    def __init__(self, root: Path, saved: bool = False) -> None:
+        """An empty cache, or the one ``saved`` under ``root``, read when first needed."""
         self.root = root.resolve()
-        self.version = generator_digest()
         self._entries: dict[str, CachedItem] | None = None if saved else {}
-        self._saved = saved
+        self._kept = KeptEntries(self.root, CACHE_FILE, SAVED_CHUNK)
         self._seen: set[str] = set()
         self._context = ""  # what the next load's checks depend on (``check_context``)
         # The ``file_stamps`` of the next load's files, if its caller has them already.
@@ -200,23 +198,19 @@ class ItemCache(ItemReader):
     @classmethod
     def load(cls, root: Path) -> ItemCache:
         """The cache saved under ``root``; a build with nothing to do never reads it."""
-        return cls(root, saved=root.resolve() / CACHE_FILE)
+        return cls(root, saved=True)
 
     def _read_saved(self) -> dict[str, CachedItem]:
         """The saved entries, or none if the file is missing or stale."""
-        assert self._saved is not None
-        return read_sealed_entries(self._saved, self._header())
+        return self._kept.load()
 
     def save(self) -> None:
         """Write the entries, in chunks (``sealed.write_sealed_entries``)."""
         if self._entries is None:
             return  # never read, so the saved file is still what it holds
-        target = self.root / CACHE_FILE
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_sealed_entries(target, self._header(), list(self.entries.items()), SAVED_CHUNK)
-
-    def _header(self) -> dict[str, str]:
-        return {"root": str(self.root), "version": self.version}
+        kept = self._kept
+        kept.file.parent.mkdir(parents=True, exist_ok=True)  # unlike kept.save, errors show
+        write_sealed_entries(kept.file, kept.header, list(self.entries.items()), kept.chunk)
 
 
 def check_context(root: Path, files: list[str]) -> str:
