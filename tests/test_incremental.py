@@ -880,6 +880,51 @@ def test_no_cache_writes_every_file_again_even_where_the_output_looks_current(
     assert files_of(root / "build") == built
 
 
+def test_a_build_with_nothing_to_do_still_makes_again_what_the_output_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No input changed, but files went from the output by hand: a page, a listing, a
+    search fragment (its index's items are unchanged), and a page replaced by a link to
+    a file outside. The build makes each again, as a build afresh would, and only them."""
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
+    root = copy_sample(tmp_path / "s")
+    build, secret = root / "build", tmp_path / "secret.txt"
+    build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse())
+    built = files_of(build, top=False)
+    lost = ["public/items/2026-00016.html", "intranet/catalogue/archive/index.html"]
+    lost += ["public/search/d/3.js", "kiosk/items/2026-00016.html"]
+    for path in lost:
+        (build / path).unlink()
+    secret.write_text("机密", encoding="utf-8")
+    (build / lost[-1]).symlink_to(secret)
+    result = build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse())
+    assert not result.skipped
+    assert result.written == len(lost) + 1  # and the ledger's key of the public index
+    assert not [p for p in build.rglob("*") if p.is_symlink()]
+    assert files_of(build, top=False) == built
+    assert build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse()).skipped
+
+
+def test_the_ledger_lists_only_the_plain_files_the_output_still_holds(tmp_path: Path) -> None:
+    """A folder's entry (a search index's key) goes with any file it lost."""
+    for path in ("public/a.html", "public/search/t/0.js", "public/search/meta.js", "k/b.js"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(path, encoding="utf-8")
+    files = dict.fromkeys(["public/a.html", "public/search/", "public/search/t/0.js"], "k")
+    files |= dict.fromkeys(["public/search/meta.js", "k/", "k/b.js"], "k")
+    manifest = Manifest("构建", files)
+    assert manifest.lost_from(tmp_path) == []
+    (tmp_path / "public/search/meta.js").unlink()
+    (tmp_path / "public/search/meta.js").symlink_to(tmp_path / "k/b.js")
+    (tmp_path / "public/a.html").unlink()
+    (tmp_path / "public/extra.html").write_text("不在清单中", encoding="utf-8")
+    lost = manifest.lost_from(tmp_path)
+    assert sorted(lost) == ["public/a.html", "public/search/meta.js"]
+    assert manifest.without(lost).files == dict.fromkeys(
+        ["public/search/t/0.js", "k/", "k/b.js"], "k"
+    )
+
+
 def test_a_same_size_rewrite_with_its_old_mtime_is_still_seen(tmp_path: Path) -> None:
     """Size and modification time can be put back; the change time cannot."""
     root, items = previewed_sample(tmp_path)

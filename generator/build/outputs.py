@@ -68,13 +68,14 @@ def all_pages(
 
 def write_search_index(renderer: Renderer, indexes: IndexWriter) -> None:
     """The output's search index, made only if its items or the build's inputs (catalog.yaml,
-    theme, day: the keys' build digest) changed, or the output lost it, and then writing
-    only the files whose text changed; its folder's entry in the ledger holds that key.
-    It needs none of the reports, so it is written while a worker writes them."""
+    theme, day: the keys' build digest) changed, or the output lost one of its files, and
+    then writing only the files whose text changed; its folder's entry in the ledger
+    holds that key (``Manifest.without``). It needs none of the reports, so it is written
+    while a worker writes them."""
     site, files = renderer.site, renderer.files
     folder = f"{site.variant.name}/{INDEX_DIR}/"
     key = renderer.keys.key("index", "", {"items": site.items})
-    if files.record(folder, key) or not indexes.held(site):
+    if files.record(folder, key):
         indexes.write(site, files)
     else:
         files.keep_under(folder)

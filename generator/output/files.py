@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +85,26 @@ class Manifest:
                 separator = ",\n"
             stream.write("\n}}\n")
 
+    def lost_from(self, out: Path) -> list[str]:
+        """The files listed here that ``out`` no longer holds as plain files. The ledger is
+        not trusted alone: a file may have been removed by hand since, or a link put in
+        its place, which a deploy would follow to whatever it leads to.
+
+        Counting what is held needs no set of the files (600,000 paths at 100,000 items):
+        only when the count falls short does a second walk find which are lost."""
+        listed = sum(1 for path in self.files if not path.endswith("/"))
+        if sum(1 for path in plain_files(out) if path in self.files) == listed:
+            return []
+        held = {path for path in plain_files(out) if path in self.files}
+        return [path for path in self.files if path not in held and not path.endswith("/")]
+
+    def without(self, lost: list[str]) -> Manifest:
+        """This manifest without the ``lost`` files, nor the entry of a folder that held
+        one (a search index's, which keys the index as a whole): a build makes them again."""
+        folders = [path for path in self.files if path.endswith("/")]
+        gone = {f for f in folders if any(path.startswith(f) for path in lost)}.union(lost)
+        return Manifest(self.build, {p: k for p, k in self.files.items() if p not in gone})
+
     def recorded_under(self, folder: str) -> list[tuple[str, str]]:
         """The files in ``folder`` (ending with "/"), each with its key, as recorded; not
         the folder's own entry (``build.outputs.write_search_index`` keys an index's items so)."""
@@ -92,6 +113,24 @@ class Manifest:
             for path, key in self.files.items()
             if path.startswith(folder) and path != folder
         ]
+
+
+def plain_files(out: Path) -> Iterator[str]:
+    """The plain files under ``out`` as paths relative to it ("/" between folders), links
+    left out. Told apart by the type each folder entry carries, so most file systems
+    need no ``stat`` per file: 74,000 files at 10,000 items take about 0.08 s."""
+    folders = [(str(out), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
+                    elif entry.is_file(follow_symlinks=False):
+                        yield prefix + entry.name
+        except OSError:  # gone, or not a folder: it holds nothing
+            continue
 
 
 class OutputFiles:

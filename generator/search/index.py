@@ -36,7 +36,6 @@ import json
 import math
 import os
 import shutil
-import stat
 import zlib
 from array import array
 from collections import defaultdict, deque
@@ -248,8 +247,8 @@ class IndexFiles:
     hold its text already: an edit changes the shards and the edited item's fragment,
     not the thousands of other fragments. Each file's key is a digest of its text.
 
-    ``previous`` is the output an update changes: a file the ledger says it holds is
-    written again if it is missing there or no plain file (a link to elsewhere)."""
+    ``previous`` is the output an update changes, which holds the files not made again
+    (the ledger lists only those it still holds: ``Manifest.lost_from``)."""
 
     def __init__(self, site: Site, files: OutputFiles, previous: Path | None = None) -> None:
         self.folder = site.out / INDEX_DIR
@@ -273,7 +272,7 @@ class IndexFiles:
                 continue
             source = same.folder / relative
             if self.previous is not None and not source.exists():
-                source = self.previous / path  # a plain file: ``same`` checked it
+                source = self.previous / path  # kept by ``same``: the output holds it
             target = self.folder / relative
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -282,16 +281,7 @@ class IndexFiles:
 
     def _due(self, path: str, key: str) -> bool:
         """Record ``path``'s key; must the file be made (again)?"""
-        return self.files.record(path, key) or not _plain_file(self.previous, path)
-
-
-def _plain_file(folder: Path | None, path: str) -> bool:
-    if folder is None:
-        return False
-    try:
-        return stat.S_ISREG(os.lstat(folder / path).st_mode)
-    except OSError:
-        return False
+        return self.files.record(path, key)
 
 
 class IndexWriter:
@@ -309,10 +299,6 @@ class IndexWriter:
         self.item_terms = item_terms
         self.terms: ItemTerms | None = None
         self.previous = previous
-
-    def held(self, site: Site) -> bool:
-        """Does the output an update changes still hold ``site``'s index (its table)?"""
-        return _plain_file(self.previous, f"{site.variant.name}/{INDEX_DIR}/meta.js")
 
     def write(self, site: Site, files: OutputFiles) -> None:
         index = IndexFiles(site, files, self.previous)
