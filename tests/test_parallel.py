@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUILD_DAY, copy_sample
+from conftest import BUILD_DAY, REPO, copy_sample
 from sitetext import files_of
 
 from generator import catalogue
@@ -273,3 +277,52 @@ def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kep
     # order, works out none of them again (in either process).
     monkeypatch.setattr(index, "terms_of", lambda title, text: pytest.fail(title))
     assert shared.postings(views[::-1]) == reversed_alone
+
+
+BUILD_THAT_FORKS = """
+import os, sys, time
+from pathlib import Path
+from generator.parallel.processes import fork
+
+def worker(pid_file, connection):
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(600)
+
+fork(worker, sys.argv[1])
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Is ``pid`` a process that runs (a zombie no one reaps yet has ended)?"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_a_worker_ends_with_the_build_killed_under_it(tmp_path: Path) -> None:
+    """``kill -9`` of a build must not leave its worker writing beside the output."""
+    pid_file = tmp_path / "worker.pid"
+    build = subprocess.Popen([sys.executable, "-c", BUILD_THAT_FORKS, str(pid_file)], cwd=REPO)
+    worker = 0
+    try:
+        _wait_for(lambda: pid_file.is_file() and pid_file.read_text() != "", "no worker started")
+        worker = int(pid_file.read_text())
+        assert _running(worker)
+        build.kill()
+        build.wait(timeout=120)
+        _wait_for(lambda: not _running(worker), "the worker outlived its build")
+    finally:
+        build.kill()
+        if worker and _running(worker):
+            os.kill(worker, signal.SIGKILL)

@@ -8,9 +8,12 @@ of what it touches, so very large catalogues stay in one process.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -61,10 +64,28 @@ def fork(target: Callable[..., None], *args: object) -> Worker:
     the end of a pipe the caller reads from."""
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe(duplex=False)
-    process = context.Process(target=target, args=(*args, theirs))
+    process = context.Process(target=_with_parent, args=(os.getpid(), target, *args, theirs))
     process.start()
     theirs.close()
     return process, ours
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def _with_parent(parent: int, target: Callable[..., None], *args: object) -> None:
+    """Run ``target(*args)`` in a worker that ends when the build that forked it does.
+
+    A build killed with ``kill -9`` runs no ``stop``: its worker would go on writing into
+    the build's folder beside the output (a step of an update), which the next build
+    removes as stale and the worker could make again. On Linux the kernel ends it with
+    its parent (the thread that forked it, which is the build's only one: ``processes_for``);
+    elsewhere it still finishes its work first."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the kernel was asked
+        os._exit(1)
+    target(*args)
 
 
 def stop(workers: Sequence[Worker]) -> None:
