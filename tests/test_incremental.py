@@ -54,6 +54,7 @@ from generator.source.rendered import RenderedBody, rendered_body
 RULE = "content/external/rules/2026-budget-performance.md"  # public 2026-00016
 FUNDS = "content/external/funds/2025-farmland-subsidy.md"  # has a CSV attachment
 PERSONNEL = "content/internal/personnel/2026-rotation-plan.md"
+THRESHOLDS = "content/external/procurement/2025-catalogue-thresholds.md"
 
 
 def replace_in(root: Path, rel: str, old: str, new: str) -> None:
@@ -653,6 +654,83 @@ def test_the_item_cache_survives_between_runs_and_ignores_a_broken_file(
     assert ItemCache.load(moved).entries == {}
     header = pickle.loads(saved[len(MAGIC) + MAC_SIZE :])  # the first pickle after the seal
     assert header["root"] == str(root) and header["chunks"] == -(-len(first.entries) // 7)
+
+
+def saved_state(items: ItemCache) -> dict[str, tuple[object, ...]]:
+    """What an item cache holds of each file, as a saved one would hold it."""
+    return {
+        path: (e.stamp, e.hashed_at, e.content, e.checked, e.check_problems, e.problems, e.item)
+        + ((sorted(e.item.derived), e.item.body) if e.item is not None else ())
+        for path, e in items.entries.items()
+    }
+
+
+def saves_of(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Each item cache save's entries pickled and chunks copied, as it writes them."""
+    saves: list[tuple[int, int]] = []
+
+    def noted(path: Path, header: Any, entries: Any, chunk: int, copied: Any = None) -> bool:
+        saves.append((len(entries), len(copied.kept) if copied is not None else 0))
+        return write_sealed_entries(path, header, entries, chunk, copied)
+
+    monkeypatch.setattr(itemcache, "write_sealed_entries", noted)
+    return saves
+
+
+def test_saving_the_item_cache_copies_the_chunks_whose_entries_are_as_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit changes one entry; its chunk is pickled again, the others copied. An
+    entry given a new remembered value, or forgotten, is not copied either."""
+    monkeypatch.setattr(itemcache, "SAVED_CHUNK", 7)
+    root = copy_sample(tmp_path / "s")
+    saves = saves_of(monkeypatch)
+    items = ItemCache.load(root)
+    preview(root, root / "build", items)
+    items.save()
+    chunks = -(-len(items.entries) // 7)
+    body_edit(root)
+    items = ItemCache.load(root)
+    preview(root, root / "build", items)
+    items.save()
+    assert saves[0] == (len(items.entries), 0)
+    assert saves[1][0] <= 7 and saves[1][1] == chunks - 1
+    assert saved_state(ItemCache.load(root)) == saved_state(items)
+    # From a file with copied chunks: a file is touched (hashed again, same bytes), an
+    # entry remembers more, another is forgotten.
+    os.utime(root / PERSONNEL)
+    items = ItemCache.load(root)
+    load_catalogue(root, items)  # as the last build checked them
+    remembering = items.entries[THRESHOLDS].item
+    assert remembering is not None
+    remembering.remember("测试", lambda: "新值")
+    items.entries = {path: e for path, e in items.entries.items() if path != FUNDS}
+    items.save()
+    assert 0 < saves[-1][1] < chunks - 1  # the three may share chunks
+    reloaded = ItemCache.load(root)
+    assert saved_state(reloaded) == saved_state(items)
+    assert FUNDS not in reloaded.entries and "测试" in reloaded.entries[THRESHOLDS].item.derived
+
+
+def test_a_saved_chunk_is_copied_only_from_a_file_that_still_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file changed after it was read (by another build, or by anyone else) is
+    not copied from: every entry is pickled again."""
+    monkeypatch.setattr(itemcache, "SAVED_CHUNK", 7)
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache.load(root)
+    preview(root, root / "build", items)
+    items.save()
+    saves = saves_of(monkeypatch)
+    items = ItemCache.load(root)
+    load_catalogue(root, items)
+    saved = bytearray((root / CACHE_FILE).read_bytes())
+    saved[-10] ^= 1  # in the last chunk, which is copied; the seal is left as it was
+    (root / CACHE_FILE).write_bytes(saved)
+    items.save()
+    assert saves == [(0, -(-len(items.entries) // 7)), (len(items.entries), 0)]
+    assert saved_state(ItemCache.load(root)) == saved_state(items)
 
 
 def test_a_sealed_cache_keeps_no_utf8_copy_of_the_texts_it_saved(tmp_path: Path) -> None:

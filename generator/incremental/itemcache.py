@@ -28,7 +28,14 @@ from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from ..source.trust import trust_context
-from .sealed import KeptEntries, write_sealed_entries
+from .sealed import (
+    ChangedSince,
+    Copied,
+    KeptEntries,
+    Layout,
+    read_sealed_chunks,
+    write_sealed_entries,
+)
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
 SAVED_CHUNK = 1_000  # entries pickled together (``ItemCache.save``)
@@ -101,6 +108,9 @@ class ItemCache(ItemReader):
         self.root = root.resolve()
         self._entries: dict[str, CachedItem] | None = None if saved else {}
         self._kept = KeptEntries(self.root, CACHE_FILE, SAVED_CHUNK)
+        self._layout: Layout | None = None  # of the saved file, as read
+        self._as_read: dict[str, tuple[CachedItem, int]] = {}  # and its entries, as read
+        self._changed: set[str] = set()  # entries changed in place since
         self._seen: set[str] = set()
         self._context = ""  # what the next load's checks depend on (``check_context``)
         # The ``file_stamps`` of the next load's files, if its caller has them already.
@@ -135,6 +145,7 @@ class ItemCache(ItemReader):
             content = _content_digest(file)
             if entry is not None and entry.content == content and self._attachments_same(entry):
                 entry.stamp, entry.hashed_at = stamp, hashed_at
+                self._changed.add(path)
                 found[file] = entry.item, entry.problems
                 continue
             fresh.append((file, path, stamp, hashed_at, content))
@@ -172,6 +183,7 @@ class ItemCache(ItemReader):
             return check(item)
         if entry.checked != self._context:
             entry.check_problems, entry.checked = check(item), self._context
+            self._changed.add(item.path)
         return entry.check_problems
 
     def check_all(self, items: list[Item], check: Callable[[Item], list[Problem]]) -> list[Problem]:
@@ -202,15 +214,52 @@ class ItemCache(ItemReader):
 
     def _read_saved(self) -> dict[str, CachedItem]:
         """The saved entries, or none if the file is missing or stale."""
-        return self._kept.load()
+        entries, self._layout = read_sealed_chunks(self._kept.file, self._kept.header)
+        self._as_read = {path: (entry, _remembered(entry)) for path, entry in entries.items()}
+        return entries
 
     def save(self) -> None:
-        """Write the entries, in chunks (``sealed.write_sealed_entries``)."""
+        """Write the entries, in chunks (``sealed.write_sealed_entries``): a chunk of the
+        saved file whose entries are all as read is copied, not pickled again (an edit
+        build at 10,000 items: 0.2 s instead of 1.2 s)."""
         if self._entries is None:
             return  # never read, so the saved file is still what it holds
-        kept = self._kept
+        kept, copied = self._kept, self._copied()
         kept.file.parent.mkdir(parents=True, exist_ok=True)  # unlike kept.save, errors show
-        write_sealed_entries(kept.file, kept.header, list(self.entries.items()), kept.chunk)
+        copies = set() if copied is None else {k for n in copied.kept for k in self._keys(n)}
+        entries = [(path, e) for path, e in self.entries.items() if path not in copies]
+        try:
+            write_sealed_entries(kept.file, kept.header, entries, kept.chunk, copied)
+        except ChangedSince:  # another build saved it meanwhile: pickle every entry
+            write_sealed_entries(kept.file, kept.header, list(self.entries.items()), kept.chunk)
+
+    def _copied(self) -> Copied | None:
+        """The chunks of the saved file whose every entry is still as it was read."""
+        if self._layout is None:
+            return None
+        chunks = range(len(self._layout.chunks))
+        kept = [n for n in chunks if all(map(self._as_it_was, self._keys(n)))]
+        return Copied(self._layout, kept) if kept else None
+
+    def _keys(self, chunk: int) -> list[str]:
+        assert self._layout is not None
+        return self._layout.chunks[chunk][2]
+
+    def _as_it_was(self, path: str) -> bool:
+        """Is ``path``'s entry the one read, unchanged: not read again, checked again,
+        given a new remembered value (``Item.remember``), nor forgotten?"""
+        entry, remembered = self._as_read.get(path, (None, 0))
+        return (
+            entry is not None
+            and self.entries.get(path) is entry
+            and path not in self._changed
+            and _remembered(entry) == remembered
+        )
+
+
+def _remembered(entry: CachedItem) -> int:
+    """How many values the entry's item remembers: ``Item.remember`` only adds them."""
+    return 0 if entry.item is None else len(entry.item.derived)
 
 
 def check_context(root: Path, files: list[str]) -> str:

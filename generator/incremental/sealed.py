@@ -21,6 +21,7 @@ import pickle
 import secrets
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -107,9 +108,14 @@ def unpickled(stream: BinaryIO) -> Any:
     return _Unpickler(stream).load()
 
 
+class Pickled(bytes):
+    """A part of a sealed file already pickled (a chunk copied from the last file)."""
+
+
 def write_sealed(path: Path, parts: Iterable[object]) -> bool:
-    """Pickle each of ``parts`` into ``path`` in turn, sealed, through a partial file
-    that then replaces it whole: a build reading it never finds half of one.
+    """Pickle each of ``parts`` (``Pickled`` ones as they are) into ``path`` in turn,
+    sealed, through a partial file that then replaces it whole: a build reading it
+    never finds half of one. If making a part fails, ``path`` is left as it was.
 
     Returns False (and writes nothing) when there is no key to seal with.
     """
@@ -117,43 +123,121 @@ def write_sealed(path: Path, parts: Iterable[object]) -> bool:
     if key is None:
         return False
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    with partial.open("wb") as stream:
-        stream.write(MAGIC + bytes(MAC_SIZE))  # the MAC's place, filled in below
-        sealing = _Sealing(stream, key)
-        for part in parts:
-            _Pickler(sealing, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
-        stream.seek(len(MAGIC))
-        stream.write(sealing.mac.digest())
+    try:
+        with partial.open("wb") as stream:
+            stream.write(MAGIC + bytes(MAC_SIZE))  # the MAC's place, filled in below
+            sealing = _Sealing(stream, key)
+            for part in parts:
+                if isinstance(part, Pickled):
+                    sealing.write(part)
+                else:
+                    _Pickler(sealing, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
+            stream.seek(len(MAGIC))
+            stream.write(sealing.mac.digest())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
     return True
 
 
+@dataclass
+class Layout:
+    """Where the chunks of a sealed file of entries lay when it was read, and its seal:
+    the next save can copy the chunks whose entries did not change (``Copied``) instead
+    of pickling them again."""
+
+    file: Path
+    mac: bytes
+    chunks: list[tuple[int, int, list[Any]]] = field(default_factory=list)  # span, keys
+
+
+class ChangedSince(ValueError):
+    """The file a ``Layout`` describes is no longer the one read."""
+
+
+@dataclass
+class Copied:
+    """The chunks numbered ``kept`` of the file ``layout`` describes, to write as they are."""
+
+    layout: Layout
+    kept: list[int]
+
+    def parts(self) -> Iterator[Pickled]:
+        """Each kept chunk's bytes, read while the whole file's seal is worked out again:
+        if the file changed since it was read, ``ChangedSince`` is raised (after the
+        last part), so a file that no longer verifies is never copied into a new one."""
+        key = sealing_key()
+        layout, kept = self.layout, set(self.kept)
+        if key is None:
+            raise ChangedSince("no sealing key")
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        with layout.file.open("rb") as stream:
+            if stream.read(len(MAGIC)) != MAGIC or stream.read(MAC_SIZE) != layout.mac:
+                raise ChangedSince(layout.file)
+            position = stream.tell()
+            for n, (start, end, _) in enumerate(layout.chunks):
+                mac.update(stream.read(start - position))  # the header, before the first
+                data, position = stream.read(end - start), end
+                mac.update(data)
+                if n in kept:
+                    yield Pickled(data)
+            while block := stream.read(BLOCK):
+                mac.update(block)
+        if not hmac.compare_digest(mac.digest(), layout.mac):
+            raise ChangedSince(layout.file)
+
+
 def write_sealed_entries(
-    path: Path, header: dict[str, str], entries: Sequence[tuple[Any, Any]], chunk: int
+    path: Path,
+    header: dict[str, str],
+    entries: Sequence[tuple[Any, Any]],
+    chunk: int,
+    copied: Copied | None = None,
 ) -> bool:
-    """``write_sealed`` of ``header`` (with the number of chunks), then ``entries`` in
-    chunks of ``chunk``, each pickled on its own: a pickler keeps every object it has
-    written alive until it ends, which for 100,000 items held hundreds of MB at the end
-    of the build, when its memory is at its largest."""
+    """``write_sealed`` of ``header`` (with the number of chunks), the ``copied`` chunks of
+    the last file, then ``entries`` in chunks of ``chunk``, each pickled on its own: a
+    pickler keeps every object it has written alive until it ends, which for 100,000
+    items held hundreds of MB at the end of the build, when its memory is at its largest."""
     starts = range(0, len(entries), chunk)
     chunks = (entries[start : start + chunk] for start in starts)
-    return write_sealed(path, itertools.chain([{**header, "chunks": len(starts)}], chunks))
+    kept = copied.parts() if copied is not None else iter(())
+    count = len(starts) + (len(copied.kept) if copied is not None else 0)
+    return write_sealed(path, itertools.chain([{**header, "chunks": count}], kept, chunks))
 
 
 def read_sealed_entries(path: Path, header: dict[str, str]) -> dict[Any, Any]:
     """The entries ``write_sealed_entries`` wrote into ``path`` under ``header``; none if
     the file is missing, truncated, not sealed by this user or holds another header."""
+    return read_sealed_chunks(path, header)[0]
+
+
+def read_sealed_chunks(path: Path, header: dict[str, str]) -> tuple[dict[Any, Any], Layout | None]:
+    """``read_sealed_entries``, and where each chunk lay (None when nothing was read)."""
     entries: dict[Any, Any] = {}
     try:  # unpickling many small objects is several times faster without collections
         with paused_collector(), opened_sealed(path) as stream:
+            layout = Layout(path, _mac_of(stream))
             found = unpickled(stream)
             if not isinstance(found, dict) or any(found.get(k) != v for k, v in header.items()):
-                return {}
+                return {}, None
             for _ in range(found["chunks"]):
-                entries.update(unpickled(stream))
+                start = stream.tell()
+                chunk = dict(unpickled(stream))
+                layout.chunks.append((start, stream.tell(), list(chunk)))
+                entries.update(chunk)
     except Exception:  # a missing, truncated, foreign or unsealed file is not used
-        return {}
-    return entries
+        return {}, None
+    return entries, layout
+
+
+def _mac_of(stream: BinaryIO) -> bytes:
+    """The seal of the file ``opened_sealed`` gave, leaving it where it was."""
+    here = stream.tell()
+    stream.seek(len(MAGIC))
+    mac = stream.read(MAC_SIZE)
+    stream.seek(here)
+    return mac
 
 
 @contextlib.contextmanager
