@@ -25,7 +25,7 @@ from sitetext import files_of
 
 from generator.build import BuildContext, BuildRefused, BuildResult, build_catalogue, pipeline
 from generator.catalogue import Catalogue, load_catalogue
-from generator.incremental import fingerprint, itemcache, postingcache, sealed
+from generator.incremental import fingerprint, itemcache, postingcache, sealed, termcache
 from generator.incremental import update as update_module
 from generator.incremental.itemcache import CACHE_FILE, ItemCache
 from generator.incremental.lastbuild import LastBuild, remembered_file
@@ -665,15 +665,16 @@ def saved_state(items: ItemCache) -> dict[str, tuple[object, ...]]:
     }
 
 
-def saves_of(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """Each item cache save's entries pickled and chunks copied, as it writes them."""
+def saves_of(monkeypatch: pytest.MonkeyPatch, file: Path = CACHE_FILE) -> list[tuple[int, int]]:
+    """Each save of a kept ``file``: its entries pickled and chunks copied."""
     saves: list[tuple[int, int]] = []
 
     def noted(path: Path, header: Any, entries: Any, chunk: int, copied: Any = None) -> bool:
-        saves.append((len(entries), len(copied.kept) if copied is not None else 0))
+        if path.name == file.name:
+            saves.append((len(entries), len(copied.kept) if copied is not None else 0))
         return write_sealed_entries(path, header, entries, chunk, copied)
 
-    monkeypatch.setattr(itemcache, "write_sealed_entries", noted)
+    monkeypatch.setattr(sealed, "write_sealed_entries", noted)
     return saves
 
 
@@ -710,6 +711,22 @@ def test_saving_the_item_cache_copies_the_chunks_whose_entries_are_as_read(
     reloaded = ItemCache.load(root)
     assert saved_state(reloaded) == saved_state(items)
     assert FUNDS not in reloaded.entries and "测试" in reloaded.entries[THRESHOLDS].item.derived
+
+
+def test_the_terms_file_copies_the_chunks_of_texts_left_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(termcache, "SAVED_CHUNK", 5)
+    root, items = previewed_sample(tmp_path)
+    saves = saves_of(monkeypatch, termcache.CACHE_FILE)
+    body_edit(root)
+    plan = Reuse(items=items)
+    build_catalogue(BuildContext(root, root / "build", BUILD_DAY, preview=True), plan)
+    assert plan.terms is not None
+    kept = KeptTerms(root).load()
+    assert kept == {key: plan.terms.known[key] for key in plan.terms.used}
+    [(pickled, copied)] = saves
+    assert copied > 0 and pickled <= 5 + 1  # the chunk that held the old text, the new one
 
 
 def test_a_saved_chunk_is_copied_only_from_a_file_that_still_verifies(

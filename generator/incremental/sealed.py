@@ -20,7 +20,7 @@ import os
 import pickle
 import secrets
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -281,20 +281,51 @@ def tracked_by_git(path: Path) -> bool:
 class KeptEntries:
     """A sealed file of entries (``write_sealed_entries``) that builds keep for the next,
     at ``relative`` under the catalogue's ``root``: one written for another root or by
-    another version of the generator is not used."""
+    another version of the generator is not used.
+
+    Saving copies each chunk of the file as loaded whose entries are all kept as they
+    were read (``as_read``), instead of pickling them again."""
 
     def __init__(self, root: Path, relative: Path, chunk: int) -> None:
         self.file = root.resolve() / relative
         self.header = {"root": str(root.resolve()), "version": generator_digest()}
         self.chunk = chunk
+        self.layout: Layout | None = None  # of the file as loaded
 
     def load(self) -> dict[Any, Any]:
         """The entries; none if the file is missing, stale or foreign."""
-        return read_sealed_entries(self.file, self.header)
+        entries, self.layout = read_sealed_chunks(self.file, self.header)
+        return entries
 
-    def save(self, entries: Sequence[tuple[Any, Any]]) -> None:
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+    def save(
+        self, entries: Sequence[tuple[Any, Any]], as_read: Callable[[Any], bool] | None = None
+    ) -> None:
+        """``write``, unless the file cannot be written (a read-only checkout: the next
+        build works them out again)."""
+        with contextlib.suppress(OSError):
+            self.write(entries, as_read)
+
+    def write(
+        self, entries: Sequence[tuple[Any, Any]], as_read: Callable[[Any], bool] | None = None
+    ) -> None:
+        """Write ``entries``, copying the loaded file's chunks whose every key ``as_read``
+        (its entry is in ``entries`` with the value read). If that file changed since
+        (``ChangedSince``), every entry is pickled."""
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        copied = self._copied(as_read)
+        if copied is None:
             write_sealed_entries(self.file, self.header, entries, self.chunk)
-        except OSError:  # a read-only checkout: the next build works them out again
-            pass
+            return
+        taken = {key for n in copied.kept for key in copied.layout.chunks[n][2]}
+        rest = [(key, value) for key, value in entries if key not in taken]
+        try:
+            write_sealed_entries(self.file, self.header, rest, self.chunk, copied)
+        except ChangedSince:
+            write_sealed_entries(self.file, self.header, entries, self.chunk)
+
+    def _copied(self, as_read: Callable[[Any], bool] | None) -> Copied | None:
+        if self.layout is None or as_read is None:
+            return None
+        chunks = enumerate(self.layout.chunks)
+        kept = [n for n, (_, _, keys) in chunks if all(map(as_read, keys))]
+        return Copied(self.layout, kept) if kept else None

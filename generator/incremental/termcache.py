@@ -38,4 +38,5 @@ class KeptTerms:
         kept = [(key, terms.known[key]) for key in terms.used if key in terms.known]
         if len(kept) == len(self.loaded) and all(key in self.loaded for key, _ in kept):
             return  # the file holds them already
-        self.sealed.save(kept)
+        keys = {key for key, _ in kept}  # a key's terms never change: its text's digest
+        self.sealed.save(kept, keys.__contains__)
