@@ -12,6 +12,7 @@ import os
 import pickle
 import re
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from generator.incremental.sealed import (
 from generator.incremental.termcache import KeptTerms
 from generator.incremental.update import Reuse
 from generator.incremental.viewcache import ViewCache
-from generator.output.files import Manifest, OutputFiles
+from generator.output.files import LOST, Manifest, OutputFiles
 from generator.output.writer import OutputUpdate
 from generator.parallel import processes, reading
 from generator.search import index, kiosk
@@ -665,6 +666,18 @@ def saved_state(items: ItemCache) -> dict[str, tuple[object, ...]]:
     }
 
 
+def checked_on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Have item checks run on ``day`` (``itemcache.check_context``), not whatever day
+    the test happens to run on (it may straddle midnight)."""
+
+    class Day(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return day
+
+    monkeypatch.setattr(itemcache, "dt", SimpleNamespace(date=Day))
+
+
 def saves_of(monkeypatch: pytest.MonkeyPatch, file: Path = CACHE_FILE) -> list[tuple[int, int]]:
     """Each save of a kept ``file``: its entries pickled and chunks copied."""
     saves: list[tuple[int, int]] = []
@@ -684,6 +697,7 @@ def test_saving_the_item_cache_copies_the_chunks_whose_entries_are_as_read(
     """An edit changes one entry; its chunk is pickled again, the others copied. An
     entry given a new remembered value, or forgotten, is not copied either."""
     monkeypatch.setattr(itemcache, "SAVED_CHUNK", 7)
+    checked_on(monkeypatch, BUILD_DAY)
     root = copy_sample(tmp_path / "s")
     saves = saves_of(monkeypatch)
     items = ItemCache.load(root)
@@ -707,10 +721,16 @@ def test_saving_the_item_cache_copies_the_chunks_whose_entries_are_as_read(
     remembering.remember("测试", lambda: "新值")
     items.entries = {path: e for path, e in items.entries.items() if path != FUNDS}
     items.save()
-    assert 0 < saves[-1][1] < chunks - 1  # the three may share chunks
+    assert 0 < saves[-1][1] < chunks  # the three changes may share chunks
     reloaded = ItemCache.load(root)
     assert saved_state(reloaded) == saved_state(items)
     assert FUNDS not in reloaded.entries and "测试" in reloaded.entries[THRESHOLDS].item.derived
+    # The next day every item is checked again: no chunk is as read.
+    checked_on(monkeypatch, BUILD_DAY + dt.timedelta(days=1))
+    load_catalogue(root, reloaded)
+    reloaded.save()
+    assert saves[-1] == (len(reloaded.entries), 0)
+    assert saved_state(ItemCache.load(root)) == saved_state(reloaded)
 
 
 def test_the_terms_file_copies_the_chunks_of_texts_left_as_they_were(
@@ -732,9 +752,10 @@ def test_the_terms_file_copies_the_chunks_of_texts_left_as_they_were(
 def test_a_saved_chunk_is_copied_only_from_a_file_that_still_verifies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cache file changed after it was read (by another build, or by anyone else) is
-    not copied from: every entry is pickled again."""
+    """A cache file changed after it was read (by another build, or by anyone else), or
+    removed, is not copied from: every entry is pickled again."""
     monkeypatch.setattr(itemcache, "SAVED_CHUNK", 7)
+    checked_on(monkeypatch, BUILD_DAY)
     root = copy_sample(tmp_path / "s")
     items = ItemCache.load(root)
     preview(root, root / "build", items)
@@ -748,6 +769,23 @@ def test_a_saved_chunk_is_copied_only_from_a_file_that_still_verifies(
     items.save()
     assert saves == [(0, -(-len(items.entries) // 7)), (len(items.entries), 0)]
     assert saved_state(ItemCache.load(root)) == saved_state(items)
+    items = ItemCache.load(root)
+    load_catalogue(root, items)
+    (root / CACHE_FILE).unlink()  # rm -rf .cache, while a build runs
+    items.save()
+    assert saved_state(ItemCache.load(root)) == saved_state(items)
+
+
+def test_a_cache_file_another_user_could_write_is_not_read(tmp_path: Path) -> None:
+    """It is read twice (verified, then unpickled): no one else may change it between."""
+    root = copy_sample(tmp_path / "s")
+    items = ItemCache(root)
+    load_catalogue(root, items)
+    items.save()
+    assert stat.S_IMODE(os.stat(root / CACHE_FILE).st_mode) == 0o600
+    assert ItemCache.load(root).entries
+    os.chmod(root / CACHE_FILE, 0o620)
+    assert ItemCache.load(root).entries == {}
 
 
 def test_a_sealed_cache_keeps_no_utf8_copy_of_the_texts_it_saved(tmp_path: Path) -> None:
@@ -1000,8 +1038,36 @@ def test_a_build_with_nothing_to_do_still_makes_again_what_the_output_lost(
     assert build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse()).skipped
 
 
+def test_a_link_where_a_page_no_longer_made_was_is_set_aside(tmp_path: Path) -> None:
+    """A page replaced by a link, then its item deleted: the link goes as the page would."""
+    root, items = previewed_sample(tmp_path)
+    page, secret = root / "build/public/items/2025-00002.html", tmp_path / "secret.txt"
+    assert page.is_file()
+    secret.write_text("机密", encoding="utf-8")
+    page.unlink()
+    page.symlink_to(secret)
+    deleted_item(root)
+    preview(root, root / "build", items)
+    assert not page.is_symlink() and not page.exists()
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
+def test_an_update_never_writes_through_a_folder_replaced_by_a_link(tmp_path: Path) -> None:
+    """Every page under a linked folder is made again, in a folder of the output's own."""
+    root, items = previewed_sample(tmp_path)
+    items_folder, elsewhere = root / "build/public/items", tmp_path / "elsewhere"
+    shutil.move(items_folder, elsewhere)
+    items_folder.symlink_to(elsewhere, target_is_directory=True)
+    before = files_of(elsewhere)
+    body_edit(root)
+    preview(root, root / "build", items)
+    assert files_of(elsewhere) == before
+    assert not [p for p in (root / "build").rglob("*") if p.is_symlink()]
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
 def test_the_ledger_lists_only_the_plain_files_the_output_still_holds(tmp_path: Path) -> None:
-    """A folder's entry (a search index's key) goes with any file it lost."""
+    """A folder's entry (a search index's key) is lost with any file it lost."""
     for path in ("public/a.html", "public/search/t/0.js", "public/search/meta.js", "k/b.js"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(path, encoding="utf-8")
@@ -1015,9 +1081,11 @@ def test_the_ledger_lists_only_the_plain_files_the_output_still_holds(tmp_path: 
     (tmp_path / "public/extra.html").write_text("不在清单中", encoding="utf-8")
     lost = manifest.lost_from(tmp_path)
     assert sorted(lost) == ["public/a.html", "public/search/meta.js"]
-    assert manifest.without(lost).files == dict.fromkeys(
-        ["public/search/t/0.js", "k/", "k/b.js"], "k"
-    )
+    marked = manifest.marked_lost(lost).files
+    assert marked.keys() == files.keys()
+    lost_too = {"public/a.html", "public/search/meta.js", "public/search/"}
+    assert {path for path, key in marked.items() if key == LOST} == lost_too
+    assert {marked[path] for path in files.keys() - lost_too} == {"k"}
 
 
 def test_a_same_size_rewrite_with_its_old_mtime_is_still_seen(tmp_path: Path) -> None:

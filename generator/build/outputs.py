@@ -70,7 +70,7 @@ def write_search_index(renderer: Renderer, indexes: IndexWriter) -> None:
     """The output's search index, made only if its items or the build's inputs (catalog.yaml,
     theme, day: the keys' build digest) changed, or the output lost one of its files, and
     then writing only the files whose text changed; its folder's entry in the ledger
-    holds that key (``Manifest.without``). It needs none of the reports, so it is written
+    holds that key (``Manifest.marked_lost``). It needs none of the reports, so it is written
     while a worker writes them."""
     site, files = renderer.site, renderer.files
     folder = f"{site.variant.name}/{INDEX_DIR}/"

@@ -123,8 +123,11 @@ def write_sealed(path: Path, parts: Iterable[object]) -> bool:
     if key is None:
         return False
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)  # a killed build's, whose process number this one has
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(partial, flags, 0o600)  # this user's alone: ``verified_sealed``
     try:
-        with partial.open("wb") as stream:
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(MAGIC + bytes(MAC_SIZE))  # the MAC's place, filled in below
             sealing = _Sealing(stream, key)
             for part in parts:
@@ -167,6 +170,12 @@ class Copied:
         """Each kept chunk's bytes, read while the whole file's seal is worked out again:
         if the file changed since it was read, ``ChangedSince`` is raised (after the
         last part), so a file that no longer verifies is never copied into a new one."""
+        try:
+            yield from self._parts()
+        except OSError as error:  # gone since (``rm -rf .cache``), or unreadable
+            raise ChangedSince(self.layout.file) from error
+
+    def _parts(self) -> Iterator[Pickled]:
         key = sealing_key()
         layout, kept = self.layout, set(self.kept)
         if key is None:
@@ -216,8 +225,8 @@ def read_sealed_chunks(path: Path, header: dict[str, str]) -> tuple[dict[Any, An
     """``read_sealed_entries``, and where each chunk lay (None when nothing was read)."""
     entries: dict[Any, Any] = {}
     try:  # unpickling many small objects is several times faster without collections
-        with paused_collector(), opened_sealed(path) as stream:
-            layout = Layout(path, _mac_of(stream))
+        with paused_collector(), verified_sealed(path) as (stream, seal):
+            layout = Layout(path, seal)
             found = unpickled(stream)
             if not isinstance(found, dict) or any(found.get(k) != v for k, v in header.items()):
                 return {}, None
@@ -231,26 +240,31 @@ def read_sealed_chunks(path: Path, header: dict[str, str]) -> tuple[dict[Any, An
     return entries, layout
 
 
-def _mac_of(stream: BinaryIO) -> bytes:
-    """The seal of the file ``opened_sealed`` gave, leaving it where it was."""
-    here = stream.tell()
-    stream.seek(len(MAGIC))
-    mac = stream.read(MAC_SIZE)
-    stream.seek(here)
-    return mac
-
-
 @contextlib.contextmanager
 def opened_sealed(path: Path) -> Iterator[BinaryIO]:
     """``path`` opened at its first pickle (read each with ``unpickled``), once its seal
     is verified; raises ``ValueError`` for a file not sealed by this user, ``OSError``
     for a missing one."""
+    with verified_sealed(path) as (stream, _):
+        yield stream
+
+
+@contextlib.contextmanager
+def verified_sealed(path: Path) -> Iterator[tuple[BinaryIO, bytes]]:
+    """``opened_sealed``, and the seal it verified.
+
+    The file is read twice, to verify it and then to unpickle it, so a file that
+    someone else could change in between is refused: it must be this user's, and
+    writable by no one else (``write_sealed`` makes it so)."""
     key = sealing_key()
     if key is None:
         raise ValueError("no sealing key")
     if tracked_by_git(path):
         raise ValueError(f"{path} is in the repository: a cache is never committed")
     with path.open("rb") as stream:
+        status = os.fstat(stream.fileno())
+        if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+            raise ValueError(f"{path} is writable by another user")
         if stream.read(len(MAGIC)) != MAGIC:
             raise ValueError("not a sealed file")
         expected = stream.read(MAC_SIZE)
@@ -261,7 +275,7 @@ def opened_sealed(path: Path) -> Iterator[BinaryIO]:
         if not hmac.compare_digest(mac.digest(), expected):
             raise ValueError("the seal does not match: not written by this user's builds")
         stream.seek(start)
-        yield stream
+        yield stream, expected
 
 
 def tracked_by_git(path: Path) -> bool:
@@ -326,6 +340,9 @@ class KeptEntries:
     def _copied(self, as_read: Callable[[Any], bool] | None) -> Copied | None:
         if self.layout is None or as_read is None:
             return None
+        # Small chunks (of entries new since) are pickled again with the rest, so they
+        # merge rather than pile up one per build.
         chunks = enumerate(self.layout.chunks)
-        kept = [n for n, (_, _, keys) in chunks if all(map(as_read, keys))]
+        full = self.chunk // 2
+        kept = [n for n, (_, _, keys) in chunks if len(keys) >= full and all(map(as_read, keys))]
         return Copied(self.layout, kept) if kept else None

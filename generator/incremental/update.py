@@ -122,7 +122,7 @@ class Reuse(Plan):
         build = build_digest(catalogue.root, theme_dir(catalogue.root), ctx.today, ctx.mode)
         previous = Manifest.load(ctx.out) if self.reuse_output else None
         if previous is not None:  # what the output lost since is made again
-            previous = previous.without(previous.lost_from(ctx.out))
+            previous = previous.marked_lost(previous.lost_from(ctx.out))
         self.previous = previous is not None
         files = OutputFiles(build, previous)
         if self.last is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 MANIFEST_FILE = ".catalogue-files.json"  # in the output: each file's key
 MANIFEST_FORMAT = 1
+LOST = "\0lost"  # the key of a file the output lost since it was recorded: never a file's key
 # In the output while an update changes it: a build killed before it finished left
 # some files changed and its records not, so nothing recorded there can be trusted.
 IN_PROGRESS_FILE = ".catalogue-in-progress"
@@ -98,12 +99,14 @@ class Manifest:
         held = {path for path in plain_files(out) if path in self.files}
         return [path for path in self.files if path not in held and not path.endswith("/")]
 
-    def without(self, lost: list[str]) -> Manifest:
-        """This manifest without the ``lost`` files, nor the entry of a folder that held
-        one (a search index's, which keys the index as a whole): a build makes them again."""
+    def marked_lost(self, lost: list[str]) -> Manifest:
+        """This manifest with the ``lost`` files, and the entry of a folder that held one (a
+        search index's, which keys the index as a whole), under a key no build makes:
+        each is made again, or set aside if this build no longer makes it (a link left
+        where a withdrawn item's page was would otherwise stay in the output for good)."""
         folders = [path for path in self.files if path.endswith("/")]
         gone = {f for f in folders if any(path.startswith(f) for path in lost)}.union(lost)
-        return Manifest(self.build, {p: k for p, k in self.files.items() if p not in gone})
+        return Manifest(self.build, {p: LOST if p in gone else k for p, k in self.files.items()})
 
     def recorded_under(self, folder: str) -> list[tuple[str, str]]:
         """The files in ``folder`` (ending with "/"), each with its key, as recorded; not
@@ -116,10 +119,19 @@ class Manifest:
 
 
 def plain_files(out: Path) -> Iterator[str]:
-    """The plain files under ``out`` as paths relative to it ("/" between folders), links
-    left out. Told apart by the type each folder entry carries, so most file systems
-    need no ``stat`` per file: 74,000 files at 10,000 items take about 0.08 s."""
-    folders = [(str(out), "")]
+    """The plain files in the output's own folders (not those whose name starts with a
+    dot, as a deploy's ``.git``), as paths relative to ``out`` ("/" between folders),
+    links left out. Told apart by the type each folder entry carries, so most file
+    systems need no ``stat`` per file: 74,000 files at 10,000 items take about 0.08 s."""
+    try:
+        with os.scandir(out) as entries:
+            folders = [
+                (entry.path, entry.name + "/")
+                for entry in entries
+                if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")
+            ]
+    except OSError:
+        return
     while folders:
         folder, prefix = folders.pop()
         try:

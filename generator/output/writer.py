@@ -239,11 +239,15 @@ class OutputUpdate:
         self._moved.append(relative)
 
     def _move_in(self, folder: Path, prefix: str = "") -> None:
-        """Move ``folder``'s files into the output."""
+        """Move ``folder``'s files into the output. Nothing is written through a link
+        found in the output (put there by hand: it could lead anywhere); the link, or a
+        file where a folder goes, is set aside like any file replaced."""
         for entry in sorted(folder.iterdir()):
             relative = prefix + entry.name
             destination = self.out / relative
             if entry.is_dir():
+                if destination.is_symlink() or destination.is_file():
+                    self._set_aside(relative)
                 if not destination.is_dir():
                     destination.mkdir()
                     self._added[relative] = None

@@ -62,6 +62,7 @@ class WorkerDied(Exception):
 def fork(target: Callable[..., None], *args: object) -> Worker:
     """Start ``target(*args, connection)`` in a forked process; ``connection`` is
     the end of a pipe the caller reads from."""
+    assert threading.current_thread() is threading.main_thread(), "see _with_parent"
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe(duplex=False)
     process = context.Process(target=_with_parent, args=(os.getpid(), target, *args, theirs))
@@ -71,6 +72,7 @@ def fork(target: Callable[..., None], *args: object) -> Worker:
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 def _with_parent(parent: int, target: Callable[..., None], *args: object) -> None:
@@ -79,10 +81,11 @@ def _with_parent(parent: int, target: Callable[..., None], *args: object) -> Non
     A build killed with ``kill -9`` runs no ``stop``: its worker would go on writing into
     the build's folder beside the output (a step of an update), which the next build
     removes as stale and the worker could make again. On Linux the kernel ends it with
-    its parent (the thread that forked it, which is the build's only one: ``processes_for``);
-    elsewhere it still finishes its work first."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    its parent: strictly, with the thread that forked it, so ``fork`` is called from the
+    main thread alone (``processes_for`` forks nothing once there are others). Elsewhere,
+    or if the kernel refuses, it still finishes its work first."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # -1 on refusal: no worse than before
     if os.getppid() != parent:  # the build died before the kernel was asked
         os._exit(1)
     target(*args)
