@@ -986,7 +986,7 @@ def test_a_build_with_nothing_to_do_never_reads_the_item_cache(
     def unexpected(*args: object) -> None:
         raise AssertionError("the item cache was read")
 
-    monkeypatch.setattr(sealed, "read_sealed_entries", unexpected)  # by ``KeptEntries.load``
+    monkeypatch.setattr(sealed, "read_sealed_chunks", unexpected)  # by ``KeptEntries.load``
     saved = ItemCache.load(root)
     assert build_catalogue(
         BuildContext(root, root / "build", BUILD_DAY), Reuse(items=saved)

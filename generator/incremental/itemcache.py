@@ -28,9 +28,7 @@ from ..problems import Problem
 from ..source.config import CATALOG_FILE
 from ..source.items import Item
 from ..source.trust import trust_context
-from .sealed import (
-    KeptEntries,
-)
+from .sealed import KeptEntries
 
 CACHE_FILE = Path(".cache/catalogue/items.pickle")  # under the catalogue's root
 SAVED_CHUNK = 1_000  # entries pickled together (``ItemCache.save``)

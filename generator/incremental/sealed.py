@@ -215,14 +215,10 @@ def write_sealed_entries(
     return write_sealed(path, itertools.chain([{**header, "chunks": count}], kept, chunks))
 
 
-def read_sealed_entries(path: Path, header: dict[str, str]) -> dict[Any, Any]:
-    """The entries ``write_sealed_entries`` wrote into ``path`` under ``header``; none if
-    the file is missing, truncated, not sealed by this user or holds another header."""
-    return read_sealed_chunks(path, header)[0]
-
-
 def read_sealed_chunks(path: Path, header: dict[str, str]) -> tuple[dict[Any, Any], Layout | None]:
-    """``read_sealed_entries``, and where each chunk lay (None when nothing was read)."""
+    """The entries ``write_sealed_entries`` wrote into ``path`` under ``header``, and where
+    each chunk lay; none (and None) if the file is missing, truncated, not sealed by this
+    user or holds another header."""
     entries: dict[Any, Any] = {}
     try:  # unpickling many small objects is several times faster without collections
         with paused_collector(), verified_sealed(path) as (stream, seal):

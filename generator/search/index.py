@@ -247,8 +247,8 @@ class IndexFiles:
     hold its text already: an edit changes the shards and the edited item's fragment,
     not the thousands of other fragments. Each file's key is a digest of its text.
 
-    ``previous`` is the output an update changes, which holds the files not made again
-    (the ledger lists only those it still holds: ``Manifest.lost_from``)."""
+    ``previous`` is the output an update changes, which holds every file not made again
+    (one it lost since has a key no build makes: ``Manifest.marked_lost``)."""
 
     def __init__(self, site: Site, files: OutputFiles, previous: Path | None = None) -> None:
         self.folder = site.out / INDEX_DIR
