@@ -14,7 +14,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..output.files import Manifest, in_progress
+from ..output.files import holds_its_files, in_progress
 from ..problems import CODES, Problem, Severity
 from ..site.render import THEMES_DIR
 from ..source.config import CATALOG_FILE
@@ -55,10 +55,10 @@ def input_fingerprint(
     return None if newest >= now_ns - RACY_NS else digest.hexdigest()
 
 
-def up_to_date(out: Path, fingerprint: str | None) -> bool:
+def up_to_date(out: Path, fingerprint: str | None, folders: Path) -> bool:
     """Was ``out`` built from these inputs, and does it still hold every file it was made
-    of? A file removed by hand, or a link put in its place, is made again by an update
-    (0.1 s more for a build with nothing to do at 10,000 items)."""
+    of (``folders``: where its folders' times are kept)? A file removed by hand, or a
+    link put in its place, is made again by an update."""
     marker = out / INPUTS_FILE
     if not (
         fingerprint is not None
@@ -67,8 +67,7 @@ def up_to_date(out: Path, fingerprint: str | None) -> bool:
         and marker.read_text(encoding="utf-8") == fingerprint
     ):
         return False
-    manifest = Manifest.load(out)
-    return manifest is not None and not manifest.lost_from(out)
+    return holds_its_files(out, folders)
 
 
 def record_inputs(out: Path, fingerprint: str | None) -> None:

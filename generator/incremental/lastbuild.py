@@ -30,6 +30,11 @@ def remembered_file(root: Path, out: Path) -> Path:
     return root.resolve() / REMEMBERED_DIR / f"{name[:32]}.pickle"
 
 
+def remembered_folders(root: Path, out: Path) -> Path:
+    """Where the change times of ``out``'s folders are kept (``output.files.record_folders``)."""
+    return remembered_file(root, out).with_suffix(".folders.json")
+
+
 @dataclass
 class LastBuild:
     """The record one build leaves for the next; empty before the first."""

@@ -18,7 +18,14 @@ from ..build.links import refuse_broken_links
 from ..build.outputs import all_pages, make_site
 from ..build.pipeline import Plan, page_workers, write_data
 from ..catalogue import Catalogue, ItemReader
-from ..output.files import MANIFEST_FILE, Manifest, OutputFiles, in_progress, mark_in_progress
+from ..output.files import (
+    MANIFEST_FILE,
+    Manifest,
+    OutputFiles,
+    in_progress,
+    mark_in_progress,
+    record_folders,
+)
 from ..output.writer import OutputUpdate
 from ..parallel.processes import processes_for
 from ..parallel.reading import ParallelReader
@@ -40,7 +47,7 @@ from .fingerprint import (
     up_to_date,
 )
 from .itemcache import ItemCache, Stamp, file_stamps
-from .lastbuild import LastBuild
+from .lastbuild import LastBuild, remembered_folders
 from .pagecache import PageKeys, build_digest
 from .pageimages import SealedPageImages
 from .postingcache import KeptPostings, TermsAndKeptPostings
@@ -78,6 +85,7 @@ class Reuse(Plan):
         self.kept_terms: KeptTerms | None = None
         self.kept_postings: KeptPostings | None = None
         self.terms: TermsAndKeptPostings | None = None  # what this build's indexes used
+        self.manifest: Manifest | None = None  # the ledger of the files this build made
 
     def up_to_date(self, ctx: BuildContext) -> bool:
         """Compares the inputs' fingerprint with the output's, keeping what it stat'ed
@@ -89,7 +97,8 @@ class Reuse(Plan):
             ctx.root.resolve(), ctx.today, ctx.mode, self.stamps, now
         )
         # Without reuse_output nothing of the output is trusted, its record included.
-        return self.reuse_output and up_to_date(ctx.out, self.fingerprint)
+        folders = remembered_folders(ctx.root, ctx.out)
+        return self.reuse_output and up_to_date(ctx.out, self.fingerprint, folders)
 
     def reader(self, ctx: BuildContext) -> ItemReader:
         if self.items is None:
@@ -148,6 +157,7 @@ class Reuse(Plan):
         assert self.last is not None
         self.last.listings = Listings.of(files.manifest.build, self.last.views, pages)
         files.manifest.save(folder)
+        self.manifest = files.manifest
 
     def kept_warnings(self, ctx: BuildContext) -> list[Problem]:
         return recorded_warnings(ctx.out)
@@ -160,6 +170,8 @@ class Reuse(Plan):
         record_inputs(ctx.out, self.fingerprint)
         if in_progress(ctx.out):  # an update's: every file and record is now written
             mark_in_progress(ctx.out, False)
+        if self.manifest is not None:  # last: nothing changes the output's folders after
+            record_folders(ctx.out, self.manifest, remembered_folders(ctx.root, ctx.out))
         if self.terms is not None:  # for the next build: the output is complete
             assert self.kept_terms is not None and self.kept_postings is not None
             self.kept_terms.save(self.terms)
