@@ -1042,22 +1042,24 @@ def test_a_build_with_nothing_to_do_reads_the_ledger_only_when_a_folder_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each folder's change time is kept: while all are as kept, the output is whole
-    without listing its files (two seconds at 100,000 items)."""
+    without listing its files (two seconds at 100,000 items); an update does the same."""
     monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # the sample was copied just now
-    root = copy_sample(tmp_path / "s")
-    build = root / "build"
-    build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse())
+    root, items = previewed_sample(tmp_path)
+    build, page = root / "build", root / "build/kiosk/items/2026-00016.html"
     read = calls_to(monkeypatch, Manifest, "lost_from", lambda manifest, out: "")
-    assert build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse()).skipped
+    assert preview(root, build, items).skipped
     assert read == []
     (build / "public/items/说明.txt").write_text("手工放入", encoding="utf-8")
-    assert build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse()).skipped
+    assert preview(root, build, items).skipped
     assert len(read) == 1  # a folder changed, and nothing was lost
-    assert build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse()).skipped
+    assert preview(root, build, items).skipped
     assert len(read) == 1  # the folders' times kept again
-    (build / "kiosk/items/2026-00016.html").unlink()
-    assert not build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse()).skipped
-    assert (build / "kiosk/items/2026-00016.html").is_file()
+    body_edit(root)
+    assert not preview(root, build, items).skipped
+    assert len(read) == 1 and "第 一 条" in page.read_text(encoding="utf-8")
+    page.unlink()
+    assert not preview(root, build, items).skipped
+    assert len(read) == 3 and page.is_file()  # in the check for a no-op, then the update
 
 
 def test_a_link_where_a_page_no_longer_made_was_is_set_aside(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from ..output.files import (
     MANIFEST_FILE,
     Manifest,
     OutputFiles,
+    folders_as_recorded,
     in_progress,
     mark_in_progress,
     record_folders,
@@ -130,8 +131,9 @@ class Reuse(Plan):
     def files(self, catalogue: Catalogue, ctx: BuildContext) -> OutputFiles:
         build = build_digest(catalogue.root, theme_dir(catalogue.root), ctx.today, ctx.mode)
         previous = Manifest.load(ctx.out) if self.reuse_output else None
-        if previous is not None:  # what the output lost since is made again
-            previous = previous.marked_lost(previous.lost_from(ctx.out))
+        folders = remembered_folders(ctx.root, ctx.out)
+        if previous is not None and not folders_as_recorded(ctx.out, folders):
+            previous = previous.marked_lost(previous.lost_from(ctx.out))  # made again
         self.previous = previous is not None
         files = OutputFiles(build, previous)
         if self.last is None:

@@ -157,7 +157,7 @@ def holds_its_files(out: Path, record: Path) -> bool:
     (``lost_from``: about 2 s at 100,000 items), and when nothing was lost (a file added
     by hand) the folders' times are kept again. Only a change within the clock tick of
     the record (milliseconds; the build saves its caches after it) could go unseen."""
-    if _folders_as_recorded(out, record):
+    if folders_as_recorded(out, record):
         return True
     manifest = Manifest.load(out)
     if manifest is None or manifest.lost_from(out):
@@ -184,7 +184,9 @@ def record_folders(out: Path, manifest: Manifest, record: Path) -> None:
     record.write_text(json.dumps(stamps), encoding="utf-8")
 
 
-def _folders_as_recorded(out: Path, record: Path) -> bool:
+def folders_as_recorded(out: Path, record: Path) -> bool:
+    """Is every folder's change time as ``record_folders`` kept it: no file of the output
+    removed, added or replaced since?"""
     try:
         stamps = json.loads(record.read_text(encoding="utf-8"))
         return bool(stamps) and all(
