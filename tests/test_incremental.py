@@ -8,6 +8,7 @@ with a build of the same input made without any cache.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pickle
 import re
@@ -1178,3 +1179,18 @@ def test_a_preview_selects_afresh_only_when_an_edit_moves_an_item(
         assert shown.items == fresh.items, variant.name
         assert [id(i) for i in shown.items] == [id(catalogue.by_path[i.path]) for i in fresh.items]
         assert shown.replaced == fresh.replaced, variant.name
+
+
+def test_catalogue_serve_keeps_its_folders_times_with_its_output(tmp_path: Path) -> None:
+    """Each preview's output is new: its record goes with it, not into the catalogue."""
+    from generator.authoring.serve import PreviewServer
+
+    root = copy_sample(tmp_path / "s")
+    preview = PreviewServer(root, port=0, today=BUILD_DAY, echo=lambda _: None)
+    preview.start()  # builds first
+    try:
+        assert preview.snapshot()[0] == 1
+        assert json.loads((preview.workdir / "folders.json").read_text(encoding="utf-8"))
+        assert not list((root / ".cache").rglob("*.folders.json"))
+    finally:
+        preview.stop()

@@ -163,7 +163,8 @@ class PreviewServer:
 
         try:
             context = BuildContext(self.root, out, today, preview=True, on_pages=pages_written)
-            build_catalogue(context, Reuse(self.items, self.last))
+            plan = Reuse(self.items, self.last, folders=self.workdir / "folders.json")
+            build_catalogue(context, plan)
         except BuildRefused as refused:
             problems = [problem_row(p) for p in refused.problems if p.is_error] or [
                 problem_row(p) for p in refused.problems

@@ -75,9 +75,11 @@ class Reuse(Plan):
         items: ItemCache | None = None,
         last: LastBuild | None = None,
         reuse_output: bool = True,
+        folders: Path | None = None,
     ) -> None:
         self.items = items
         self.last = last
+        self.folders = folders  # where the output's folders' times are kept, if not beside ``last``
         self.saves_last = last is None
         self.reuse_output = reuse_output
         self.fingerprint: str | None = None
@@ -98,8 +100,12 @@ class Reuse(Plan):
             ctx.root.resolve(), ctx.today, ctx.mode, self.stamps, now
         )
         # Without reuse_output nothing of the output is trusted, its record included.
-        folders = remembered_folders(ctx.root, ctx.out)
-        return self.reuse_output and up_to_date(ctx.out, self.fingerprint, folders)
+        return self.reuse_output and up_to_date(ctx.out, self.fingerprint, self.folders_record(ctx))
+
+    def folders_record(self, ctx: BuildContext) -> Path:
+        """Where the change times of the output's folders are kept (``record_folders``):
+        beside the last build's record, or where ``catalogue serve`` keeps its output."""
+        return self.folders or remembered_folders(ctx.root, ctx.out)
 
     def reader(self, ctx: BuildContext) -> ItemReader:
         if self.items is None:
@@ -131,8 +137,7 @@ class Reuse(Plan):
     def files(self, catalogue: Catalogue, ctx: BuildContext) -> OutputFiles:
         build = build_digest(catalogue.root, theme_dir(catalogue.root), ctx.today, ctx.mode)
         previous = Manifest.load(ctx.out) if self.reuse_output else None
-        folders = remembered_folders(ctx.root, ctx.out)
-        if previous is not None and not folders_as_recorded(ctx.out, folders):
+        if previous is not None and not folders_as_recorded(ctx.out, self.folders_record(ctx)):
             previous = previous.marked_lost(previous.lost_from(ctx.out))  # made again
         self.previous = previous is not None
         files = OutputFiles(build, previous)
@@ -173,7 +178,7 @@ class Reuse(Plan):
         if in_progress(ctx.out):  # an update's: every file and record is now written
             mark_in_progress(ctx.out, False)
         if self.manifest is not None:  # last: nothing changes the output's folders after
-            record_folders(ctx.out, self.manifest, remembered_folders(ctx.root, ctx.out))
+            record_folders(ctx.out, self.manifest, self.folders_record(ctx))
         if self.terms is not None:  # for the next build: the output is complete
             assert self.kept_terms is not None and self.kept_postings is not None
             self.kept_terms.save(self.terms)
