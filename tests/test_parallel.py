@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -280,49 +280,47 @@ def test_postings_worked_out_in_shares_equal_one_process_and_their_terms_are_kep
 
 
 BUILD_THAT_FORKS = """
-import os, sys, time
-from pathlib import Path
+import os, signal
 from generator.parallel.processes import fork
 
-def worker(pid_file, connection):
-    Path(pid_file).write_text(str(os.getpid()))
-    time.sleep(600)
+def worker(connection):
+    print(os.getpid(), flush=True)
+    signal.pause()
 
-fork(worker, sys.argv[1])
-time.sleep(600)
+fork(worker)
+signal.pause()
 """
 
 
-def _running(pid: int) -> bool:
-    """Is ``pid`` a process that runs (a zombie no one reaps yet has ended)?"""
+def _ended_within(pid: int, seconds: float) -> bool:
+    """Did process ``pid`` (no child of ours) end within ``seconds``? Its pidfd becomes
+    readable when it does, reaped or not."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
-
-
-def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], seconds)[0])
+    finally:
+        os.close(handle)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
-def test_a_worker_ends_with_the_build_killed_under_it(tmp_path: Path) -> None:
+def test_a_worker_ends_with_the_build_killed_under_it() -> None:
     """``kill -9`` of a build must not leave its worker writing beside the output."""
-    pid_file = tmp_path / "worker.pid"
-    build = subprocess.Popen([sys.executable, "-c", BUILD_THAT_FORKS, str(pid_file)], cwd=REPO)
+    command = [sys.executable, "-c", BUILD_THAT_FORKS]
+    build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
     worker = 0
     try:
-        _wait_for(lambda: pid_file.is_file() and pid_file.read_text() != "", "no worker started")
-        worker = int(pid_file.read_text())
-        assert _running(worker)
+        assert build.stdout is not None
+        assert select.select([build.stdout], [], [], 120)[0], "no worker started"
+        worker = int(build.stdout.readline())
+        assert not _ended_within(worker, 0)
         build.kill()
         build.wait(timeout=120)
-        _wait_for(lambda: not _running(worker), "the worker outlived its build")
+        assert _ended_within(worker, 120), "the worker outlived its build"
     finally:
         build.kill()
-        if worker and _running(worker):
+        build.wait(timeout=120)
+        if worker and not _ended_within(worker, 0):
             os.kill(worker, signal.SIGKILL)
