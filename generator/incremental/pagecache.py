@@ -54,8 +54,10 @@ def build_digest(root: Path, theme: Path, today: dt.date, mode: str) -> str:
 
 def _site_summary(site: Site) -> tuple[object, ...]:
     """What pages show of a site as a whole: the same for a site of a few of the items
-    (an edit's, written first) as for the whole one."""
-    return (site.variant.name, site.shown_count)
+    (an edit's, written first) as for the whole one. Not how many items it shows: no
+    page reads that (the home page's counts come in its own context), and with it every
+    page of the site was written again for each item published."""
+    return (site.variant.name,)
 
 
 def _facet_summary(facet: Facet) -> tuple[object, ...]:

@@ -410,11 +410,6 @@ class Site:
         return urlsplit(self.base_url).path or "/"
 
     @property
-    def shown_count(self) -> int:
-        """How many items the output shows, even when ``items`` is a few of them."""
-        return len(self.selection.items) if self.selection is not None else len(self.items)
-
-    @property
     def page_size(self) -> int:
         """Rows per listing page; the kiosk pages by buttons, so its pages fit one screen."""
         return (
