@@ -394,6 +394,35 @@ def test_an_edit_rewrites_only_the_index_files_whose_text_changed(
     assert_as_fresh_build(root, tmp_path / "fresh")
 
 
+def test_publishing_an_item_rewrites_no_other_items_page_or_index_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The most common edit, a new item published today, writes its own page and index
+    file in each output, the listings and shards that show it, and nothing of any other
+    item: not their pages (whose keys once held the output's item count), nor their
+    index files (numbered oldest first, so the newest item takes a new number)."""
+    root, items = previewed_sample(tmp_path)
+    update = noting_writes(monkeypatch)
+    Repo(root, fresh=False).add_item(
+        "content/external/budget/2026-new.md",
+        index_no="11330109002468135T/2026-00077",
+        title="新增的预算公开条目",
+        written="2026-11-24",
+        published="2026-11-25",
+    )
+    preview(root, root / "build", items)
+    written = update.written()
+    for variant in VARIANTS:
+        pages = [p for p in written if p.startswith(f"{variant.name}/items/")]
+        assert pages == [f"{variant.name}/items/2026-00077.html"], variant.name
+        fragments = [p for p in written if p.startswith(f"{variant.name}/search/d/")]
+        assert len(fragments) == 1, variant.name
+        data = read_script((root / "build" / fragments[0]).read_text(encoding="utf-8"))
+        assert data["url"] == "items/2026-00077.html"
+        assert any(p.startswith(f"{variant.name}/search/t/") for p in written)
+    assert_as_fresh_build(root, tmp_path / "fresh")
+
+
 def test_an_index_equal_to_another_outputs_links_the_files_that_output_kept(
     tmp_path: Path,
 ) -> None:

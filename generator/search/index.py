@@ -13,9 +13,10 @@ the same way) that hands its data to ``catalogueIndexPart(name, data)``:
   of the items holding them: two or three bytes per id, or a bitmap where that is
   smaller. A term's shard is the CRC-32 of its UTF-8 bytes modulo the shard count;
   an item's title terms share the shard of the same term of the text.
-- ``d/<id>.js``: one item's title, link, date, 索引号, category, summary and
+- ``d/<n>.js``: one item's title, link, date, 索引号, category, summary and
   searchable text, fetched only for the results shown (to verify a match the
-  index could only narrow down, and for the excerpt).
+  index could only narrow down, and for the excerpt). Numbered oldest first
+  (``fragment_name``): publishing the newest item adds a file and renames none.
 - ``pinyin.js`` (kiosk only): each item's pinyin keys of its title and keywords,
   which the on-screen keyboard spells.
 - ``rows.js`` (kiosk only): each item's link, title and date, what a kiosk result row
@@ -229,6 +230,13 @@ def document_table(site: Site) -> dict[str, object]:
     }
 
 
+def fragment_name(item_id: int, count: int) -> str:
+    """The file of the fragment of item ``item_id`` of ``count``. Ids count newest first,
+    fragments oldest first: were they named by id, each new item would move every
+    other item's file (thousands rewritten per item published)."""
+    return f"d/{count - 1 - item_id}"
+
+
 def fragment(view: ItemView, parts: list[str]) -> dict[str, object]:
     return {
         "url": view.url,
@@ -337,8 +345,8 @@ def write_index(site: Site, index: IndexFiles, item_terms: ItemTerms) -> None:
     for n, group in enumerate(grouped):
         index.write(f"t/{n}.js", _script(f"t/{n}", group))
     for n, view in enumerate(site.items):
-        data = fragment(view, searchable_parts(view))
-        index.write(f"d/{n}.js", _script(f"d/{n}", data))
+        name = fragment_name(n, len(site.items))
+        index.write(f"{name}.js", _script(name, fragment(view, searchable_parts(view))))
     table = document_table(site) | {"shards": shards}
     index.write("meta.js", _script("meta", table))
 

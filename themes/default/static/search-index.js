@@ -234,7 +234,8 @@
     }
 
     function fragment(id) {
-      return get("d/" + id).then(function (doc) { doc.id = id; return doc; });
+      // Fragments are numbered oldest first (index.py, fragment_name).
+      return get("d/" + (meta.count - 1 - id)).then(function (doc) { doc.id = id; return doc; });
     }
 
     function categoryId(id) { return facetBytes[2 * id]; }
