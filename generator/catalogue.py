@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .checks.confidential import find
 from .checks.history import predated_publication_problems
 from .checks.lifecycle import Finding, findings
 from .checks.requests import register_problems, request_findings
-from .checks.validate import check_catalogue, check_item
+from .checks.validate import check_catalogue, check_item, files_looked_up
 from .problems import Problem, Severity, errors
 from .source.config import Config, load_catalog
 from .source.items import CONTENT_DIR, Item, content_files, item_files, read_item
@@ -145,6 +145,21 @@ class ReadingFailed(Exception):
         self.how = how  # for B004
 
 
+@dataclass(frozen=True)
+class ItemCheck:
+    """The rules about one item (``check_item``) in one catalogue, and what they look up
+    beyond the item: an item cache keeps a check while that stands."""
+
+    config: Config
+    item_files: Collection[str]  # the items read (absolute paths): links to them resolve
+
+    def __call__(self, item: Item) -> list[Problem]:
+        return check_item(item, self.config, self.item_files)
+
+    def looked_up(self, item: Item) -> str:
+        return files_looked_up(item, self.item_files)
+
+
 class ItemReader:
     """How a load reads item files and checks items: here each in turn.
 
@@ -159,11 +174,11 @@ class ItemReader:
         """``read_item`` of each of ``files`` (absolute paths under ``root``), in order."""
         return [read_item(root, Path(file)) for file in files]
 
-    def check(self, item: Item, check: Callable[[Item], list[Problem]]) -> list[Problem]:
+    def check(self, item: Item, check: ItemCheck) -> list[Problem]:
         """``check(item)``; a cache may answer from an earlier load."""
         return check(item)
 
-    def check_all(self, items: list[Item], check: Callable[[Item], list[Problem]]) -> list[Problem]:
+    def check_all(self, items: list[Item], check: ItemCheck) -> list[Problem]:
         """The problems ``check`` finds in ``items``, in order; a faster reader checks
         them on every core."""
         return [problem for item in items for problem in self.check(item, check)]
@@ -207,11 +222,7 @@ def load_catalogue(
         catalogue.problems += problems
         if item is not None:
             catalogue.items.append(item)
-    read_files = {item.file_name for item in catalogue.items}  # already absolute
-
-    def check(item: Item) -> list[Problem]:
-        return check_item(item, config, read_files)
-
+    check = ItemCheck(config, {item.file_name for item in catalogue.items})  # absolute
     try:
         catalogue.problems += reader.check_all(catalogue.items, check)
     except ReadingFailed as failed:  # a checking worker died: its items' problems are unknown

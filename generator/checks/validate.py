@@ -116,6 +116,27 @@ def check_item(item: Item, config: Config, item_files: Collection[str]) -> list[
     return out
 
 
+def files_looked_up(item: Item, item_files: Collection[str]) -> str:
+    """What ``check_item`` finds of the files under content/ for ``item``, beyond the
+    bytes of its own file and attachments: where each local link leads and whether an
+    item or a file is there, whether each attachment is a regular file reached through
+    no symlink, and, where one is missing, the files of its folder (L401 names the
+    nearest). A cache keeps an item's check while this stands, so a file added
+    elsewhere under content/ checks no other item again."""
+    facts = []
+    for target, _ in local_links(item.body):
+        if not PurePosixPath(target).is_absolute():
+            file = resolve_under(item.folder, target)
+            listed = file is not None and str(file) in item_files
+            facts.append(f"{target}>{file}:{listed}:{is_regular_file(file)}")
+    for path, file in item.attachment_files.items():
+        linked = symlinked(item.folder, item.folder / path)
+        facts.append(f"{path}>{file}:{linked}:{is_regular_file(file)}")
+        if file is not None and not is_regular_file(file):
+            facts += map(str, nearest_files(file))
+    return "\n".join(facts)
+
+
 # What ``catalogue new`` writes where staff must fill in (``authoring.new_item.FILL``).
 PLACEHOLDER = re.compile(r"（请填写：[^（）\n]{0,80}）")
 

@@ -4,7 +4,8 @@ Reading and checking 10,000 items takes seconds (YAML, the schema, the
 confidentiality scan); an edit changes one of them. The cache keeps each item
 as read, keyed by the SHA-256 of its file's bytes and the state of its
 attachments, and each item's check problems keyed by everything else they
-depend on (catalog.yaml, the set of files under content/, the day). A file
+depend on (catalog.yaml, the day, and where its links lead: a new item checks no
+other item again). A file
 whose size, modification time and inode are unchanged is not even re-read,
 as git does for its index.
 
@@ -22,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalogue import ItemReader, Read
+from ..catalogue import ItemCheck, ItemReader, Read
 from ..parallel.reading import check_items, read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
@@ -110,7 +111,7 @@ class ItemCache(ItemReader):
 
     def start(self, root: Path, files: list[str]) -> None:
         assert root.resolve() == self.root, "an item cache serves one catalogue"
-        self._context = check_context(self.root, files)
+        self._context = check_context(self.root)
 
     def read_all(self, root: Path, files: list[str]) -> list[Read]:
         """``read_item`` of each of ``files`` (absolute paths under the root, as
@@ -168,26 +169,45 @@ class ItemCache(ItemReader):
             and all(_settled(stamp, entry.hashed_at) for stamp in current)
         )
 
-    def check(self, item: Item, check: Callable[[Item], list[Problem]]) -> list[Problem]:
+    def check(self, item: Item, check: ItemCheck) -> list[Problem]:
         """``check(item)``, unless it ran on the same item in the same check context."""
+        return self._checked(item, self._context_of(item, check), lambda: check(item))
+
+    def check_all(self, items: list[Item], check: ItemCheck) -> list[Problem]:
+        """As ``check`` of each item; those not checked in their context, on every core."""
+        contexts = [self._context_of(item, check) for item in items]
+        due = [
+            item for item, context in zip(items, contexts, strict=True) if self._due(item, context)
+        ]
+        found = dict(zip(map(id, due), check_items(due, check), strict=True))
+        return [
+            problem
+            for item, context in zip(items, contexts, strict=True)
+            for problem in self._checked(item, context, lambda i=item: found[id(i)])
+        ]
+
+    def _context_of(self, item: Item, check: ItemCheck) -> str:
+        """What ``item``'s check problems depend on: the load's ``check_context`` and
+        what the check looks up for it (where its links lead, its attachments)."""
+        looked_up = check.looked_up(item)
+        if not looked_up:  # most items: one string for all, pickled once per chunk
+            return self._context
+        facts = f"{self._context}\n{looked_up}".encode("utf-8", "surrogateescape")
+        return hashlib.sha256(facts).hexdigest()
+
+    def _due(self, item: Item, context: str) -> bool:
+        """Must ``item`` be checked (not answered from the cache) in ``context``?"""
+        entry = self.entries.get(item.path)
+        return entry is None or entry.item is not item or entry.checked != context
+
+    def _checked(self, item: Item, context: str, run: Callable[[], list[Problem]]) -> list[Problem]:
         entry = self.entries.get(item.path)
         if entry is None or entry.item is not item:
-            return check(item)
-        if entry.checked != self._context:
-            entry.check_problems, entry.checked = check(item), self._context
+            return run()
+        if entry.checked != context:
+            entry.check_problems, entry.checked = run(), context
             self._changed.add(item.path)
         return entry.check_problems
-
-    def check_all(self, items: list[Item], check: Callable[[Item], list[Problem]]) -> list[Problem]:
-        """As ``check`` of each item; those not checked in this context, on every core."""
-        due = [item for item in items if self._unchecked(item)]
-        found = dict(zip(map(id, due), check_items(due, check), strict=True))
-        return [problem for item in items for problem in self.check(item, lambda i: found[id(i)])]
-
-    def _unchecked(self, item: Item) -> bool:
-        """Whether ``check`` would run the check on ``item`` (not answer from the cache)."""
-        entry = self.entries.get(item.path)
-        return entry is None or entry.item is not item or entry.checked != self._context
 
     def finish(self) -> None:
         self.forget_unseen()
@@ -236,12 +256,11 @@ def _remembered(entry: CachedItem) -> int:
     return 0 if entry.item is None else len(entry.item.derived)
 
 
-def check_context(root: Path, files: list[str]) -> str:
-    """What an item's check problems depend on besides the item: catalog.yaml, which
-    ``files`` exist under content/ (links to other items and files), and the day
-    (an ID number's birth date may not lie in the future)."""
+def check_context(root: Path) -> str:
+    """What every item's check problems depend on besides the item and the files its
+    check looks up (``ItemCheck.looked_up``): catalog.yaml, the keys approvals are
+    verified with, and the day (an ID number's birth date may not lie in the future)."""
     digest = hashlib.sha256(dt.date.today().isoformat().encode())
     digest.update((root / CATALOG_FILE).read_bytes())
-    digest.update("\n".join(files).encode("utf-8", "surrogateescape"))
-    digest.update(trust_context(root).encode())  # the keys approvals are verified with
+    digest.update(trust_context(root).encode())
     return digest.hexdigest()

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from ..catalogue import ItemReader, Read, ReadingFailed
+from ..catalogue import ItemCheck, ItemReader, Read, ReadingFailed
 from ..checks.backdating import latest_approval
 from ..checks.signatures import verified
 from ..checks.structure import structure_problems
@@ -55,5 +55,5 @@ class ParallelReader(ItemReader):
     def read_all(self, root: Path, files: list[str]) -> list[Read]:
         return read_items(root, files)
 
-    def check_all(self, items: list[Item], check: Callable[[Item], list[Problem]]) -> list[Problem]:
+    def check_all(self, items: list[Item], check: ItemCheck) -> list[Problem]:
         return [problem for found in check_items(items, check) for problem in found]
