@@ -600,7 +600,8 @@ def test_an_edit_in_place_changes_the_kept_postings_of_the_terms_it_changed(
 ) -> None:
     """Postings follow from the item texts in id order: where every item keeps its
     place, the last build's postings are changed where the edited texts' terms changed;
-    where items come or go, every id after them moves and all are made afresh."""
+    where items come or go, every posting is moved to the new ids, unless too many
+    texts changed between."""
     root, items = previewed_sample(tmp_path)
     made_afresh = calls_to(monkeypatch, index, "encode_postings", lambda postings, count: count)
 
@@ -625,10 +626,38 @@ def test_an_edit_in_place_changes_the_kept_postings_of_the_terms_it_changed(
     assert made_afresh and not shards_hold("𠮷")
     public = read_script((root / "build/public/search/meta.js").read_text(encoding="utf-8"))
     made_afresh.clear()
-    new_item(root)
+    new_item(root)  # among the newest: every older item moves by one
     preview(root, root / "build", items)
-    assert public["count"] + 1 in made_afresh
+    assert made_afresh == [] and count_of(root) == public["count"] + 1
     assert_as_fresh_build(root, tmp_path / "fresh-new")
+    made_afresh.clear()
+    between = Repo(root, fresh=False).write_item(  # older ones move, newer ones stay
+        "content/external/budget/2025-between.md",
+        index_no="11330109002468135T/2025-00077",
+        title="年中发布的预算条目𠮷",
+        written="2025-06-01",
+        published="2025-06-02",
+    )
+    preview(root, root / "build", items)
+    assert made_afresh == [] and shards_hold('"𠮷"')
+    assert_as_fresh_build(root, tmp_path / "fresh-between")
+    made_afresh.clear()
+    between.unlink()  # and goes again
+    preview(root, root / "build", items)
+    assert made_afresh == [] and not shards_hold("𠮷")
+    assert count_of(root) == public["count"] + 1
+    assert_as_fresh_build(root, tmp_path / "fresh-gone")
+    made_afresh.clear()
+    monkeypatch.setattr(postingcache, "MOVED_UP_TO", 0)  # more than that between
+    deleted_item(root)
+    preview(root, root / "build", items)
+    assert public["count"] in made_afresh
+    assert_as_fresh_build(root, tmp_path / "fresh-deleted")
+
+
+def count_of(root: Path, output: str = "public") -> int:
+    meta = (root / "build" / output / "search/meta.js").read_text(encoding="utf-8")
+    return int(read_script(meta)["count"])
 
 
 def test_postings_that_another_user_kept_are_not_used(

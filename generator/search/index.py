@@ -77,13 +77,17 @@ def read_script(text: str) -> Any:
     return json.loads(text[text.index(",") + 1 : text.rindex(")")])
 
 
+def _as_bitmap(held: int, count: int) -> bool:
+    """Is a posting of ``held`` of ``count`` items smaller as a bitmap than as ids?"""
+    return held * (2 if count <= 0xFFFF else 3) > (count + 7) // 8
+
+
 def encode_posting(ids: Sequence[int], count: int) -> str:
     """Ascending ids of ``count`` items: a bitmap (first byte 0) or fixed-width ids
     (first byte the width, 2 or 3 bytes, little-endian), whichever is smaller."""
     width = 2 if count <= 0xFFFF else 3
-    bitmap_size = (count + 7) // 8
-    if len(ids) * width > bitmap_size:
-        data = b"\x00" + _bitmap(ids, bitmap_size)
+    if _as_bitmap(len(ids), count):
+        data = b"\x00" + _bitmap(ids, (count + 7) // 8)
     elif width == 2:
         data = b"\x02" + array("H", ids).tobytes()
     else:
@@ -95,12 +99,18 @@ def encode_posting(ids: Sequence[int], count: int) -> str:
     return base64.b64encode(data).decode()
 
 
+def encode_bits(bits: int, count: int) -> str:
+    """``encode_posting`` of the ids whose bits are set in ``bits`` (bit n: id n)."""
+    if _as_bitmap(bits.bit_count(), count):
+        return base64.b64encode(b"\x00" + bits.to_bytes((count + 7) // 8, "little")).decode()
+    return encode_posting(_set_bits(bits.to_bytes((count + 7) // 8, "little")), count)
+
+
 def decode_posting(encoded: str) -> list[int]:
     """The ascending ids ``encode_posting`` wrote into ``encoded``."""
     data = base64.b64decode(encoded)
-    if data[0] == 0:  # each byte spread into eight flags, then the ids of those set
-        flags = b"".join(map(_FLAGS.__getitem__, data[1:]))
-        return list(itertools.compress(range(len(flags)), flags))
+    if data[0] == 0:
+        return _set_bits(data[1:])
     if data[0] == 2:
         return array("H", data[1:]).tolist()
     return [int.from_bytes(data[k : k + 3], "little") for k in range(1, len(data), 3)]
@@ -112,6 +122,12 @@ def encode_postings(postings: Postings, count: int) -> Encoded:
     for term in list(postings):
         encoded[term] = encode_posting(postings.pop(term), count)
     return encoded
+
+
+def _set_bits(bitmap: bytes) -> list[int]:
+    """The ids a bitmap holds: each byte spread into eight flags, then those set."""
+    flags = b"".join(map(_FLAGS.__getitem__, bitmap))
+    return list(itertools.compress(range(len(flags)), flags))
 
 
 _FLAGS = [bytes(byte >> bit & 1 for bit in range(8)) for byte in range(256)]
