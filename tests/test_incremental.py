@@ -785,6 +785,33 @@ def test_a_kept_check_follows_the_files_its_links_and_attachments_name(
     assert ("L406", linking) in assert_checked_as_fresh(root, items)
 
 
+def test_a_kept_item_is_read_again_where_its_attachment_paths_lead_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attachment folder that was a symlink becomes a real folder: the item file and
+    the file it led to are unchanged, but the attachment is now another file (here
+    missing, then one holding an ID number), which a kept item would not know."""
+    monkeypatch.setattr(itemcache, "time", FrozenClock(time.time_ns() + 3600 * 10**9))
+    root = copy_sample(tmp_path / "s")
+    budget = root / "content/external/budget"
+    (budget / "old").mkdir()
+    (budget / "old/a.csv").write_text("甲,1\n", "utf-8")
+    (budget / "att").symlink_to("old", target_is_directory=True)
+    linked = "content/external/budget/2026-linked.md"
+    Repo(root, fresh=False).write_item(
+        linked,
+        index_no="11330109002468135T/2024-00078",
+        attachments=[{"path": "att/a.csv", "title": "附表"}],
+    )
+    items = ItemCache(root)
+    assert ("L406", linked) in assert_checked_as_fresh(root, items)
+    (budget / "att").unlink()
+    (budget / "att").mkdir()
+    assert ("L401", linked) in assert_checked_as_fresh(root, items)
+    (budget / "att/a.csv").write_text("姓名,身份证号\n张三,110101199003071233\n", "utf-8")
+    assert ("P701", linked) in assert_checked_as_fresh(root, items)
+
+
 def saved_state(items: ItemCache) -> dict[str, tuple[object, ...]]:
     """What an item cache holds of each file, as a saved one would hold it."""
     return {

@@ -133,7 +133,7 @@ def files_looked_up(item: Item, item_files: Collection[str]) -> str:
         linked = symlinked(item.folder, item.folder / path)
         facts.append(f"{path}>{file}:{linked}:{is_regular_file(file)}")
         if file is not None and not is_regular_file(file):
-            facts += map(str, nearest_files(file))
+            facts += (f"{near}>{near.resolve()}" for near in nearest_files(file))
     return "\n".join(facts)
 
 

@@ -3,9 +3,11 @@
 Reading and checking 10,000 items takes seconds (YAML, the schema, the
 confidentiality scan); an edit changes one of them. The cache keeps each item
 as read, keyed by the SHA-256 of its file's bytes and the state of its
-attachments, and each item's check problems keyed by everything else they
-depend on (catalog.yaml, the day, and where its links lead: a new item checks no
-other item again). A file
+attachments (their stamps, and the files their paths lead to), and each item's
+check problems keyed by everything else they depend on: catalog.yaml, the keys
+approvals are verified with, the day, and what the check looks up of other files
+(where the item's links and attachment paths lead: ``ItemCheck.looked_up``), so a
+new item checks no other item again. A file
 whose size, modification time and inode are unchanged is not even re-read,
 as git does for its index.
 
@@ -27,7 +29,7 @@ from ..catalogue import ItemCheck, ItemReader, Read
 from ..parallel.reading import check_items, read_items
 from ..problems import Problem
 from ..source.config import CATALOG_FILE
-from ..source.items import Item
+from ..source.items import Item, attachment_file
 from ..source.trust import trust_context
 from .sealed import KeptEntries
 
@@ -92,6 +94,15 @@ def _attachment_stamps(item: Item | None) -> tuple[Stamp, ...]:
     if item is None or not item.attachment_files:  # most items: skip the sorting
         return ()
     return tuple(_stamp(item.attachment_files[p]) for p in sorted(item.attachment_files))
+
+
+def _attachments_lead_where_read(item: Item | None) -> bool:
+    """Does each attachment path still name the file it named when the item was read?
+    A symlinked folder replaced by a real one (or the reverse) moves it without
+    changing any stamp the cache keeps."""
+    if item is None or not item.attachment_files:
+        return True
+    return all(attachment_file(item.folder, p) == f for p, f in item.attachment_files.items())
 
 
 class ItemCache(ItemReader):
@@ -167,6 +178,7 @@ class ItemCache(ItemReader):
             entry.content != ""
             and entry.attachments == current
             and all(_settled(stamp, entry.hashed_at) for stamp in current)
+            and _attachments_lead_where_read(entry.item)
         )
 
     def check(self, item: Item, check: ItemCheck) -> list[Problem]:
