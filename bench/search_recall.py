@@ -33,7 +33,7 @@ from searchoracle import oracle, sampled_queries
 def texts_of(site: Path) -> dict[str, str]:
     """URL → searchable text, from the index's item files."""
     out = {}
-    for path in (site / "search/d").glob("*.js"):
+    for path in (site / "search/f").glob("*.js"):
         data = read_script(path.read_text(encoding="utf-8"))
         out[data["url"]] = "\n".join(data["parts"])
     return out

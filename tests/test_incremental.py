@@ -384,8 +384,8 @@ def test_an_edit_rewrites_only_the_index_files_whose_text_changed(
     preview(root, root / "build", items)
     for variant in VARIANTS:
         folder = root / "build" / variant.name / INDEX_DIR
-        assert len(list((folder / "d").iterdir())) > 40
-        fragments = [p for p in update.written() if p.startswith(f"{variant.name}/search/d/")]
+        assert len(list((folder / "f").iterdir())) > 40
+        fragments = [p for p in update.written() if p.startswith(f"{variant.name}/search/f/")]
         assert len(fragments) == 1, variant.name
         data = read_script((root / "build" / fragments[0]).read_text(encoding="utf-8"))
         assert data["url"] == "items/2026-00016.html" and "第 一 条" in "\n".join(data["parts"])
@@ -416,7 +416,7 @@ def test_publishing_an_item_rewrites_no_other_items_page_or_index_file(
     for variant in VARIANTS:
         pages = [p for p in written if p.startswith(f"{variant.name}/items/")]
         assert pages == [f"{variant.name}/items/2026-00077.html"], variant.name
-        fragments = [p for p in written if p.startswith(f"{variant.name}/search/d/")]
+        fragments = [p for p in written if p.startswith(f"{variant.name}/search/f/")]
         assert len(fragments) == 1, variant.name
         data = read_script((root / "build" / fragments[0]).read_text(encoding="utf-8"))
         assert data["url"] == "items/2026-00077.html"
@@ -461,7 +461,7 @@ def test_an_update_makes_again_index_files_gone_from_the_output_or_linked_elsewh
     shutil.rmtree(build / "public/search")
     secret = tmp_path / "secret.txt"
     secret.write_text("机密", encoding="utf-8")
-    fragment = build / "kiosk/search/d/3.js"
+    fragment = build / "kiosk/search/f/3.js"
     fragment.unlink()
     fragment.symlink_to(secret)
     body_edit(root)
@@ -1180,7 +1180,7 @@ def test_a_build_with_nothing_to_do_still_makes_again_what_the_output_lost(
     build_catalogue(BuildContext(root, build, BUILD_DAY), Reuse())
     built = files_of(build, top=False)
     lost = ["public/items/2026-00016.html", "intranet/catalogue/archive/index.html"]
-    lost += ["public/search/d/3.js", "kiosk/items/2026-00016.html"]
+    lost += ["public/search/f/3.js", "kiosk/items/2026-00016.html"]
     for path in lost:
         (build / path).unlink()
     secret.write_text("机密", encoding="utf-8")

@@ -172,7 +172,7 @@ def test_every_kiosk_screen_has_the_way_home_and_no_link_leaves_the_kiosk(
     """From index.html, every link (and every search result in the script index) leads
     to a page with the 首页 bar and idle timer, or to a file the kiosk itself shows."""
     kiosk = (built_sample / "build/kiosk").resolve()
-    documents = sorted((kiosk / "search/d").glob("*.js"))  # one script per indexed item
+    documents = sorted((kiosk / "search/f").glob("*.js"))  # one script per indexed item
     assert documents
     index = "".join(d.read_text("utf-8") for d in documents)
     results = re.findall(r'"url":\s*"([^"]+)"', index)  # search results link these

@@ -119,11 +119,11 @@ def test_search_index_covers_each_outputs_items_only(built_sample: Path) -> None
     )
     expected = {"public": sorted(item_url(i.meta.index_no) for i in shown), "kiosk": kiosk_pages}
     for output in ("public", "kiosk"):
-        documents = sorted((build / output / "search/d").glob("*.js"))
+        documents = sorted((build / output / "search/f").glob("*.js"))
         texts = [d.read_text(encoding="utf-8") for d in documents]
         urls = sorted(json.loads(t[t.index(",") + 1 : -3])["url"] for t in texts)
         assert urls == expected[output], output
-    intranet = built_sample / "build/intranet/search/d"
+    intranet = built_sample / "build/intranet/search/f"
     assert len(list(intranet.glob("*.js"))) > len(shown)  # its internal items too
 
 

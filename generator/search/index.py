@@ -13,7 +13,7 @@ the same way) that hands its data to ``catalogueIndexPart(name, data)``:
   of the items holding them: two or three bytes per id, or a bitmap where that is
   smaller. A term's shard is the CRC-32 of its UTF-8 bytes modulo the shard count;
   an item's title terms share the shard of the same term of the text.
-- ``d/<n>.js``: one item's title, link, date, 索引号, category, summary and
+- ``f/<n>.js``: one item's title, link, date, 索引号, category, summary and
   searchable text, fetched only for the results shown (to verify a match the
   index could only narrow down, and for the excerpt). Numbered oldest first
   (``fragment_name``): publishing the newest item adds a file and renames none.
@@ -249,8 +249,10 @@ def document_table(site: Site) -> dict[str, object]:
 def fragment_name(item_id: int, count: int) -> str:
     """The file of the fragment of item ``item_id`` of ``count``. Ids count newest first,
     fragments oldest first: were they named by id, each new item would move every
-    other item's file (thousands rewritten per item published)."""
-    return f"d/{count - 1 - item_id}"
+    other item's file (thousands rewritten per item published). Their folder is no
+    longer ``d/``, where they were named by id: a browser that kept the old script
+    gets no fragment rather than another item's."""
+    return f"f/{count - 1 - item_id}"
 
 
 def fragment(view: ItemView, parts: list[str]) -> dict[str, object]:

@@ -235,7 +235,7 @@
 
     function fragment(id) {
       // Fragments are numbered oldest first (index.py, fragment_name).
-      return get("d/" + (meta.count - 1 - id)).then(function (doc) { doc.id = id; return doc; });
+      return get("f/" + (meta.count - 1 - id)).then(function (doc) { doc.id = id; return doc; });
     }
 
     function categoryId(id) { return facetBytes[2 * id]; }
