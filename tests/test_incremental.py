@@ -642,17 +642,24 @@ def test_an_edit_in_place_changes_the_kept_postings_of_the_terms_it_changed(
     assert made_afresh == [] and shards_hold('"𠮷"')
     assert_as_fresh_build(root, tmp_path / "fresh-between")
     made_afresh.clear()
+    between_text = between.read_text(encoding="utf-8")
     between.unlink()  # and goes again
     preview(root, root / "build", items)
     assert made_afresh == [] and not shards_hold("𠮷")
     assert count_of(root) == public["count"] + 1
     assert_as_fresh_build(root, tmp_path / "fresh-gone")
     made_afresh.clear()
-    monkeypatch.setattr(postingcache, "MOVED_UP_TO", 0)  # more than that between
+    (root / termcache.CACHE_FILE).unlink()  # no text's terms kept: moving would keep none
     deleted_item(root)
     preview(root, root / "build", items)
     assert public["count"] in made_afresh
     assert_as_fresh_build(root, tmp_path / "fresh-deleted")
+    made_afresh.clear()
+    monkeypatch.setattr(postingcache, "MOVED_UP_TO", 0)  # more than that between
+    between.write_text(between_text, encoding="utf-8")
+    preview(root, root / "build", items)
+    assert public["count"] + 1 in made_afresh
+    assert_as_fresh_build(root, tmp_path / "fresh-again")
 
 
 def count_of(root: Path, output: str = "public") -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -122,9 +123,13 @@ class TermsAndKeptPostings(ParallelTerms):
         self, encoded: Encoded, move: Move, keys: list[bytes], views: Sequence[ItemView]
     ) -> Encoded | None:
         """The last build's postings moved to this build's ids, with the terms of the texts
-        now in the span that changed; None where that span is too long."""
+        now in the span that changed; None where that span is too long, or the kept terms
+        lack a text outside it (the next edit of it would need them)."""
         if move.new_end - move.start > MOVED_UP_TO or move.old_end - move.start > MOVED_UP_TO:
             return None
+        outside = itertools.chain(keys[: move.start], keys[move.new_end :])
+        if any(key not in self.known for key in outside):
+            return None  # the kept terms lack some: made afresh, which works them out for later
         added: defaultdict[str, list[int]] = defaultdict(list)
         for n in range(move.start, move.new_end):
             for term in dict.fromkeys(self.of(*item_source(views[n]))):
