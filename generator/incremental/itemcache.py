@@ -7,9 +7,8 @@ attachments (their stamps, and the files their paths lead to), and each item's
 check problems keyed by everything else they depend on: catalog.yaml, the keys
 approvals are verified with, the day, and what the check looks up of other files
 (where the item's links and attachment paths lead: ``ItemCheck.looked_up``), so a
-new item checks no other item again. A file
-whose size, modification time and inode are unchanged is not even re-read,
-as git does for its index.
+new item checks no other item again. A file whose size, modification time and
+inode are unchanged is not even re-read, as git does for its index.
 
 ``catalogue serve`` keeps one cache in memory; ``catalogue build`` keeps it in
 ``.cache/catalogue/items.pickle`` (never committed: see docs/security.md).
@@ -213,6 +212,7 @@ class ItemCache(ItemReader):
         return entry is None or entry.item is not item or entry.checked != context
 
     def _checked(self, item: Item, context: str, run: Callable[[], list[Problem]]) -> list[Problem]:
+        """The problems kept for ``item`` in ``context``, or those ``run`` finds (kept)."""
         entry = self.entries.get(item.path)
         if entry is None or entry.item is not item:
             return run()

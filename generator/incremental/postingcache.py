@@ -13,8 +13,9 @@ postings are changed. Where items came or went (a new item, the newest, moves ev
 older one by one id), every posting is moved (``Move``) and the new texts' terms
 added, if at most ``MOVED_UP_TO`` texts lie between the first and the last that
 changed; otherwise all are made afresh. The result is what a build afresh makes,
-byte for byte: the same ids go through the same ``encode_posting``. Sealed like every cache (sealed.py): postings
-from a file anyone else wrote would make the search find what the pages do not say.
+byte for byte: the same ids go through the same ``encode_posting``. Sealed like every
+cache (sealed.py): postings from a file anyone else wrote would make the search find
+what the pages do not say.
 """
 
 from __future__ import annotations
