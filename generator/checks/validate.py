@@ -130,9 +130,9 @@ def files_looked_up(item: Item, item_files: Collection[str]) -> str:
             listed = file is not None and str(file) in item_files
             facts.append(f"{target}>{file}:{listed}:{is_regular_file(file)}")
     for path, file in item.attachment_files.items():
-        linked = symlinked(item.folder, item.folder / path)
-        facts.append(f"{path}>{file}:{linked}:{is_regular_file(file)}")
-        if file is not None and not is_regular_file(file):
+        linked, present = symlinked(item.folder, item.folder / path), is_regular_file(file)
+        facts.append(f"{path}>{file}:{linked}:{present}")
+        if file is not None and not present:
             facts += (f"{near}>{near.resolve()}" for near in nearest_files(file))
     return "\n".join(facts)
 
